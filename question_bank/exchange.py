@@ -1,0 +1,380 @@
+"""Import and export of banks: YAML files, and CSV/Excel tables for spreadsheet editing.
+
+The tabular form has three tables: `questions` (one row per question), `rubric_points`
+(one row per rubric point) and `examples` (one row per graded example answer). Excel keeps
+them as three sheets; CSV keeps them in one file with a `record` column saying which table
+a row belongs to. Lists inside a cell (competencies, follow-ups) hold one item per line;
+tags and covered points are comma-separated. Export then import gives the same bank.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from question_bank.loader import BANK_FILE, BankSet, Problem, parse_questions
+from question_bank.schema import Bank, LocalizedText, Question
+
+QUESTION_COLUMNS = [
+    "id",
+    "bank",
+    "category",
+    "title_zh",
+    "title_en",
+    "question_zh",
+    "question_en",
+    "competencies_zh",
+    "competencies_en",
+    "points",
+    "difficulty",
+    "answer_time_seconds",
+    "tags",
+    "source_document",
+    "source_section",
+    "reference_answer_zh",
+    "reference_answer_en",
+    "follow_ups_zh",
+    "follow_ups_en",
+]
+RUBRIC_COLUMNS = [
+    "question_id",
+    "point_id",
+    "text_zh",
+    "text_en",
+    "weight",
+    "strong_zh",
+    "strong_en",
+    "weak_zh",
+    "weak_en",
+]
+EXAMPLE_COLUMNS = [
+    "question_id",
+    "example_id",
+    "kind",
+    "language",
+    "grade",
+    "covers",
+    "comment",
+    "text",
+]
+TABLES = {
+    "questions": QUESTION_COLUMNS,
+    "rubric_points": RUBRIC_COLUMNS,
+    "examples": EXAMPLE_COLUMNS,
+}
+RECORD_OF_TABLE = {"questions": "question", "rubric_points": "rubric_point", "examples": "example"}
+
+
+# --- YAML -----------------------------------------------------------------------------
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line strings as `|` blocks so that the files stay readable."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _str_representer)
+
+
+def to_yaml(data: Any) -> str:
+    """Dump plain data (or a question / bank) as readable UTF-8 YAML."""
+    if isinstance(data, (Question, Bank)):
+        data = data.model_dump(mode="json", exclude_none=True)
+    elif isinstance(data, list):
+        data = [
+            d.model_dump(mode="json", exclude_none=True) if isinstance(d, Question) else d
+            for d in data
+        ]
+    return yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_bank_dirs(bank_set: BankSet, out_dir: str | Path) -> list[Path]:
+    """Write each bank as `OUT/<bank>/bank.yaml` plus `questions/<id>.yaml`; return the files."""
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    for bank_id in sorted({q.bank for q in bank_set.questions} | set(bank_set.banks)):
+        bank_dir = out_dir / bank_id
+        (bank_dir / "questions").mkdir(parents=True, exist_ok=True)
+        bank = bank_set.banks.get(bank_id)
+        if bank is not None or not (bank_dir / BANK_FILE).exists():  # keep existing metadata
+            bank = bank or _placeholder_bank(bank_id)
+            (bank_dir / BANK_FILE).write_text(to_yaml(bank), encoding="utf-8")
+            written.append(bank_dir / BANK_FILE)
+        for question in bank_set.in_bank(bank_id):
+            file = bank_dir / "questions" / f"{question.id}.yaml"
+            file.write_text(to_yaml(question), encoding="utf-8")
+            written.append(file)
+    return written
+
+
+def _placeholder_bank(bank_id: str) -> Bank:
+    name = LocalizedText(zh=bank_id, en=bank_id)
+    return Bank(id=bank_id, name=name, role=name)
+
+
+# --- tables ---------------------------------------------------------------------------
+
+
+def to_tables(questions: list[Question] | tuple[Question, ...]) -> dict[str, pd.DataFrame]:
+    """Flatten questions into the three tables (questions, rubric_points, examples)."""
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for q in questions:
+        rows["questions"].append(
+            {
+                "id": q.id,
+                "bank": q.bank,
+                "category": q.category,
+                **_split("title", q.title),
+                **_split("question", q.question),
+                **_split_list("competencies", q.competencies),
+                "points": q.points,
+                "difficulty": q.difficulty,
+                "answer_time_seconds": q.answer_time_seconds,
+                "tags": ", ".join(q.tags),
+                "source_document": q.source.document,
+                "source_section": q.source.section or "",
+                **_split("reference_answer", q.reference_answer),
+                **_split_list("follow_ups", q.follow_ups),
+            }
+        )
+        for p in q.rubric:
+            rows["rubric_points"].append(
+                {
+                    "question_id": q.id,
+                    "point_id": p.id,
+                    **_split("text", p.text),
+                    "weight": p.weight,
+                    **_split("strong", p.strong),
+                    **_split("weak", p.weak),
+                }
+            )
+        for e in q.examples:
+            rows["examples"].append(
+                {
+                    "question_id": q.id,
+                    "example_id": e.id,
+                    "kind": e.kind,
+                    "language": e.language,
+                    "grade": e.grade,
+                    "covers": ", ".join(e.covers),
+                    "comment": e.comment or "",
+                    "text": e.text,
+                }
+            )
+    return {name: pd.DataFrame(rows[name], columns=cols) for name, cols in TABLES.items()}
+
+
+def from_tables(
+    tables: dict[str, pd.DataFrame], source: str = "tables"
+) -> tuple[list[Question], list[Problem]]:
+    """Rebuild questions from the three tables; problems name the table, row and column."""
+    problems: list[Problem] = []
+    for name in ("questions", "rubric_points"):
+        if name not in tables:
+            problems.append(Problem(source, f"the {name} table is missing"))
+    if problems:
+        return [], problems
+    for name, cols in TABLES.items():
+        if name in tables:
+            present = {str(c).strip() for c in tables[name].columns}
+            missing = [c for c in cols if c not in present]
+            if missing:
+                problems.append(
+                    Problem(f"{source} {name}", f"missing columns: {', '.join(missing)}")
+                )
+    if problems:
+        return [], problems
+    frames = {name: _as_text(tables.get(name), cols) for name, cols in TABLES.items()}
+
+    children: dict[str, dict[str, list[tuple[int, dict[str, str]]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    known_ids = set(frames["questions"]["id"])
+    for name in ("rubric_points", "examples"):
+        for row_number, row in _rows(frames[name]):
+            if row["question_id"] not in known_ids:
+                problems.append(
+                    Problem(
+                        f"{source} {name} row {row_number}",
+                        f"question {row['question_id']!r} is not in the questions table",
+                        row["question_id"] or None,
+                        "question_id",
+                    )
+                )
+                continue
+            children[row["question_id"]][name].append((row_number, row))
+
+    questions: list[Question] = []
+    for row_number, row in _rows(frames["questions"]):
+        label = f"{source} questions row {row_number}"
+        try:
+            raw = _question_from_row(row, children[row["id"]])
+        except ValueError as exc:
+            problems.append(Problem(label, str(exc), row["id"] or None))
+            continue
+        parsed, found = parse_questions(raw, label)
+        questions.extend(parsed)
+        problems.extend(found)
+    return questions, problems
+
+
+def _question_from_row(
+    row: dict[str, str], children: dict[str, list[tuple[int, dict[str, str]]]]
+) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "id": row["id"],
+        "bank": row["bank"],
+        "category": row["category"],
+        "title": _join(row, "title"),
+        "question": _join(row, "question"),
+        "competencies": _join_list(row, "competencies"),
+        "points": _number(row["points"], "points"),
+        "difficulty": row["difficulty"] or None,
+        "answer_time_seconds": _number(row["answer_time_seconds"], "answer_time_seconds"),
+        "tags": [t.strip() for t in row["tags"].split(",") if t.strip()],
+        "source": {"document": row["source_document"], "section": row["source_section"] or None},
+        "reference_answer": _join(row, "reference_answer", optional=True),
+        "follow_ups": _join_list(row, "follow_ups"),
+        "rubric": [
+            {
+                "id": p["point_id"],
+                "text": _join(p, "text"),
+                "weight": _number(p["weight"], f"weight (rubric_points row {n})"),
+                "strong": _join(p, "strong", optional=True),
+                "weak": _join(p, "weak", optional=True),
+            }
+            for n, p in children.get("rubric_points", [])
+        ],
+        "examples": [
+            {
+                "id": e["example_id"],
+                "kind": e["kind"],
+                "language": e["language"],
+                "grade": _number(e["grade"], f"grade (examples row {n})"),
+                "covers": [c.strip() for c in e["covers"].split(",") if c.strip()],
+                "comment": e["comment"] or None,
+                "text": e["text"],
+            }
+            for n, e in children.get("examples", [])
+        ],
+    }
+    return {k: v for k, v in raw.items() if v is not None}
+
+
+def write_tables(questions: list[Question] | tuple[Question, ...], path: str | Path) -> Path:
+    """Write questions to `.csv` (one file, `record` column) or `.xlsx` (three sheets)."""
+    path = Path(path)
+    tables = to_tables(questions)
+    if path.suffix.lower() == ".xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            for name, frame in tables.items():
+                frame.to_excel(writer, sheet_name=name, index=False)
+    else:
+        frames = [frame.assign(record=RECORD_OF_TABLE[name]) for name, frame in tables.items()]
+        combined = pd.concat(frames, ignore_index=True)
+        combined = combined[["record"] + [c for c in combined.columns if c != "record"]]
+        combined.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def read_tables(path: str | Path) -> tuple[list[Question], list[Problem]]:
+    """Read questions from a `.csv` or `.xlsx` file written by `write_tables` (or by hand)."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+            tables = {name.strip().lower(): frame for name, frame in sheets.items()}
+        else:
+            combined = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            if "record" not in combined.columns:
+                return [], [Problem(str(path), "missing column: record")]
+            tables = {}
+            for name, record in RECORD_OF_TABLE.items():
+                part = combined[combined["record"] == record]
+                tables[name] = part.set_axis(part.index + 2, axis=0)  # spreadsheet row numbers
+            unknown = combined[~combined["record"].isin(RECORD_OF_TABLE.values())]
+            if len(unknown):
+                rows = ", ".join(str(i + 2) for i in unknown.index[:10])
+                return [], [
+                    Problem(
+                        str(path),
+                        f"rows {rows}: record must be one of {', '.join(RECORD_OF_TABLE.values())}",
+                        field="record",
+                    )
+                ]
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        return [], [Problem(str(path), f"cannot read the table: {exc}")]
+    return from_tables(tables, source=path.name)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _split(prefix: str, text: LocalizedText | None) -> dict[str, str]:
+    return {f"{prefix}_zh": text.zh if text else "", f"{prefix}_en": text.en if text else ""}
+
+
+def _split_list(prefix: str, texts: tuple[LocalizedText, ...]) -> dict[str, str]:
+    return {
+        f"{prefix}_zh": "\n".join(t.zh for t in texts),
+        f"{prefix}_en": "\n".join(t.en for t in texts),
+    }
+
+
+def _join(row: dict[str, str], prefix: str, optional: bool = False) -> dict[str, str] | None:
+    zh, en = row.get(f"{prefix}_zh", ""), row.get(f"{prefix}_en", "")
+    if optional and not zh.strip() and not en.strip():
+        return None
+    return {"zh": zh, "en": en}
+
+
+def _join_list(row: dict[str, str], prefix: str) -> list[dict[str, str]]:
+    zh = [line for line in row.get(f"{prefix}_zh", "").splitlines() if line.strip()]
+    en = [line for line in row.get(f"{prefix}_en", "").splitlines() if line.strip()]
+    if len(zh) != len(en):
+        raise ValueError(
+            f"{prefix}_zh has {len(zh)} lines but {prefix}_en has {len(en)}: "
+            "each item needs a Chinese and an English line"
+        )
+    return [{"zh": z, "en": e} for z, e in zip(zh, en, strict=True)]
+
+
+def _number(value: str, column: str) -> int | float | None:
+    if not value.strip():
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{column}: {value!r} is not a number") from None
+    return int(number) if number.is_integer() else number
+
+
+def _as_text(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
+    if frame is None:
+        return pd.DataFrame(columns=columns)
+    frame = frame.copy()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame.fillna("").astype(str)
+
+
+def _rows(frame: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their spreadsheet row number (header is row 1)."""
+    records = frame.to_dict("records")
+    if frame.index.dtype.kind == "i" and len(frame) and frame.index[0] >= 2:
+        numbers = list(frame.index)
+    else:
+        numbers = [i + 2 for i in range(len(frame))]
+    return [
+        (int(n), {k: str(v) for k, v in r.items()}) for n, r in zip(numbers, records, strict=True)
+    ]

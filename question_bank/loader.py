@@ -1,0 +1,237 @@
+"""Load banks from YAML files, reporting every problem with its file, question and field.
+
+A broken question never stops the others from loading: `load_path` returns what loaded
+together with the list of problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from question_bank.schema import Bank, Question
+from question_bank.text import to_simplified
+
+BANK_FILE = "bank.yaml"
+DEFAULT_BANK_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a bank file."""
+
+    file: str
+    message: str
+    question_id: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.question_id:
+            where.append(f"question {self.question_id}")
+        if self.field:
+            where.append(f"field {self.field}")
+        return f"{': '.join(where)}: {self.message}"
+
+
+@dataclass(frozen=True)
+class BankSet:
+    """Everything loaded from a path: banks, their questions, and the problems found."""
+
+    banks: dict[str, Bank] = field(default_factory=dict)
+    questions: tuple[Question, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    files: dict[str, Path] = field(default_factory=dict)  # question id -> source file
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with this id (KeyError if there is none)."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def in_bank(self, bank_id: str) -> list[Question]:
+        return [q for q in self.questions if q.bank == bank_id]
+
+
+def load_path(path: str | Path = DEFAULT_BANK_DIR) -> BankSet:
+    """Load a question file, a bank folder, or a folder of bank folders.
+
+    Args:
+        path: a `.yaml` file of questions; a folder with a `bank.yaml`; or a folder whose
+            sub-folders are banks (the shipped `question_bank/data`).
+
+    Returns:
+        A `BankSet`; `problems` is empty when everything is valid.
+    """
+    path = Path(path)
+    collector = _Collector()
+    if not path.exists():
+        collector.problem(str(path), "no such file or folder")
+    elif path.is_file():
+        collector.add_file(path, bank_id=None)
+    elif (path / BANK_FILE).is_file():
+        collector.add_bank_dir(path)
+    else:
+        bank_dirs = sorted(p.parent for p in path.glob(f"*/{BANK_FILE}"))
+        for bank_dir in bank_dirs:
+            collector.add_bank_dir(bank_dir)
+        loose = sorted(_yaml_files(path, recursive=False))
+        for file in loose:
+            collector.add_file(file, bank_id=None)
+        if not bank_dirs and not loose:
+            collector.problem(str(path), "no bank.yaml and no question files found")
+    return collector.result()
+
+
+def parse_questions(
+    data: Any, source: str, bank_id: str | None = None
+) -> tuple[list[Question], list[Problem]]:
+    """Validate already-parsed YAML/JSON data: one question mapping or a list of them."""
+    items = data if isinstance(data, list) else [data]
+    questions: list[Question] = []
+    problems: list[Problem] = []
+    for index, raw in enumerate(items):
+        label = source if len(items) == 1 else f"{source} [item {index + 1}]"
+        if not isinstance(raw, dict):
+            problems.append(Problem(label, f"expected a question mapping, got {_kind(raw)}"))
+            continue
+        question_id = str(raw.get("id")) if raw.get("id") is not None else None
+        try:
+            question = Question.model_validate(simplify_chinese(raw))
+        except ValidationError as error:
+            problems.extend(_problems_from(error, label, question_id))
+            continue
+        if bank_id is not None and question.bank != bank_id:
+            problems.append(
+                Problem(
+                    label,
+                    f"bank is {question.bank!r} but the file is in bank {bank_id!r}",
+                    question.id,
+                    "bank",
+                )
+            )
+            continue
+        questions.append(question)
+    return questions, problems
+
+
+def simplify_chinese(raw: Any) -> Any:
+    """Return a copy of raw question data with its Chinese texts in Simplified characters."""
+    if isinstance(raw, list):
+        return [simplify_chinese(item) for item in raw]
+    if not isinstance(raw, dict):
+        return raw
+    out = {key: simplify_chinese(value) for key, value in raw.items()}
+    if isinstance(out.get("zh"), str):
+        out["zh"] = to_simplified(out["zh"])
+    if out.get("language") == "zh" and isinstance(out.get("text"), str):
+        out["text"] = to_simplified(out["text"])
+    return out
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.banks: dict[str, Bank] = {}
+        self.questions: list[Question] = []
+        self.problems: list[Problem] = []
+        self.files: dict[str, Path] = {}
+
+    def problem(
+        self, file: str, message: str, question_id: str | None = None, field_name: str | None = None
+    ) -> None:
+        self.problems.append(Problem(file, message, question_id, field_name))
+
+    def add_bank_dir(self, bank_dir: Path) -> None:
+        bank_file = bank_dir / BANK_FILE
+        data, error = _read_yaml(bank_file)
+        if error:
+            self.problem(str(bank_file), error)
+            return
+        try:
+            bank = Bank.model_validate(simplify_chinese(data))
+        except ValidationError as exc:
+            self.problems.extend(_problems_from(exc, str(bank_file), None))
+            return
+        if bank.id in self.banks:
+            self.problem(str(bank_file), f"duplicate bank id {bank.id!r}", field_name="id")
+            return
+        self.banks[bank.id] = bank
+        for file in sorted(_yaml_files(bank_dir, recursive=True)):
+            if file.name != BANK_FILE:
+                self.add_file(file, bank_id=bank.id)
+
+    def add_file(self, file: Path, bank_id: str | None) -> None:
+        data, error = _read_yaml(file)
+        if error:
+            self.problem(str(file), error)
+            return
+        if isinstance(data, dict) and "questions" in data and "id" not in data:
+            data = data["questions"]
+        questions, problems = parse_questions(data, str(file), bank_id)
+        self.problems.extend(problems)
+        for question in questions:
+            if question.id in self.files:
+                self.problem(
+                    str(file),
+                    f"duplicate question id, first defined in {self.files[question.id]}",
+                    question.id,
+                    "id",
+                )
+                continue
+            self.files[question.id] = file
+            self.questions.append(question)
+
+    def result(self) -> BankSet:
+        return BankSet(self.banks, tuple(self.questions), tuple(self.problems), self.files)
+
+
+def _read_yaml(file: Path) -> tuple[Any, str | None]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text (byte {exc.start})"
+    except OSError as exc:
+        return None, f"cannot read: {exc.strerror}"
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, f"malformed YAML: {where}{reason}"
+    if data is None:
+        return None, "the file is empty"
+    return data, None
+
+
+def _problems_from(error: ValidationError, file: str, question_id: str | None) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = ".".join(str(part) for part in item["loc"]) or None
+        message = item["msg"]
+        if item["type"] == "missing":
+            message = "missing required field"
+        elif item["type"] == "extra_forbidden":
+            message = "unknown field"
+        problems.append(Problem(file, message, question_id, loc))
+    return problems
+
+
+def _yaml_files(folder: Path, recursive: bool) -> Iterator[Path]:
+    patterns: Iterable[str] = ("*.yaml", "*.yml")
+    for pattern in patterns:
+        yield from (folder.rglob(pattern) if recursive else folder.glob(pattern))
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__ if value is not None else "nothing"

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from question_bank.exchange import read_tables, to_tables, write_bank_dirs, write_tables
+from question_bank.loader import DEFAULT_BANK_DIR, load_path
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    bank_set = load_path(DEFAULT_BANK_DIR)
+    assert bank_set.ok
+    return bank_set
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_table_round_trip_gives_the_same_bank(shipped, tmp_path, suffix):
+    path = write_tables(shipped.questions, tmp_path / f"bank{suffix}")
+    questions, problems = read_tables(path)
+    assert problems == []
+    assert tuple(questions) == shipped.questions
+
+
+def test_yaml_round_trip_gives_the_same_bank(shipped, tmp_path):
+    write_bank_dirs(shipped, tmp_path)
+    again = load_path(tmp_path)
+    assert again.ok, again.problems
+    assert again.questions == shipped.questions
+    assert again.banks == shipped.banks
+
+
+def test_round_trip_keeps_optional_fields(make_bank, question_data, tmp_path):
+    question_data["rubric"][0]["strong"] = {"zh": "分别约谈", "en": "Meets each"}
+    question_data["follow_ups"] = [{"zh": "如果无效呢?", "en": "And if it fails?"}]
+    question_data["examples"][0]["comment"] = "good"
+    original = load_path(make_bank({"a.yaml": question_data})).questions
+    questions, problems = read_tables(write_tables(original, tmp_path / "q.csv"))
+    assert not problems and tuple(questions) == original
+
+
+def test_broken_rows_are_reported_with_row_and_column(make_bank, question_data, tmp_path):
+    second = dict(question_data, id="t-beh-02")
+    original = load_path(make_bank({"a.yaml": question_data, "b.yaml": second})).questions
+    path = write_tables(original, tmp_path / "q.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.loc[1, "points"] = "ten"  # the second question row, spreadsheet row 3
+    rubric_rows = frame.index[frame["record"] == "rubric_point"]
+    frame.loc[rubric_rows[0], "question_id"] = "nope"  # an orphan rubric row
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+    questions, problems = read_tables(path)
+    assert [q.id for q in questions] == ["t-beh-01"] or [q.id for q in questions] == []
+    messages = [str(p) for p in problems]
+    assert any("questions row 3" in m and "points" in m and "'ten'" in m for m in messages)
+    orphan_row = rubric_rows[0] + 2
+    assert any(f"rubric_points row {orphan_row}" in m and "nope" in m for m in messages)
+
+
+def test_mismatched_list_lines_are_reported(make_bank, question_data, tmp_path):
+    tables = to_tables(load_path(make_bank({"a.yaml": question_data})).questions)
+    tables["questions"].loc[0, "competencies_en"] = "One\nTwo"
+    from question_bank.exchange import from_tables
+
+    questions, problems = from_tables(tables, source="sheet")
+    assert not questions
+    assert "competencies_zh has 1 lines but competencies_en has 2" in problems[0].message
+
+
+def test_missing_column_and_record(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    questions, problems = read_tables(path)
+    assert not questions and "record" in problems[0].message

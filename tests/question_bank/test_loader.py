@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from question_bank.loader import DEFAULT_BANK_DIR, load_path
+from question_bank.schema import CATEGORIES
+
+
+def _with(data: dict, **changes) -> dict:
+    out = copy.deepcopy(data)
+    out.update(changes)
+    return out
+
+
+def test_valid_bank_loads(make_bank, question_data):
+    bank_set = load_path(make_bank({"a.yaml": question_data}))
+    assert bank_set.ok, bank_set.problems
+    assert [q.id for q in bank_set.questions] == ["t-beh-01"]
+    assert bank_set.question("t-beh-01").rubric[1].weight == 2
+    assert "test-bank" in bank_set.banks
+
+
+def test_file_with_a_list_of_questions(make_bank, question_data):
+    second = _with(question_data, id="t-beh-02")
+    bank_set = load_path(make_bank({"behavioral.yaml": [question_data, second]}))
+    assert bank_set.ok
+    assert len(bank_set.questions) == 2
+
+
+def test_malformed_yaml_is_reported_with_line_and_others_still_load(make_bank, question_data):
+    bank_dir = make_bank({"good.yaml": question_data, "bad.yaml": "id: x\ntitle: [unclosed\n"})
+    bank_set = load_path(bank_dir)
+    assert [q.id for q in bank_set.questions] == ["t-beh-01"]
+    (problem,) = bank_set.problems
+    assert problem.file.endswith("bad.yaml")
+    assert "malformed YAML" in problem.message and "line" in problem.message
+
+
+def test_missing_field_names_file_question_and_field(make_bank, question_data):
+    broken = _with(question_data, id="t-beh-02")
+    del broken["points"]
+    bank_set = load_path(make_bank({"a.yaml": question_data, "b.yaml": broken}))
+    assert [q.id for q in bank_set.questions] == ["t-beh-01"]
+    (problem,) = bank_set.problems
+    assert (problem.question_id, problem.field) == ("t-beh-02", "points")
+    assert problem.file.endswith("b.yaml")
+    assert "missing" in problem.message
+    assert "b.yaml: question t-beh-02: field points: missing" in str(problem)
+
+
+def test_missing_english_text_is_reported(make_bank, question_data):
+    question_data["title"] = {"zh": "团队冲突"}
+    (problem,) = load_path(make_bank({"a.yaml": question_data})).problems
+    assert problem.field == "title.en"
+
+
+def test_duplicate_id_keeps_the_first_and_reports_the_second(make_bank, question_data):
+    bank_set = load_path(make_bank({"a.yaml": question_data, "b.yaml": question_data}))
+    assert len(bank_set.questions) == 1
+    (problem,) = bank_set.problems
+    assert problem.field == "id" and "duplicate" in problem.message
+    assert problem.file.endswith("b.yaml") and "a.yaml" in problem.message
+
+
+def test_unknown_category(make_bank, question_data):
+    bank_set = load_path(make_bank({"a.yaml": _with(question_data, category="trivia")}))
+    assert not bank_set.questions
+    (problem,) = bank_set.problems
+    assert problem.field == "category"
+    for category in CATEGORIES:
+        assert category in problem.message
+
+
+def test_rubric_with_no_points(make_bank, question_data):
+    (problem,) = load_path(make_bank({"a.yaml": _with(question_data, rubric=[])})).problems
+    assert problem.field == "rubric" and problem.question_id == "t-beh-01"
+
+
+@pytest.mark.parametrize("weight", [0, -1])
+def test_weight_must_be_positive(make_bank, question_data, weight):
+    question_data["rubric"][1]["weight"] = weight
+    (problem,) = load_path(make_bank({"a.yaml": question_data})).problems
+    assert problem.field == "rubric.1.weight"
+    assert "greater than 0" in problem.message
+
+
+def test_example_covering_an_unknown_point(make_bank, question_data):
+    question_data["examples"][0]["covers"] = ["p1", "p9"]
+    (problem,) = load_path(make_bank({"a.yaml": question_data})).problems
+    assert problem.field == "examples" and "p9" in problem.message
+
+
+def test_repeated_rubric_point_ids(make_bank, question_data):
+    question_data["rubric"][2]["id"] = "p1"
+    (problem,) = load_path(make_bank({"a.yaml": question_data})).problems
+    assert problem.field == "rubric" and "p1" in problem.message
+
+
+def test_unknown_field_is_reported(make_bank, question_data):
+    (problem,) = load_path(make_bank({"a.yaml": _with(question_data, hint="x")})).problems
+    assert (problem.field, problem.message) == ("hint", "unknown field")
+
+
+def test_question_in_the_wrong_bank(make_bank, question_data):
+    (problem,) = load_path(make_bank({"a.yaml": _with(question_data, bank="other")})).problems
+    assert problem.field == "bank"
+
+
+def test_empty_file_and_non_mapping(make_bank, question_data):
+    bank_set = load_path(make_bank({"empty.yaml": "", "list.yaml": "- 1\n- 2\n"}))
+    messages = sorted(p.message for p in bank_set.problems)
+    assert any("empty" in m for m in messages)
+    assert sum("expected a question mapping" in m for m in messages) == 2
+
+
+def test_missing_path():
+    (problem,) = load_path("/nonexistent/bank").problems
+    assert "no such file" in problem.message
+
+
+def test_traditional_chinese_is_normalised_to_simplified(make_bank, question_data):
+    question_data["title"]["zh"] = "處理團隊衝突"
+    question_data["rubric"][0]["text"]["zh"] = "分別單獨溝通"
+    question_data["examples"][0]["text"] = "我會先聽聽雙方的說法"
+    question = load_path(make_bank({"a.yaml": question_data})).questions[0]
+    assert question.title.zh == "处理团队冲突"
+    assert question.rubric[0].text.zh == "分别单独沟通"
+    assert question.examples[0].text == "我会先听听双方的说法"
+    assert question.title.en == "Team conflict"
+
+
+def test_shipped_bank_is_valid_and_complete():
+    bank_set = load_path(DEFAULT_BANK_DIR)
+    assert bank_set.ok, "\n".join(map(str, bank_set.problems))
+    assert len(bank_set.questions) >= 30
+    assert {q.category for q in bank_set.questions} == set(CATEGORIES)
+    for question in bank_set.questions:
+        assert 3 <= len(question.rubric) <= 6, question.id
+        kinds = {e.kind for e in question.examples}
+        assert {
+            "strong",
+            "partial",
+            "vague",
+            "off_topic",
+            "restatement",
+            "keyword_list",
+            "rejects_points",
+        } <= kinds, question.id
+        strong = [e for e in question.examples if e.kind == "strong"]
+        assert all(set(e.covers) == {p.id for p in question.rubric} for e in strong), question.id
