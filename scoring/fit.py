@@ -1,0 +1,99 @@
+"""Fit the point calibrator on graded data: `python -m scoring fit [--encoder NAME]`.
+
+Training data:
+- the bank's graded example answers: one row per (example, rubric point), labelled by
+  whether the example genuinely covers the point;
+- the train splits of sas_zh/LE and sas_zh/SR from ../shared/datasets (never their eval
+  splits): one row per (answer, reference key point) with the answer's grade as a soft
+  label (a positive row weighted by the grade and a negative row weighted by one minus it).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from question_bank.schema import Question
+from scoring.calibration import PointCalibrator
+from scoring.datasets import BankExample, GradedAnswer, available, bank_examples, sas_le, sas_sr
+from scoring.engine import FEATURES, Scorer, Target
+
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
+BANK_SHARE = 0.5  # share of the total training weight given to the bank's examples
+C = 0.5
+
+
+def bank_rows(scorer: Scorer, examples: Sequence[BankExample]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and 0/1 labels for each (example, rubric point)."""
+    X, y = [], []
+    for ex in examples:
+        X.append(scorer.evidence(Target.from_question(ex.question), ex.text).features)
+        y.extend(int(p.id in ex.covers) for p in ex.question.rubric)
+    return _stack(X), np.asarray(y)
+
+
+def graded_rows(scorer: Scorer, answers: Sequence[GradedAnswer]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and soft labels (the answer's grade) for each (answer, key point)."""
+    X, y = [], []
+    for ga in answers:
+        target = Target.from_texts(ga.reference_points, question=ga.question)
+        X.append(scorer.evidence(target, ga.answer).features)
+        y.extend([ga.grade] * len(ga.reference_points))
+    return _stack(X), np.asarray(y, dtype=float)
+
+
+def training_set(
+    scorer: Scorer, examples: Sequence[BankExample], use_datasets: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X, y, sample weights for the calibrator, soft labels expanded into weighted pairs."""
+    Xb, yb = bank_rows(scorer, examples)
+    parts = [(Xb, yb.astype(float), np.full(len(yb), 1.0))]
+    if use_datasets and available():
+        Xd, yd = graded_rows(scorer, sas_le("train") + sas_sr("train"))
+        scale = (1 - BANK_SHARE) / BANK_SHARE * len(yb) / max(1, len(yd))
+        parts.append((Xd, yd, np.full(len(yd), scale)))
+    X = np.vstack([p[0] for p in parts])
+    soft = np.concatenate([p[1] for p in parts])
+    base = np.concatenate([p[2] for p in parts])
+    X2 = np.vstack([X, X])
+    y2 = np.concatenate([np.ones(len(soft)), np.zeros(len(soft))])
+    w2 = np.concatenate([base * soft, base * (1 - soft)])
+    keep = w2 > 0
+    return X2[keep], y2[keep].astype(int), w2[keep]
+
+
+def fit_calibrator(
+    scorer: Scorer, questions: Sequence[Question], use_datasets: bool = True
+) -> PointCalibrator:
+    X, y, w = training_set(scorer, bank_examples(questions), use_datasets)
+    return PointCalibrator(C=C, feature_names=FEATURES).fit(X, y, sample_weight=w)
+
+
+def load_embedding_cache(scorer: Scorer) -> None:
+    """Fill the scorer's embedding cache from disk (speeds up repeated fits and benchmarks)."""
+    if scorer.encoder is None:
+        return
+    path = CACHE_DIR / f"embeddings-{_safe(scorer.encoder_name)}.pkl"
+    if path.exists():
+        with path.open("rb") as handle:
+            scorer.encoder._cache.update(pickle.load(handle))
+
+
+def save_embedding_cache(scorer: Scorer) -> None:
+    if scorer.encoder is None:
+        return
+    CACHE_DIR.mkdir(exist_ok=True)
+    path = CACHE_DIR / f"embeddings-{_safe(scorer.encoder_name)}.pkl"
+    with path.open("wb") as handle:
+        pickle.dump(dict(scorer.encoder._cache), handle)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def _stack(rows: list[np.ndarray]) -> np.ndarray:
+    return np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))

@@ -1,0 +1,152 @@
+"""The score report: plain, frozen data that the app, the exports and the CLI all render."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["covered", "partial", "missing"]
+
+COVERED_AT = 0.6  # probability from which a point counts as covered
+PARTIAL_AT = 0.35  # ... and as partly covered
+
+
+def status_of(probability: float, covered_at: float = COVERED_AT) -> Status:
+    if probability >= covered_at:
+        return "covered"
+    if probability >= PARTIAL_AT * covered_at / COVERED_AT:
+        return "partial"
+    return "missing"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something about the answer as a whole that the user should know (a guard fired)."""
+
+    code: (
+        str  # empty, too_short, too_long, copies_question, keyword_list, rejects_points, off_topic
+    )
+    message_zh: str
+    message_en: str
+    severity: Literal["info", "warning", "error"] = "warning"
+
+    def message(self, language: str) -> str:
+        return self.message_en if language == "en" else self.message_zh
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """How well the answer covers one rubric point, and which clause shows it."""
+
+    point_id: str
+    text: str  # the rubric point, in the answer's language
+    weight: float
+    probability: float
+    status: Status
+    evidence: str | None  # the clause of the answer that best covers the point
+    evidence_span: tuple[int, int] | None  # its character offsets in the answer
+    rejected: bool = False  # the evidence clause names the point only to reject it
+    advice: str | None = None  # what a strong answer would add (shown when not covered)
+
+
+@dataclass(frozen=True)
+class StarCheck:
+    """Situation / task / action / result elements found in a behavioral answer."""
+
+    situation: bool
+    task: bool
+    action: bool
+    result: bool
+    quantified_result: bool
+
+    @property
+    def missing(self) -> list[str]:
+        return [k for k in ("situation", "task", "action", "result") if not getattr(self, k)]
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """The full assessment of one answer to one question."""
+
+    question_id: str | None
+    category: str | None
+    language: str
+    points_possible: float
+    points_score: float  # on the question's own scale (10, 12, 15 ...)
+    score: float  # 0-100
+    points: tuple[PointResult, ...]
+    flags: tuple[Flag, ...] = ()
+    star: StarCheck | None = None
+    length_chars: int = 0
+    suggested_chars: tuple[int, int] | None = None  # a sensible length for the answer time
+    encoder: str = "lexical"
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def covered(self) -> int:
+        return sum(p.status == "covered" for p in self.points)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["covered"] = self.covered
+        return data
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    category: str
+    questions: int
+    points_score: float
+    points_possible: float
+
+    @property
+    def score(self) -> float:
+        return 100.0 * self.points_score / self.points_possible if self.points_possible else 0.0
+
+
+@dataclass(frozen=True)
+class SessionScore:
+    """Scores aggregated over several answered questions: per category and overall."""
+
+    categories: tuple[CategoryScore, ...]
+    points_score: float
+    points_possible: float
+
+    @property
+    def score(self) -> float:
+        return 100.0 * self.points_score / self.points_possible if self.points_possible else 0.0
+
+
+def aggregate(
+    reports: list[ScoreReport], category_weights: dict[str, float] | None = None
+) -> SessionScore:
+    """Sum question points per category; the overall score weights categories if asked.
+
+    Args:
+        reports: one report per answered question.
+        category_weights: optional relative weight of each category in the overall score;
+            without it the overall score is total points over total possible points.
+    """
+    by_category: dict[str, list[ScoreReport]] = {}
+    for report in reports:
+        by_category.setdefault(report.category or "other", []).append(report)
+    categories = tuple(
+        CategoryScore(
+            category,
+            len(items),
+            sum(r.points_score for r in items),
+            sum(r.points_possible for r in items),
+        )
+        for category, items in by_category.items()
+    )
+    if not category_weights:
+        return SessionScore(
+            categories,
+            sum(c.points_score for c in categories),
+            sum(c.points_possible for c in categories),
+        )
+    total_weight = sum(category_weights.get(c.category, 0.0) for c in categories)
+    if total_weight <= 0:
+        return SessionScore(categories, 0.0, 0.0)
+    share = sum(category_weights.get(c.category, 0.0) * c.score for c in categories) / total_weight
+    return SessionScore(categories, share, 100.0)

@@ -1,0 +1,74 @@
+"""Split an answer into clauses: Chinese and English punctuation, line breaks, enumerations."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+# Sentence ends and line breaks always split; so do enumeration markers at a clause start.
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|\n+|(?<=[.])\s+")
+_ENUMERATION = re.compile(
+    r"(?:^|\s)(?:\(?\d{1,2}[.、)）]|[①-⑳]|[一二三四五六七八九十]+[、.)]|第[一二三四五六七八九十\d]+[,，、:：]?"
+    r"|[-•·*●▪]\s|(?:first|second|third|fourth|fifth|then|finally)[,:])",
+    re.IGNORECASE,
+)
+_MARKER_AT_START = re.compile(r"^\s*(?:\(?\d{1,2}[.、)）](?!\d)|[①-⑳]|[-•·*●▪])\s*")
+_COMMA = re.compile(r"(?<=[,，:：、])")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+LONG_CLAUSE_CHARS = 48  # longer pieces are split again at commas
+MIN_CLAUSE_CHARS = 10  # shorter comma pieces are joined to their neighbour
+
+
+def split_clauses(text: str) -> list[str]:
+    """Split `text` into clauses in reading order.
+
+    Args:
+        text: an answer or reference text, in Chinese, English or both.
+
+    Returns:
+        Non-empty, stripped clauses. Sentences longer than `LONG_CLAUSE_CHARS` are split
+        at commas, with short pieces joined back so that a clause keeps its meaning.
+    """
+    clauses: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        for piece in _split_enumeration(sentence or ""):
+            clauses.extend(_split_long(piece))
+    stripped = (_MARKER_AT_START.sub("", c).strip(" \t,，、:：;；") for c in clauses)
+    return [c for c in stripped if _has_content(c)]
+
+
+def _split_enumeration(sentence: str) -> list[str]:
+    starts = [m.start() for m in _ENUMERATION.finditer(sentence) if m.start() > 0]
+    bounds = [0, *starts, len(sentence)]
+    return [sentence[a:b].strip() for a, b in itertools.pairwise(bounds)]
+
+
+def _split_long(piece: str) -> list[str]:
+    if _length(piece) <= LONG_CLAUSE_CHARS:
+        return [piece]
+    out: list[str] = []
+    for part in _COMMA.split(piece):
+        if out and (_length(out[-1]) < MIN_CLAUSE_CHARS or _length(part) < MIN_CLAUSE_CHARS // 2):
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
+
+
+def _length(text: str) -> int:
+    """Length in 'characters' where an English word counts as two (roughly one CJK char pair)."""
+    cjk = len(CJK.findall(text))
+    words = len(re.findall(r"[A-Za-z0-9]+", text))
+    return cjk + 2 * words
+
+
+def _has_content(clause: str) -> bool:
+    return bool(re.search(r"[\w\u3400-\u9fff]", clause))
+
+
+def language_of(text: str) -> str:
+    """'zh' when at least a fifth of the letters are CJK characters, else 'en'."""
+    cjk = len(CJK.findall(text))
+    words = len(re.findall(r"[A-Za-z]+", text))
+    return "zh" if cjk and cjk >= words else "en"

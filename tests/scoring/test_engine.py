@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import pytest
+
+from scoring.encoders import load_encoder
+from scoring.engine import MAX_ANSWER_CHARS, Scorer, Target
+from scoring.report import aggregate
+
+
+def _example(question, example_id):
+    return next(e for e in question.examples if e.id == example_id)
+
+
+def _codes(report):
+    return {f.code for f in report.flags}
+
+
+def test_empty_answer_scores_zero_with_a_flag(lexical_scorer, bank):
+    report = lexical_scorer.score(bank.question("cs-beh-01"), "   ")
+    assert report.score == 0 and _codes(report) == {"empty"}
+    assert all(p.status == "missing" for p in report.points)
+
+
+def test_very_short_answer_is_flagged(scorer, bank):
+    report = scorer.score(bank.question("cs-beh-01"), "沟通")
+    assert "too_short" in _codes(report)
+    assert report.score < 30
+
+
+def test_huge_paste_is_scored_on_its_beginning_and_flagged(lexical_scorer, bank):
+    question = bank.question("cs-sit-01")
+    answer = _example(question, "strong-zh").text * (
+        100_000 // len(_example(question, "strong-zh").text) + 1
+    )
+    report = lexical_scorer.score(question, answer)
+    assert len(answer) > MAX_ANSWER_CHARS
+    assert "too_long" in _codes(report)
+
+
+@pytest.mark.parametrize("question_id", ["cs-beh-01", "cs-sit-02", "cs-tec-07", "cs-str-01"])
+def test_strong_beats_partial_beats_gamed(scorer, bank, question_id):
+    question = bank.question(question_id)
+    score = {e.id: scorer.score(question, e.text).score for e in question.examples}
+    assert (
+        score["strong-zh"]
+        > score["partial-zh"]
+        > max(score["keyword-list-zh"], score["rejects-points-zh"], score["restatement-zh"])
+    )
+    assert score["strong-en"] > score["partial-en"]
+
+
+def test_keyword_list_is_flagged_and_capped(scorer, bank):
+    question = bank.question("cs-beh-01")
+    report = scorer.score(question, _example(question, "keyword-list-zh").text)
+    assert "keyword_list" in _codes(report)
+    assert report.score <= 30
+
+
+def test_copying_the_question_is_flagged(scorer, bank):
+    question = bank.question("cs-sit-01")
+    report = scorer.score(question, question.question.zh)
+    assert "copies_question" in _codes(report)
+    assert report.score <= 20
+
+
+def test_rejecting_every_point_is_flagged(scorer, bank):
+    question = bank.question("cs-beh-01")
+    answer = (
+        "我不会去找他们两个单独谈,那太浪费时间。开会讨论也没用,大家只会吵。"
+        "分工我也不会调整,培训更没必要。之后也不打算跟进,让他们自己解决就好。"
+    )
+    report = scorer.score(question, answer)
+    assert "rejects_points" in _codes(report)
+    assert any(p.rejected for p in report.points)
+    assert report.score <= 25
+
+
+def test_answer_to_another_question_is_flagged_off_topic(scorer, bank):
+    question = bank.question("cs-beh-01")  # team conflict
+    other = _example(bank.question("cs-tec-03"), "strong-zh").text  # data security
+    report = scorer.score(question, other)
+    assert "off_topic" in _codes(report)
+    assert report.score <= 20
+
+
+def test_evidence_span_points_into_the_answer(scorer, bank):
+    question = bank.question("cs-beh-01")
+    answer = _example(question, "strong-zh").text
+    report = scorer.score(question, answer)
+    covered = [p for p in report.points if p.status == "covered"]
+    assert covered
+    for point in covered:
+        start, end = point.evidence_span
+        assert answer[start:end] == point.evidence
+
+
+def test_english_answer_is_reported_against_english_rubric(scorer, bank):
+    question = bank.question("cs-beh-01")
+    report = scorer.score(question, _example(question, "strong-en").text)
+    assert report.language == "en"
+    assert report.points[0].text == question.rubric[0].text.en
+    assert report.score >= 60
+
+
+def test_behavioral_answers_get_a_star_check(scorer, bank):
+    question = bank.question("cs-beh-01")
+    report = scorer.score(question, _example(question, "strong-zh").text)
+    assert report.star is not None and report.star.action and report.star.result
+    assert scorer.score(bank.question("cs-tec-01"), "我会先梳理渠道接入层").star is None
+
+
+def test_free_form_rubric(scorer):
+    target = Target.from_texts(
+        ["先向客户道歉", "耐心倾听客户的诉求", "给出解决方案并确认客户满意"],
+        question="客户投诉时你怎么做?",
+        points=12,
+    )
+    good = scorer.score(
+        target,
+        "我会先真诚地说声对不起,然后让客户把问题讲完,不打断。最后提出换货方案,问他是否满意。",
+    )
+    bad = scorer.score(target, "今天天气很好,我们去公园散步吧。")
+    assert good.points_possible == 12
+    assert good.score > bad.score + 30
+
+
+def test_lexical_fallback_when_the_model_cannot_load(bank):
+    choice = load_encoder("/no/such/model/path")
+    assert choice.encoder is None and "could not be loaded" in choice.warning
+    scorer = Scorer.from_settings(bank.questions, "/no/such/model/path")
+    question = bank.question("cs-beh-01")
+    report = scorer.score(question, _example(question, "strong-zh").text)
+    assert report.encoder == "lexical"
+    assert any("could not be loaded" in w for w in report.warnings)
+    weak = scorer.score(question, _example(question, "off-topic-zh").text)
+    assert report.score > weak.score
+
+
+def test_aggregate_per_category_and_overall(lexical_scorer, bank):
+    reports = [
+        lexical_scorer.score(bank.question(qid), _example(bank.question(qid), "strong-zh").text)
+        for qid in ("cs-beh-01", "cs-beh-02", "cs-tec-01")
+    ]
+    session = aggregate(reports)
+    by_category = {c.category: c for c in session.categories}
+    assert by_category["behavioral"].points_possible == 20
+    assert by_category["technical"].points_possible == 15
+    assert session.points_score == pytest.approx(sum(r.points_score for r in reports))
+    weighted = aggregate(reports, {"behavioral": 1.0, "technical": 0.0})
+    assert weighted.score == pytest.approx(by_category["behavioral"].score)

@@ -1,0 +1,47 @@
+from scoring.segment import language_of, split_clauses
+
+
+def test_chinese_sentences_and_enumerations():
+    text = "我会先分别找两个人谈。然后开会！1.调整分工 2、提供培训 ③跟进效果"
+    assert split_clauses(text) == [
+        "我会先分别找两个人谈。",
+        "然后开会！",
+        "调整分工",
+        "提供培训",
+        "跟进效果",
+    ]
+
+
+def test_long_chinese_sentence_is_split_at_commas():
+    text = "我会先把两位同事分别请到会议室里单独聊一聊，听听他们各自的想法和困难，再把冲突的根源梳理清楚，最后拿出一个大家都能接受的分工方案。"
+    clauses = split_clauses(text)
+    assert len(clauses) >= 2
+    assert "".join(clauses).replace("，", "") in text.replace("，", "")
+
+
+def test_english_sentences_and_bullets():
+    text = "First, I would talk to each of them privately. Then I'd call a meeting.\n- adjust roles\n- training"
+    assert split_clauses(text) == [
+        "First, I would talk to each of them privately.",
+        "Then I'd call a meeting.",
+        "adjust roles",
+        "training",
+    ]
+
+
+def test_decimal_numbers_are_not_enumerations():
+    assert split_clauses("响应时间从 2.5 小时降到 1.2 小时。") == [
+        "响应时间从 2.5 小时降到 1.2 小时。"
+    ]
+
+
+def test_empty_and_punctuation_only():
+    assert split_clauses("") == []
+    assert split_clauses("。。。!!") == []
+
+
+def test_language_of():
+    assert language_of("我会先和客户沟通") == "zh"
+    assert language_of("I would call the customer back") == "en"
+    assert language_of("I would talk to 客户 first") == "en"
+    assert language_of("我会用CRM系统跟进") == "zh"
