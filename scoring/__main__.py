@@ -89,7 +89,7 @@ def _fit(scorer, bank) -> int:
     from scoring.datasets import available
 
     fit.load_embedding_cache(scorer)
-    model = fit.fit_calibrator(scorer, bank.questions)
+    model, score_map = fit.fit_calibrator(scorer, bank.questions)
     fit.save_embedding_cache(scorer)
     provenance = {
         "command": "python -m scoring fit"
@@ -99,10 +99,11 @@ def _fit(scorer, bank) -> int:
         if available()
         else "none (../shared/datasets not found)",
     }
-    path = save_calibrator(model, scorer.encoder_name, provenance)
+    path = save_calibrator(model, score_map, scorer.encoder_name, provenance)
     print(f"wrote {path}")
     for name, coef in zip(model.feature_names, model.coef_, strict=True):
         print(f"  {name:<12} {coef:+.3f}")
+    print(f"  score map: slope {score_map.slope:.2f}, centre {score_map.centre:.2f}")
     return 0
 
 

@@ -33,7 +33,7 @@ from scoring import fit
 from scoring.calibration import PointCalibrator
 from scoring.datasets import GradedAnswer, available, bank_examples, sas_le, sas_sr
 from scoring.encoders import CachedEncoder
-from scoring.engine import FEATURES, Scorer, Target
+from scoring.engine import FEATURES, Scorer, Target, coverage_share
 from scoring.segment import split_clauses
 
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -62,8 +62,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> list[Row]:
     rows: list[Row] = []
     rows += bank_quality(scorer, questions)
     if available():
-        final = fit.fit_calibrator(scorer, questions)
-        scorer.calibrator = final
+        scorer.calibrator, scorer.score_map = fit.fit_calibrator(scorer, questions)
         for name, data, targets in (
             ("sas_zh/LE eval", sas_le("eval"), (">= 0.75", "")),
             ("sas_zh/SR eval", sas_sr("eval"), (">= 0.65", "")),
@@ -94,15 +93,15 @@ def bank_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
         yb = np.concatenate([[int(p.id in e.covers) for p in e.question.rubric] for e in train])
         X, y, w = _combine(Xb, yb, X_data, y_data, w_data)
         calibrator = PointCalibrator(C=fit.C, feature_names=FEATURES).fit(X, y, sample_weight=w)
-        fold = Scorer(scorer.encoder, calibrator, questions, offsets={})
+        score_map = fit.fit_score_map(scorer, calibrator, train, [evidence[i] for i in train_idx])
+        fold = Scorer(scorer.encoder, calibrator, questions, offsets={}, score_map=score_map)
         fold.term_weights = scorer.term_weights
         fold._centroids = scorer._centroids
         for i in test_idx:
             target = Target.from_question(examples[i].question)
             p = fold.probabilities(target, evidence[i])
-            weights = np.array([pt.weight for pt in target.points])
             probs[i] = p
-            scores[i] = 100 * float((weights * p).sum() / weights.sum())
+            scores[i] = 100 * float(score_map(coverage_share(target, p)))
     grades = np.array([e.grade for e in examples])
     naive = np.array(
         [naive_score(scorer, [p.text.get(e.language) for p in e.question.rubric], e.text)

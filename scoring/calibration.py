@@ -81,16 +81,62 @@ def calibration_file(encoder_name: str) -> Path:
     return CALIBRATION_DIR / f"{safe}.json"
 
 
-def save_calibrator(model: PointCalibrator, encoder_name: str, provenance: dict) -> Path:
+def save_calibrator(
+    model: PointCalibrator, score_map: ScoreMap, encoder_name: str, provenance: dict
+) -> Path:
     path = calibration_file(encoder_name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"encoder": encoder_name, **model.to_dict(), "provenance": provenance}
+    data = {
+        "encoder": encoder_name,
+        **model.to_dict(),
+        "score_map": score_map.to_dict(),
+        "provenance": provenance,
+    }
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
-def load_calibrator(encoder_name: str) -> PointCalibrator | None:
+def load_calibrator(encoder_name: str) -> tuple[PointCalibrator, ScoreMap] | None:
+    """The committed point calibrator and score map for an encoder, if one was fitted."""
     path = calibration_file(encoder_name)
     if not path.exists():
         return None
-    return PointCalibrator.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return PointCalibrator.from_dict(data), ScoreMap(**data.get("score_map", {}))
+
+
+class ScoreMap:
+    """A monotone map from weighted point coverage (0-1) to the grade scale (0-1).
+
+    f(s) = (g(s) - g(0)) / (g(1) - g(0)) with g(s) = sigmoid(slope * (s - centre)): it keeps
+    0 at 0 and 1 at 1 and never changes the order of answers, only how coverage reads as a
+    grade (a few covered points are worth less than their share, most points nearly all).
+    """
+
+    def __init__(self, slope: float = 0.0, centre: float = 0.5) -> None:
+        self.slope = slope
+        self.centre = centre
+
+    def __call__(self, share: np.ndarray | float) -> np.ndarray | float:
+        if abs(self.slope) < 1e-6:
+            return share
+        g = lambda s: 1.0 / (1.0 + np.exp(-self.slope * (np.asarray(s) - self.centre)))  # noqa: E731
+        low, high = g(0.0), g(1.0)
+        out = (g(share) - low) / (high - low)
+        return float(out) if np.ndim(share) == 0 else out
+
+    def fit(self, shares: np.ndarray, grades: np.ndarray) -> ScoreMap:
+        """Least squares of f(share) against grades (both 0-1) over a small grid."""
+        shares, grades = np.asarray(shares, float), np.asarray(grades, float)
+        best = (np.inf, 0.0, 0.5)
+        for slope in np.linspace(0.5, 14, 28):
+            for centre in np.linspace(0.1, 0.9, 33):
+                self.slope, self.centre = slope, centre
+                error = float(((self(shares) - grades) ** 2).mean())
+                if error < best[0]:
+                    best = (error, slope, centre)
+        _, self.slope, self.centre = best
+        return self
+
+    def to_dict(self) -> dict[str, float]:
+        return {"slope": float(self.slope), "centre": float(self.centre)}

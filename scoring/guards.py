@@ -26,8 +26,8 @@ _GOOD_NEGATION = re.compile(
 )
 # First person and action words: a list of keywords has none of them.
 _ACTION = re.compile(
-    r"我|我们|会|先|再|然后|接着|之后|最后|首先|其次|安排|组织|确保|通过|让|把|给|找|跟|和.{1,6}(?:沟通|确认)|"
-    r"\b(?:i|we|my|our|would|will|then|first|after|make|ask|call|set|check|talk|meet)\b",
+    r"我|咱们|首先|其次|然后|接着|随后|之后|最后|马上|立即|立刻|会先|会去|要先|先把|再把|"
+    r"\b(?:i|we|my|our|would|will|then|first|after|i'd|we'd)\b",
     re.IGNORECASE,
 )
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
@@ -51,7 +51,7 @@ def listness(answer: str) -> float:
     lengths = [_size(i) for i in items]
     short_share = sum(n <= 8 for n in lengths) / len(items)
     actions = len(_ACTION.findall(answer))
-    action_density = actions / max(1.0, sum(lengths) / 10)
+    action_density = actions / max(1.0, sum(lengths) / 15)
     return max(0.0, min(1.0, short_share * (1.0 - min(1.0, action_density))))
 
 

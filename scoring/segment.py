@@ -8,7 +8,7 @@ import re
 # Sentence ends and line breaks always split; so do enumeration markers at a clause start.
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|\n+|(?<=[.])\s+")
 _ENUMERATION = re.compile(
-    r"(?:^|\s)(?:\(?\d{1,2}[.、)）]|[①-⑳]|[一二三四五六七八九十]+[、.)]|第[一二三四五六七八九十\d]+[,，、:：]?"
+    r"(?:^|\s)(?:\(?\d{1,2}[.、)）](?!\d)|[①-⑳]|[一二三四五六七八九十]+[、.)]|第[一二三四五六七八九十\d]+[,，、:：]?"
     r"|[-•·*●▪]\s|(?:first|second|third|fourth|fifth|then|finally)[,:])",
     re.IGNORECASE,
 )

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from scoring.__main__ import main
+from scoring.batch import read_answers_csv, score_frame
+
+
+def _strong(bank, question_id):
+    return next(e.text for e in bank.question(question_id).examples if e.id == "strong-zh")
+
+
+def test_good_and_bad_rows_all_come_out_in_order(lexical_scorer, bank):
+    frame = pd.DataFrame(
+        {
+            "candidate": ["a", "b", "c", "d", "e"],
+            "question_id": ["cs-beh-01", "cs-nope", "cs-beh-01", "", ""],
+            "question": ["", "", "", "投诉怎么处理?", "投诉怎么处理?"],
+            "rubric_points": ["", "", "", "向客户道歉 | 倾听诉求\n给出方案", "道歉"],
+            "points": ["", "", "", "12", "ten"],
+            "answer": [
+                _strong(bank, "cs-beh-01"),
+                "我会先沟通",
+                "  ",
+                "我会先向客户道歉,再倾听诉求。",
+                "对不起",
+            ],
+        }
+    )
+    out, summary = score_frame(lexical_scorer, bank, frame)
+    assert list(out["candidate"]) == ["a", "b", "c", "d", "e"]
+    assert (summary.rows, summary.scored, summary.errors) == (5, 2, 3)
+    assert out.loc[0, "error"] == "" and float(out.loc[0, "score"]) > 0
+    assert "row 3, column question_id" in out.loc[1, "error"] and "cs-nope" in out.loc[1, "error"]
+    assert "row 4, column answer" in out.loc[2, "error"]
+    assert "row 6, column points" in out.loc[4, "error"]
+    coverage = json.loads(out.loc[3, "coverage_json"])
+    assert [c["point"] for c in coverage] == ["向客户道歉", "倾听诉求", "给出方案"]
+    assert {"status", "probability", "evidence"} <= set(coverage[0])
+    assert out.loc[3, "points_score"] != ""
+
+
+def test_missing_columns_are_reported_on_every_row(lexical_scorer, bank):
+    out, summary = score_frame(lexical_scorer, bank, pd.DataFrame({"text": ["x", "y"]}))
+    assert summary.errors == 2 and set(out["error"]) == {"missing column: answer"}
+    assert list(out["text"]) == ["x", "y"]
+
+
+def test_batch_command_writes_the_scored_csv(tmp_path, bank, capsys):
+    source = tmp_path / "in.csv"
+    pd.DataFrame(
+        {"question_id": ["cs-beh-01", "bad-id"], "answer": [_strong(bank, "cs-beh-01"), "x"]}
+    ).to_csv(source, index=False)
+    target = tmp_path / "out.csv"
+    assert main(["--encoder", "lexical", "batch", str(source), "-o", str(target)]) == 0
+    scored = read_answers_csv(target)
+    assert len(scored) == 2
+    assert scored.loc[0, "score"] != "" and "bad-id" in scored.loc[1, "error"]
+    assert "scored 1 of 2 rows" in capsys.readouterr().err
+
+
+def test_score_command_prints_a_report_and_json(tmp_path, bank, capsys):
+    answer = tmp_path / "answer.txt"
+    answer.write_text(_strong(bank, "cs-beh-01"), encoding="utf-8")
+    assert (
+        main(
+            [
+                "--encoder",
+                "lexical",
+                "score",
+                "--question",
+                "cs-beh-01",
+                "--answer-file",
+                str(answer),
+            ]
+        )
+        == 0
+    )
+    assert "cs-beh-01" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "--encoder",
+                "lexical",
+                "score",
+                "--question",
+                "cs-beh-01",
+                "--answer-file",
+                str(answer),
+                "--json",
+            ]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["question_id"] == "cs-beh-01" and len(report["points"]) == 5
+
+
+def test_score_command_reports_an_unknown_question_and_missing_file(tmp_path, capsys):
+    assert main(["--encoder", "lexical", "score", "--question", "nope", "--answer-file", "x"]) == 2
+    assert "no question 'nope'" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "--encoder",
+                "lexical",
+                "score",
+                "--question",
+                "cs-beh-01",
+                "--answer-file",
+                str(tmp_path / "missing.txt"),
+            ]
+        )
+        == 2
+    )
+    assert "cannot read the answer file" in capsys.readouterr().err
