@@ -83,7 +83,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> list[Row]:
 def bank_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
     examples = bank_examples(questions)
     evidence = [scorer.evidence(Target.from_question(e.question), e.text) for e in examples]
-    X_data, y_data, w_data = _dataset_rows(scorer)
+    X_data, y_data = fit.dataset_rows(scorer)
     groups = np.array([e.question.id for e in examples])
     scores = np.zeros(len(examples))
     probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
@@ -91,7 +91,7 @@ def bank_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
         train = [examples[i] for i in train_idx]
         Xb = np.vstack([evidence[i].features for i in train_idx])
         yb = np.concatenate([[int(p.id in e.covers) for p in e.question.rubric] for e in train])
-        X, y, w = _combine(Xb, yb, X_data, y_data, w_data)
+        X, y, w = fit.combine(Xb, yb, X_data, y_data)
         calibrator = PointCalibrator(C=fit.C, feature_names=FEATURES).fit(X, y, sample_weight=w)
         score_map = fit.fit_score_map(scorer, calibrator, train, [evidence[i] for i in train_idx])
         fold = Scorer(scorer.encoder, calibrator, questions, offsets={}, score_map=score_map)
@@ -154,25 +154,6 @@ def _naive_point_f1(scorer: Scorer, examples) -> float | None:
         labels.extend(p.id in e.covers for p in e.question.rubric)
     sims_a, labels_a = np.array(sims), np.array(labels)
     return max(_f1(sims_a >= t, labels_a) for t in np.unique(np.round(sims_a, 3)))
-
-
-def _dataset_rows(scorer: Scorer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if not available():
-        return np.zeros((0, len(FEATURES))), np.zeros(0), np.zeros(0)
-    X, y = fit.graded_rows(scorer, sas_le("train") + sas_sr("train"))
-    return X, y, np.ones(len(y))
-
-
-def _combine(Xb, yb, Xd, yd, wd):
-    scale = (1 - fit.BANK_SHARE) / fit.BANK_SHARE * len(yb) / max(1, len(yd))
-    X = np.vstack([Xb, Xd])
-    soft = np.concatenate([yb.astype(float), yd])
-    base = np.concatenate([np.ones(len(yb)), wd * scale])
-    X2 = np.vstack([X, X])
-    y2 = np.concatenate([np.ones(len(soft)), np.zeros(len(soft))]).astype(int)
-    w2 = np.concatenate([base * soft, base * (1 - soft)])
-    keep = w2 > 0
-    return X2[keep], y2[keep], w2[keep]
 
 
 def speed_rows(scorer: Scorer, questions: list[Question], encoder_spec: str | None) -> list[Row]:

@@ -247,7 +247,7 @@ class Scorer:
         copy = guards.copy_ratio(text, question_text) if question_text else 0.0
 
         sem = self._semantic(target, language, clauses, question_text)
-        off_topic = self._off_topic(target, language, sem, answer_terms)
+        off_topic = self._off_topic(target, language, sem)
         rows, evidence_index = [], []
         for i, point in enumerate(target.points):
             anchors = point.texts.get(language) or point.texts["zh"]
@@ -357,9 +357,7 @@ class Scorer:
             )
         return out
 
-    def _off_topic(
-        self, target: Target, language: str, sem: dict | None, answer_terms: set[str]
-    ) -> float:
+    def _off_topic(self, target: Target, language: str, sem: dict | None) -> float:
         """How much better the answer covers this question's rubric than any other bank
         question's: mean over points of the best clause cosine, own minus best other
         (0 without a bank or an encoder; negative means it fits another question better)."""
@@ -384,10 +382,6 @@ class Scorer:
                     owners.append(n)
             self._centroids[language] = (ids, self.encoder.encode(texts), np.array(owners))
         return self._centroids[language]
-
-    def _lexicon(self, question_id: str, language: str) -> set[str]:
-        question = self.context[question_id]
-        return {t for p in question.rubric for t in terms(p.text.get(language))}
 
     def _report(
         self, target: Target, answer: str, ev: AnswerEvidence, p: np.ndarray

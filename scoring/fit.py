@@ -50,19 +50,34 @@ def training_set(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """X, y, sample weights for the calibrator, soft labels expanded into weighted pairs."""
     Xb, yb = bank_rows(scorer, examples)
-    parts = [(Xb, yb.astype(float), np.full(len(yb), 1.0))]
-    if use_datasets and available():
-        Xd, yd = graded_rows(scorer, sas_le("train") + sas_sr("train"))
-        scale = (1 - BANK_SHARE) / BANK_SHARE * len(yb) / max(1, len(yd))
-        parts.append((Xd, yd, np.full(len(yd), scale)))
-    X = np.vstack([p[0] for p in parts])
-    soft = np.concatenate([p[1] for p in parts])
-    base = np.concatenate([p[2] for p in parts])
+    Xd, yd = dataset_rows(scorer) if use_datasets else (np.zeros((0, len(FEATURES))), np.zeros(0))
+    return combine(Xb, yb, Xd, yd)
+
+
+def dataset_rows(scorer: Scorer) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the sas_zh train splits (empty when ../shared/datasets is absent)."""
+    if not available():
+        return np.zeros((0, len(FEATURES))), np.zeros(0)
+    return graded_rows(scorer, sas_le("train") + sas_sr("train"))
+
+
+def combine(
+    Xb: np.ndarray, yb: np.ndarray, Xd: np.ndarray, yd: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Join bank rows (0/1 labels) and dataset rows (soft labels) into a weighted 0/1 set.
+
+    The datasets get `1 - BANK_SHARE` of the total weight; a soft label s becomes a positive
+    row weighted s and a negative row weighted 1 - s.
+    """
+    scale = (1 - BANK_SHARE) / BANK_SHARE * len(yb) / max(1, len(yd))
+    X = np.vstack([Xb, Xd])
+    soft = np.concatenate([yb.astype(float), yd])
+    base = np.concatenate([np.ones(len(yb)), np.full(len(yd), scale)])
     X2 = np.vstack([X, X])
-    y2 = np.concatenate([np.ones(len(soft)), np.zeros(len(soft))])
+    y2 = np.concatenate([np.ones(len(soft)), np.zeros(len(soft))]).astype(int)
     w2 = np.concatenate([base * soft, base * (1 - soft)])
     keep = w2 > 0
-    return X2[keep], y2[keep].astype(int), w2[keep]
+    return X2[keep], y2[keep], w2[keep]
 
 
 def fit_calibrator(
