@@ -264,6 +264,8 @@ def main(encoder_spec: str | None = None, speed: bool = True) -> int:
     name = encoder_spec or Scorer.from_settings((), encoder_spec).encoder_name
     table = render(rows, name, time.perf_counter() - start)
     print(table)
+    if not speed:  # a partial run never replaces the recorded full results
+        return 0
     RESULTS_DIR.mkdir(exist_ok=True)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
     (RESULTS_DIR / f"results-{safe}.md").write_text(table, encoding="utf-8")
