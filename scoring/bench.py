@@ -54,7 +54,8 @@ class Row:
         return "yes" if (self.value >= goal if op == ">=" else self.value <= goal) else "no"
 
 
-def run(encoder_spec: str | None = None, speed: bool = True) -> list[Row]:
+def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row], str]:
+    """Run the benchmark; return its rows and the name of the encoder that was measured."""
     bank = load_path()
     questions = list(bank.questions)
     scorer = Scorer.from_settings(questions, encoder_spec)
@@ -77,7 +78,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> list[Row]:
     fit.save_embedding_cache(scorer)
     if speed:
         rows += speed_rows(scorer, questions, encoder_spec)
-    return rows
+    return rows, scorer.encoder_name
 
 
 def bank_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
@@ -260,8 +261,7 @@ def _cores() -> int:
 
 def main(encoder_spec: str | None = None, speed: bool = True) -> int:
     start = time.perf_counter()
-    rows = run(encoder_spec, speed)
-    name = encoder_spec or Scorer.from_settings((), encoder_spec).encoder_name
+    rows, name = run(encoder_spec, speed)
     table = render(rows, name, time.perf_counter() - start)
     print(table)
     if not speed:  # a partial run never replaces the recorded full results

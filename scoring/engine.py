@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 
 from question_bank.schema import Question
-from question_bank.text import normalize_for_matching
 from scoring import guards
 from scoring.calibration import PointCalibrator, ScoreMap, load_calibrator
 from scoring.encoders import CachedEncoder, EncoderChoice, load_encoder
@@ -545,4 +544,4 @@ def _spans(text: str, clauses: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-__all__ = ["FEATURES", "Scorer", "Target", "normalize_for_matching"]
+__all__ = ["FEATURES", "Scorer", "Target"]

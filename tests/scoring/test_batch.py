@@ -61,58 +61,23 @@ def test_batch_command_writes_the_scored_csv(tmp_path, bank, capsys):
     assert "scored 1 of 2 rows" in capsys.readouterr().err
 
 
+def _score_cli(*args: str) -> int:
+    return main(["--encoder", "lexical", "score", *args])
+
+
 def test_score_command_prints_a_report_and_json(tmp_path, bank, capsys):
     answer = tmp_path / "answer.txt"
     answer.write_text(_strong(bank, "cs-beh-01"), encoding="utf-8")
-    assert (
-        main(
-            [
-                "--encoder",
-                "lexical",
-                "score",
-                "--question",
-                "cs-beh-01",
-                "--answer-file",
-                str(answer),
-            ]
-        )
-        == 0
-    )
+    assert _score_cli("--question", "cs-beh-01", "--answer-file", str(answer)) == 0
     assert "cs-beh-01" in capsys.readouterr().out
-    assert (
-        main(
-            [
-                "--encoder",
-                "lexical",
-                "score",
-                "--question",
-                "cs-beh-01",
-                "--answer-file",
-                str(answer),
-                "--json",
-            ]
-        )
-        == 0
-    )
+    assert _score_cli("--question", "cs-beh-01", "--answer-file", str(answer), "--json") == 0
     report = json.loads(capsys.readouterr().out)
     assert report["question_id"] == "cs-beh-01" and len(report["points"]) == 5
 
 
 def test_score_command_reports_an_unknown_question_and_missing_file(tmp_path, capsys):
-    assert main(["--encoder", "lexical", "score", "--question", "nope", "--answer-file", "x"]) == 2
+    assert _score_cli("--question", "nope", "--answer-file", "x") == 2
     assert "no question 'nope'" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "--encoder",
-                "lexical",
-                "score",
-                "--question",
-                "cs-beh-01",
-                "--answer-file",
-                str(tmp_path / "missing.txt"),
-            ]
-        )
-        == 2
-    )
+    missing = str(tmp_path / "missing.txt")
+    assert _score_cli("--question", "cs-beh-01", "--answer-file", missing) == 2
     assert "cannot read the answer file" in capsys.readouterr().err
