@@ -105,7 +105,7 @@ def write_bank_dirs(bank_set: BankSet, out_dir: str | Path) -> list[Path]:
         (bank_dir / "questions").mkdir(parents=True, exist_ok=True)
         bank = bank_set.banks.get(bank_id)
         if bank is not None or not (bank_dir / BANK_FILE).exists():  # keep existing metadata
-            bank = bank or _placeholder_bank(bank_id)
+            bank = bank or placeholder_bank(bank_id)
             (bank_dir / BANK_FILE).write_text(to_yaml(bank), encoding="utf-8")
             written.append(bank_dir / BANK_FILE)
         for question in bank_set.in_bank(bank_id):
@@ -115,7 +115,7 @@ def write_bank_dirs(bank_set: BankSet, out_dir: str | Path) -> list[Path]:
     return written
 
 
-def _placeholder_bank(bank_id: str) -> Bank:
+def placeholder_bank(bank_id: str) -> Bank:
     name = LocalizedText(zh=bank_id, en=bank_id)
     return Bank(id=bank_id, name=name, role=name)
 

@@ -91,6 +91,26 @@ class ScoreReport:
         data["covered"] = self.covered
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScoreReport:
+        """Rebuild a report from `to_dict()` output (e.g. after a JSON round trip)."""
+        fields = {k: v for k, v in data.items() if k != "covered"}
+        fields["points"] = tuple(
+            PointResult(
+                **{
+                    **p,
+                    "evidence_span": tuple(p["evidence_span"]) if p.get("evidence_span") else None,
+                }
+            )
+            for p in data.get("points", ())
+        )
+        fields["flags"] = tuple(Flag(**f) for f in data.get("flags", ()))
+        fields["star"] = StarCheck(**data["star"]) if data.get("star") else None
+        if fields.get("suggested_chars"):
+            fields["suggested_chars"] = tuple(fields["suggested_chars"])
+        fields["warnings"] = tuple(data.get("warnings", ()))
+        return cls(**fields)
+
 
 @dataclass(frozen=True)
 class CategoryScore:

@@ -1,0 +1,274 @@
+"""The question bank in the database: seeded from the YAML files, edited by trainers with
+version history, conflict detection on concurrent saves, and restore of earlier versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from question_bank.exchange import placeholder_bank
+from question_bank.loader import BankSet, parse_questions
+from question_bank.schema import CATEGORIES, Bank, Question
+from services.accounts import Actor, require
+from services.errors import EditConflict, FieldProblem, NotFound, ValidationFailed
+from storage.db import Database
+from storage.models import BankRecord, CalibrationExample, QuestionRecord, QuestionVersion
+
+SEED_AUTHOR = "seed"
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    question: Question
+    version: int
+    updated_by: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    version: int
+    action: str
+    author: str
+    at: datetime
+    data: dict[str, Any]
+
+
+def seed_if_empty(db: Database, bank_set: BankSet) -> int:
+    """Copy the shipped YAML bank into an empty database; returns how many questions it added."""
+    with db.transaction() as session:
+        if session.scalar(select(func.count()).select_from(QuestionRecord)):
+            return 0
+        for bank in bank_set.banks.values():
+            session.merge(BankRecord(id=bank.id, data=bank.model_dump(mode="json")))
+        for question in bank_set.questions:
+            data = question.model_dump(mode="json")
+            session.add(
+                QuestionRecord(
+                    id=question.id,
+                    bank_id=question.bank,
+                    version=1,
+                    data=data,
+                    updated_by=SEED_AUTHOR,
+                )
+            )
+            session.add(
+                QuestionVersion(
+                    question_id=question.id, version=1, action="seed", data=data, author=SEED_AUTHOR
+                )
+            )
+        return len(bank_set.questions)
+
+
+def load_bank(db: Database) -> BankSet:
+    """The live bank (deleted questions left out), in the same shape the YAML loader returns."""
+    with db.transaction() as session:
+        banks = {
+            row.id: Bank.model_validate(row.data) for row in session.scalars(select(BankRecord))
+        }
+        rows = session.scalars(
+            select(QuestionRecord)
+            .where(QuestionRecord.deleted.is_(False))
+            .order_by(QuestionRecord.id)
+        ).all()
+        questions = tuple(Question.model_validate(row.data) for row in rows)
+    return BankSet(banks=banks, questions=_bank_order(questions))
+
+
+def get_question(db: Database, question_id: str) -> QuestionEntry:
+    with db.transaction() as session:
+        row = session.get(QuestionRecord, question_id)
+        if row is None or row.deleted:
+            raise NotFound(f"No question {question_id}.", f"没有编号为 {question_id} 的题目。")
+        return _entry(row)
+
+
+def validate_question(data: dict[str, Any]) -> Question:
+    """Validate a question given as plain data; raises ValidationFailed with field paths."""
+    questions, problems = parse_questions(data, source="form")
+    if problems:
+        raise ValidationFailed([FieldProblem(p.field or "", p.message) for p in problems])
+    return questions[0]
+
+
+def save_question(
+    db: Database, actor: Actor, data: dict[str, Any], expected_version: int | None
+) -> QuestionEntry:
+    """Create (expected_version None) or update a question.
+
+    Raises:
+        ValidationFailed: the data is not a valid question; nothing is saved.
+        EditConflict: someone saved the question after `expected_version`; nothing is saved.
+    """
+    require(actor, "trainer")
+    question = validate_question(data)
+    clean = question.model_dump(mode="json")
+    with db.transaction() as session:
+        if session.get(BankRecord, question.bank) is None:
+            raise ValidationFailed([FieldProblem("bank", f"no bank {question.bank!r}")])
+        row = session.get(QuestionRecord, question.id, with_for_update=True)
+        if expected_version is None:
+            if row is not None and not row.deleted:
+                raise ValidationFailed(
+                    [FieldProblem("id", f"{question.id!r} already exists; choose another id")]
+                )
+            action = "create"
+        else:
+            if row is None:
+                raise NotFound(f"No question {question.id}.", f"没有编号为 {question.id} 的题目。")
+            if row.version != expected_version:
+                raise EditConflict(
+                    question.id, expected_version, row.version, row.updated_by, row.data, clean
+                )
+            action = "edit"
+        return _write(session, row, question, clean, action, actor)
+
+
+def delete_question(db: Database, actor: Actor, question_id: str, expected_version: int) -> None:
+    require(actor, "trainer")
+    with db.transaction() as session:
+        row = session.get(QuestionRecord, question_id, with_for_update=True)
+        if row is None or row.deleted:
+            raise NotFound(f"No question {question_id}.", f"没有编号为 {question_id} 的题目。")
+        if row.version != expected_version:
+            raise EditConflict(question_id, expected_version, row.version, row.updated_by, row.data)
+        question = Question.model_validate(row.data)
+        _write(session, row, question, row.data, "delete", actor, deleted=True)
+
+
+def history(db: Database, question_id: str) -> list[VersionEntry]:
+    """Every saved version of a question, newest first."""
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(QuestionVersion)
+            .where(QuestionVersion.question_id == question_id)
+            .order_by(QuestionVersion.version.desc())
+        )
+        return [VersionEntry(r.version, r.action, r.author, r.at, r.data) for r in rows]
+
+
+def restore_version(
+    db: Database, actor: Actor, question_id: str, version: int, expected_version: int
+) -> QuestionEntry:
+    """Make an earlier version current again (as a new version; history is never rewritten)."""
+    require(actor, "trainer")
+    with db.transaction() as session:
+        old = session.scalar(
+            select(QuestionVersion).where(
+                QuestionVersion.question_id == question_id, QuestionVersion.version == version
+            )
+        )
+        row = session.get(QuestionRecord, question_id, with_for_update=True)
+        if old is None or row is None:
+            raise NotFound(
+                f"No version {version} of {question_id}.", f"{question_id} 没有第 {version} 版。"
+            )
+        if row.version != expected_version:
+            raise EditConflict(question_id, expected_version, row.version, row.updated_by, row.data)
+        question = Question.model_validate(old.data)
+        return _write(session, row, question, old.data, "restore", actor)
+
+
+def import_questions(db: Database, actor: Actor, questions: list[Question]) -> dict[str, int]:
+    """Add new questions and update changed ones in one transaction; returns counts."""
+    require(actor, "trainer")
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with db.transaction() as session:
+        missing_banks = {q.bank for q in questions} - set(session.scalars(select(BankRecord.id)))
+        for bank_id in sorted(missing_banks):
+            session.add(
+                BankRecord(id=bank_id, data=placeholder_bank(bank_id).model_dump(mode="json"))
+            )
+        for question in questions:
+            clean = question.model_dump(mode="json")
+            row = session.get(QuestionRecord, question.id, with_for_update=True)
+            if row is not None and not row.deleted and row.data == clean:
+                counts["unchanged"] += 1
+                continue
+            action = "create" if row is None or row.deleted else "edit"
+            counts["created" if action == "create" else "updated"] += 1
+            _write(session, row, question, clean, action, actor)
+    return counts
+
+
+def add_calibration_example(
+    db: Database, actor: Actor, question_id: str, answer: str, grade: float
+) -> int:
+    require(actor, "trainer")
+    problems = []
+    if not answer.strip():
+        problems.append(FieldProblem("answer", "is empty"))
+    if not 0 <= grade <= 10:
+        problems.append(FieldProblem("grade", "must be between 0 and 10"))
+    if problems:
+        raise ValidationFailed(problems)
+    get_question(db, question_id)
+    with db.transaction() as session:
+        row = CalibrationExample(
+            question_id=question_id, answer=answer, grade=float(grade), author=actor.username
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def calibration_examples(db: Database, question_id: str) -> list[tuple[int, str, float]]:
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(CalibrationExample)
+            .where(CalibrationExample.question_id == question_id)
+            .order_by(CalibrationExample.id)
+        )
+        return [(r.id, r.answer, r.grade) for r in rows]
+
+
+def delete_calibration_example(db: Database, actor: Actor, example_id: int) -> None:
+    require(actor, "trainer")
+    with db.transaction() as session:
+        row = session.get(CalibrationExample, example_id)
+        if row is not None:
+            session.delete(row)
+
+
+def _write(
+    session: Any,
+    row: QuestionRecord | None,
+    question: Question,
+    data: dict[str, Any],
+    action: str,
+    actor: Actor,
+    deleted: bool = False,
+) -> QuestionEntry:
+    now = datetime.now(UTC)
+    if row is None:
+        row = QuestionRecord(id=question.id, bank_id=question.bank, version=0, data=data)
+        session.add(row)
+    row.version += 1
+    row.data, row.bank_id, row.deleted = data, question.bank, deleted
+    row.updated_by, row.updated_at = actor.username, now
+    session.add(
+        QuestionVersion(
+            question_id=question.id,
+            version=row.version,
+            action=action,
+            data=data,
+            author=actor.username,
+            at=now,
+        )
+    )
+    session.flush()
+    return _entry(row)
+
+
+def _entry(row: QuestionRecord) -> QuestionEntry:
+    return QuestionEntry(
+        Question.model_validate(row.data), row.version, row.updated_by, row.updated_at
+    )
+
+
+def _bank_order(questions: tuple[Question, ...]) -> tuple[Question, ...]:
+    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    return tuple(sorted(questions, key=lambda q: (q.bank, rank.get(q.category, 9), q.id)))

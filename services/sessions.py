@@ -1,0 +1,239 @@
+"""Mock interview sessions: set up, answered, rated and resumed; interviewers see their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from question_bank.schema import Question
+from scoring.engine import MAX_ANSWER_CHARS
+from scoring.report import ScoreReport
+from services.accounts import Actor, require
+from services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from storage.db import Database
+from storage.models import MockSession, SessionAnswer
+
+SEED_EXAM_SHAPE = {"behavioral": 5, "situational": 4, "technical": 3, "stress": 2}
+MAX_NOTES_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question_id: str
+    answer: str = ""
+    report: ScoreReport | None = None
+    point_ratings: dict[str, int] = field(default_factory=dict)
+    overall_rating: int | None = None
+    notes: str = ""
+
+    @property
+    def rated(self) -> bool:
+        return self.overall_rating is not None or bool(self.point_ratings)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: int
+    interviewer_id: int
+    candidate_name: str
+    title: str
+    language: str
+    question_ids: list[str]
+    show_machine_early: bool
+    current_index: int
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    answers: dict[str, AnswerView]
+
+    def answer(self, question_id: str) -> AnswerView:
+        return self.answers.get(question_id) or AnswerView(question_id)
+
+
+def seed_exam(questions: list[Question], bank_id: str | None = None) -> list[str]:
+    """The seed's exam shape (5 behavioral, 4 situational, 3 technical, 2 stress), in bank order.
+
+    Takes as many of each category as the bank has when it has fewer.
+    """
+    chosen: list[str] = []
+    for category, count in SEED_EXAM_SHAPE.items():
+        pool = [q for q in questions if q.category == category and bank_id in (None, q.bank)]
+        chosen += [q.id for q in pool[:count]]
+    return chosen
+
+
+def create_session(
+    db: Database,
+    actor: Actor,
+    candidate_name: str,
+    question_ids: list[str],
+    title: str = "",
+    language: str = "zh",
+    show_machine_early: bool = False,
+) -> SessionView:
+    require(actor, "interviewer", "trainer")
+    problems = []
+    name = (candidate_name or "").strip()
+    if not name or len(name) > 128:
+        problems.append(FieldProblem("candidate_name", "required, at most 128 characters"))
+    if not question_ids:
+        problems.append(FieldProblem("question_ids", "choose at least one question"))
+    if len(set(question_ids)) != len(question_ids):
+        problems.append(FieldProblem("question_ids", "a question is listed twice"))
+    if problems:
+        raise ValidationFailed(problems)
+    with db.transaction() as session:
+        row = MockSession(
+            interviewer_id=actor.user_id,
+            candidate_name=name,
+            title=(title or "").strip()[:200] or name,
+            language=language,
+            question_ids=list(question_ids),
+            show_machine_early=show_machine_early,
+        )
+        session.add(row)
+        session.flush()
+        return _view(row, [])
+
+
+def list_sessions(db: Database, actor: Actor) -> list[SessionView]:
+    """The sessions the actor ran (an admin sees all), newest first."""
+    require(actor, "interviewer", "trainer")
+    with db.transaction() as session:
+        query = select(MockSession).order_by(MockSession.id.desc())
+        if actor.role != "admin":
+            query = query.where(MockSession.interviewer_id == actor.user_id)
+        rows = session.scalars(query).all()
+        return [_view(row, _answers(session, row.id)) for row in rows]
+
+
+def get_session(db: Database, actor: Actor, session_id: int) -> SessionView:
+    with db.transaction() as session:
+        row = _own(session, actor, session_id)
+        return _view(row, _answers(session, row.id))
+
+
+def save_answer(
+    db: Database,
+    actor: Actor,
+    session_id: int,
+    question_id: str,
+    *,
+    answer: str | None = None,
+    report: ScoreReport | None = None,
+    point_ratings: dict[str, int] | None = None,
+    overall_rating: int | None = None,
+    notes: str | None = None,
+) -> AnswerView:
+    """Save what is given for one question of a session; what is not given stays as it was."""
+    problems = []
+    if answer is not None and len(answer) > MAX_ANSWER_CHARS:
+        problems.append(FieldProblem("answer", f"at most {MAX_ANSWER_CHARS:,} characters"))
+    if notes is not None and len(notes) > MAX_NOTES_CHARS:
+        problems.append(FieldProblem("notes", f"at most {MAX_NOTES_CHARS:,} characters"))
+    if overall_rating is not None and overall_rating not in range(1, 6):
+        problems.append(FieldProblem("overall_rating", "must be 1 to 5"))
+    for point_id, rating in (point_ratings or {}).items():
+        if rating not in (0, 1, 2):
+            problems.append(FieldProblem(f"point_ratings.{point_id}", "must be 0, 1 or 2"))
+    if problems:
+        raise ValidationFailed(problems)
+    with db.transaction() as session:
+        parent = _own(session, actor, session_id)
+        if question_id not in parent.question_ids:
+            raise NotFound(
+                f"{question_id} is not part of session {session_id}.",
+                f"{question_id} 不在第 {session_id} 场模拟面试中。",
+            )
+        row = session.scalar(
+            select(SessionAnswer).where(
+                SessionAnswer.session_id == session_id, SessionAnswer.question_id == question_id
+            )
+        )
+        if row is None:
+            row = SessionAnswer(session_id=session_id, question_id=question_id, point_ratings={})
+            session.add(row)
+        if answer is not None:
+            row.answer = answer
+        if report is not None:
+            row.report = report.to_dict()
+        if point_ratings is not None:
+            row.point_ratings = {**(row.point_ratings or {}), **point_ratings}
+        if overall_rating is not None:
+            row.overall_rating = overall_rating
+        if notes is not None:
+            row.notes = notes
+        row.updated_at = parent.updated_at = datetime.now(UTC)
+        session.flush()
+        return _answer_view(row)
+
+
+def move_to(db: Database, actor: Actor, session_id: int, index: int) -> None:
+    with db.transaction() as session:
+        row = _own(session, actor, session_id)
+        row.current_index = max(0, min(index, len(row.question_ids) - 1))
+        row.updated_at = datetime.now(UTC)
+
+
+def set_status(db: Database, actor: Actor, session_id: int, status: str) -> None:
+    if status not in ("active", "finished"):
+        raise ValidationFailed([FieldProblem("status", "must be active or finished")])
+    with db.transaction() as session:
+        row = _own(session, actor, session_id)
+        row.status = status
+        row.updated_at = datetime.now(UTC)
+
+
+def set_show_machine_early(db: Database, actor: Actor, session_id: int, show: bool) -> None:
+    with db.transaction() as session:
+        _own(session, actor, session_id).show_machine_early = show
+
+
+def _own(session: Any, actor: Actor, session_id: int) -> MockSession:
+    require(actor, "interviewer", "trainer")
+    row = session.get(MockSession, session_id)
+    if row is None:
+        raise NotFound(f"No session {session_id}.", f"没有编号为 {session_id} 的模拟面试。")
+    if row.interviewer_id != actor.user_id and actor.role != "admin":
+        raise PermissionDenied(
+            "This session was run by another interviewer.",
+            "这场模拟面试由其他面试官主持，无权查看。",
+        )
+    return row
+
+
+def _answers(session: Any, session_id: int) -> list[SessionAnswer]:
+    return list(
+        session.scalars(select(SessionAnswer).where(SessionAnswer.session_id == session_id))
+    )
+
+
+def _answer_view(row: SessionAnswer) -> AnswerView:
+    return AnswerView(
+        row.question_id,
+        row.answer or "",
+        ScoreReport.from_dict(row.report) if row.report else None,
+        {k: int(v) for k, v in (row.point_ratings or {}).items()},
+        row.overall_rating,
+        row.notes or "",
+    )
+
+
+def _view(row: MockSession, answers: list[SessionAnswer]) -> SessionView:
+    return SessionView(
+        row.id,
+        row.interviewer_id,
+        row.candidate_name,
+        row.title,
+        row.language,
+        list(row.question_ids),
+        row.show_machine_early,
+        row.current_index,
+        row.status,
+        row.created_at,
+        row.updated_at,
+        {a.question_id: _answer_view(a) for a in answers},
+    )
