@@ -1,10 +1,41 @@
-"""Entry point: page navigation, nothing else. Run with `streamlit run app.py`."""
+"""Entry point: page navigation by role, nothing else. Run with `streamlit run app.py`."""
 
 import streamlit as st
 
-st.set_page_config(page_title="Interview trainer", page_icon="🎯", layout="wide")
+from app_pages.common import ROLE_NAMES, current_actor, language_switch, tr
 
-pages = [
-    st.Page("app_pages/bank_browser.py", title="Question bank / 题库", icon="📚", default=True),
+st.set_page_config(page_title="Interview trainer / 面试训练", page_icon="🎯", layout="wide")
+language_switch()
+actor = current_actor()
+
+
+def page(path: str, zh: str, en: str, icon: str, **options) -> st.Page:
+    return st.Page(path, title=tr(zh, en), icon=icon, **options)
+
+
+practice = [
+    page("app_pages/practice.py", "练习", "Practice", "✍️", default=True),
+    page("app_pages/history.py", "我的进步", "My progress", "📈"),
 ]
+pages: dict[str, list[st.Page]] = {tr("候选人", "Candidate"): practice}
+if actor.can("interviewer", "trainer"):
+    pages[tr("面试官", "Interviewer")] = [
+        page("app_pages/mock_session.py", "模拟面试", "Mock sessions", "🎙️"),
+        page("app_pages/session_report.py", "面试报告", "Session reports", "📋"),
+        page("app_pages/batch.py", "批量评分", "Batch scoring", "📦"),
+    ]
+if actor.can("trainer"):
+    pages[tr("培训师", "Trainer")] = [
+        page("app_pages/workbench.py", "题库工作台", "Bank workbench", "🛠️"),
+        page("app_pages/rubric_lab.py", "评分实验室", "Rubric lab", "🧪"),
+    ]
+pages[tr("其他", "More")] = [
+    page("app_pages/bank_browser.py", "浏览题库", "Browse the bank", "📚"),
+    page("app_pages/account.py", "账户", "Account", "👤"),
+]
+if actor.can("admin"):
+    pages[tr("其他", "More")].append(page("app_pages/users.py", "用户管理", "Users", "🔑"))
+
+role_zh, role_en = ROLE_NAMES[actor.role]
+st.sidebar.caption(f"{actor.display_name} · {tr(role_zh, role_en)}")
 st.navigation(pages).run()

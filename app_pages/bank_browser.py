@@ -1,41 +1,39 @@
-"""Browse the question bank: filter by category, read each question and its rubric."""
+"""Browse the question bank: search, filter by category, read each question and its rubric."""
 
 import streamlit as st
 
-from question_bank.loader import load_path
+from app_pages.common import category_name, labels, language, live_bank, tr
 from question_bank.schema import CATEGORIES
 
+lang = language()
+bank_set = live_bank()
 
-@st.cache_resource
-def shipped_bank():
-    return load_path()
-
-
-bank_set = shipped_bank()
-language = st.sidebar.radio(
-    "Language / 语言",
-    ["zh", "en"],
-    format_func=lambda x: {"zh": "中文", "en": "English"}[x],
-    key="bank_browser_language",
-)
-zh = language == "zh"
-
-st.title("题库" if zh else "Question bank")
-for problem in bank_set.problems:
-    st.warning(str(problem))
-
-chosen = st.multiselect(
-    "题型" if zh else "Categories",
+st.title(tr("题库", "Question bank"))
+search_col, category_col = st.columns([2, 3])
+search = search_col.text_input(tr("搜索", "Search"), key="bank_browser_search").strip().lower()
+chosen = category_col.multiselect(
+    tr("题型", "Categories"),
     CATEGORIES,
     default=list(CATEGORIES),
+    format_func=labels(CATEGORIES, category_name),
     key="bank_browser_categories",
 )
-for question in bank_set.questions:
-    if question.category not in chosen:
-        continue
-    with st.expander(f"{question.id} · {question.title.get(language)} ({question.points})"):
-        st.write(question.question.get(language))
-        st.caption(", ".join(c.get(language) for c in question.competencies))
-        st.markdown("**" + ("评分要点" if zh else "Rubric points") + "**")
+shown = [
+    q
+    for q in bank_set.questions
+    if q.category in chosen
+    and (not search or search in f"{q.id} {q.title.get(lang)} {q.question.get(lang)}".lower())
+]
+st.caption(tr(f"共 {len(shown)} 题", f"{len(shown)} questions"))
+for question in shown:
+    label = f"{question.id} · {question.title.get(lang)} · {category_name(question.category)}"
+    with st.expander(f"{label} ({question.points:g})"):
+        st.write(question.question.get(lang))
+        st.caption(", ".join(c.get(lang) for c in question.competencies))
+        st.markdown("**" + tr("评分要点", "Rubric points") + "**")
         for point in question.rubric:
-            st.markdown(f"- {point.text.get(language)} (×{point.weight:g})")
+            st.markdown(f"- {point.text.get(lang)} (×{point.weight:g})")
+        if question.follow_ups:
+            st.markdown("**" + tr("追问", "Follow-up prompts") + "**")
+            for prompt in question.follow_ups:
+                st.markdown(f"- {prompt.get(lang)}")

@@ -1,0 +1,58 @@
+"""Account pages: first-run administrator, sign in, wrong password, user management."""
+
+from streamlit.testing.v1 import AppTest
+
+from services import accounts
+from storage.db import Database
+from tests.app.conftest import PASSWORD, PROJECT
+
+
+def test_first_run_creates_the_administrator(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    monkeypatch.setenv("INTERVIEW_DATABASE_URL", url)
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PROJECT / "app_pages" / "account.py"), default_timeout=60)
+    at.session_state["language"] = "en"
+    at.run()
+    assert "First run" in at.info[0].value
+    at.text_input[0].input("boss")
+    at.text_input[1].input("The Boss")
+    at.text_input[2].input("short")
+    at.button[0].click().run()
+    assert "password" in at.error[0].value  # too short: refused, fields kept
+    assert at.text_input[0].value == "boss"
+    at.text_input[2].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Signed in as The Boss" in at.success[0].value
+    assert not accounts.needs_first_admin(Database(url))
+    st.cache_resource.clear()
+
+
+def test_wrong_password_is_refused_then_right_one_signs_in(open_page):
+    at = open_page("account.py", language="en")
+    at.text_input(key="account_username").input("cand")
+    at.text_input(key="account_password").input("wrong-password")
+    at.button[0].click().run()
+    assert at.error[0].value == "Wrong user name or password."
+    at.text_input(key="account_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert "Signed in as Cand" in at.success[0].value
+
+
+def test_only_an_admin_sees_the_users(open_page):
+    at = open_page("users.py", "cand", language="en")
+    assert "needs the role admin" in at.error[0].value
+    at = open_page("users.py", "admin", language="en")
+    assert "cand2" in at.dataframe[0].value["username"].tolist()
+
+
+def test_bank_browser_searches_in_both_languages(open_page):
+    at = open_page("bank_browser.py", language="en")
+    assert at.title[0].value == "Question bank"
+    at.text_input(key="bank_browser_search").input("cs-beh-01").run()
+    assert len(at.expander) == 1
+    at = open_page("bank_browser.py", language="zh")
+    assert at.title[0].value == "题库"
