@@ -1,4 +1,4 @@
-"""Command line: `python -m scoring {score,batch,fit,bench}`."""
+"""Command line: `python -m scoring {score,batch,fit,bench,calibrate,agreement}`."""
 
 from __future__ import annotations
 
@@ -32,6 +32,24 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="quality and speed benchmark")
     bench.add_argument("--no-speed", action="store_true", help="skip the speed measurements")
 
+    calibrate = commands.add_parser(
+        "calibrate", help="fit a question's offset to graded example answers"
+    )
+    calibrate.add_argument("--question", required=True, help="question id, e.g. cs-beh-01")
+    calibrate.add_argument(
+        "--examples", help="CSV with columns answer,grade (default: the question's bank examples)"
+    )
+    calibrate.add_argument("--save", action="store_true", help="write the fitted offset")
+    calibrate.add_argument("--lang", choices=["zh", "en"], default="en", help="summary language")
+
+    agree = commands.add_parser(
+        "agreement", help="how far the scores agree with the bank's example grades"
+    )
+    which = agree.add_mutually_exclusive_group(required=True)
+    which.add_argument("--question", help="question id, e.g. cs-beh-01")
+    which.add_argument("--all", action="store_true", help="every question of the bank")
+    agree.add_argument("--lang", choices=["zh", "en"], default="en", help="summary language")
+
     args = parser.parse_args(argv)
     if args.command == "bench":
         from scoring import bench as bench_module
@@ -49,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "score":
         return _score(scorer, bank, args)
+    if args.command == "calibrate":
+        return _calibrate(scorer, bank, args)
+    if args.command == "agreement":
+        return _agreement(scorer, bank, args)
     if args.command == "batch":
         from scoring.batch import score_csv
 
@@ -105,6 +127,102 @@ def _fit(scorer, bank) -> int:
         print(f"  {name:<12} {coef:+.3f}")
     print(f"  score map: slope {score_map.slope:.2f}, centre {score_map.centre:.2f}")
     return 0
+
+
+def _calibrate(scorer, bank, args) -> int:
+    from scoring import trainer
+
+    try:
+        question = bank.question(args.question)
+    except KeyError:
+        print(f"error: no question {args.question!r} in {args.bank}", file=sys.stderr)
+        return 2
+    try:
+        examples = (
+            trainer.read_examples_csv(args.examples)
+            if args.examples
+            else trainer.examples_from_question(question)
+        )
+        result = trainer.fit_question_offset(scorer, question, examples)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    source = args.examples or "bank examples"
+    print(
+        f"{question.id} ({scorer.encoder_name}), {result.before.n} graded examples from "
+        f"{source}: offset {result.previous_offset:+.3f} -> {result.offset:+.3f}"
+    )
+    print(f"{'':<22}{'before':>8}{'after':>8}")
+    for label, key in (
+        ("mean abs error", "mean_abs_error"),
+        ("mean error", "mean_error"),
+        ("within one point", "within_one"),
+        ("Spearman", "spearman"),
+        ("Pearson", "pearson"),
+    ):
+        values = [getattr(result.before, key), getattr(result.after, key)]
+        texts = [f"{v:.0%}" if key == "within_one" else _number(v) for v in values]
+        print(f"{label:<22}" + "".join(f"{t:>8}" for t in texts))
+    print()
+    print(f"{'grade':>6}{'before':>8}{'after':>8}  answer")
+    for b, a in zip(result.before.rows, result.after.rows, strict=True):
+        print(f"{b.grade:>6.1f}{b.machine_grade:>8.1f}{a.machine_grade:>8.1f}  {b.preview}")
+    print()
+    print(result.after.summary(args.lang))
+    if args.save:
+        if abs(result.offset) < 5e-4:
+            trainer.remove_question_offset(scorer.encoder_name, question.id)
+            print(f"offset is 0: removed any stored offset of {question.id}")
+        else:
+            path = trainer.save_question_offset(scorer.encoder_name, question.id, result.offset)
+            print(f"saved offset {result.offset:+.3f} for {question.id} to {path}")
+    else:
+        print("not saved (add --save to store the offset)")
+    return 0
+
+
+def _agreement(scorer, bank, args) -> int:
+    from scoring import trainer
+
+    if args.all:
+        questions = list(bank.questions)
+    else:
+        try:
+            questions = [bank.question(args.question)]
+        except KeyError:
+            print(f"error: no question {args.question!r} in {args.bank}", file=sys.stderr)
+            return 2
+    scorer.prepare([e.text for q in questions for e in q.examples])
+    print(f"{'question':<14}{'n':>4}{'MAE':>7}{'bias':>7}{'<=1':>7}{'rho':>7}{'r':>7}{'offset':>8}")
+    results, rows = [], []
+    for question in questions:
+        result = trainer.agreement(scorer, question, trainer.examples_from_question(question))
+        results.append((question.id, result))
+        rows += result.rows
+        offset = scorer.offsets.get(question.id, 0.0)
+        print(_agreement_line(question.id, result) + f"{offset:>+8.2f}")
+    if len(questions) > 1:
+        print(_agreement_line("all", trainer.Agreement.from_rows(rows)))
+    else:
+        print()
+        print(f"{'grade':>6}{'machine':>9}  answer")
+        for row in results[0][1].rows:
+            print(f"{row.grade:>6.1f}{row.machine_grade:>9.1f}  {row.preview}")
+    print()
+    total = results[0][1] if len(results) == 1 else trainer.Agreement.from_rows(rows)
+    print(total.summary(args.lang))
+    return 0
+
+
+def _agreement_line(name: str, result) -> str:
+    return (
+        f"{name:<14}{result.n:>4}{result.mean_abs_error:>7.2f}{result.mean_error:>+7.2f}"
+        f"{result.within_one:>7.0%}{_number(result.spearman):>7}{_number(result.pearson):>7}"
+    )
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 if __name__ == "__main__":

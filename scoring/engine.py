@@ -221,11 +221,15 @@ class Scorer:
 
     def score_many(self, items: Sequence[tuple[Question | Target, str]]) -> list[ScoreReport]:
         """Score many answers, embedding all their clauses in large batches first."""
+        self.prepare([a for _, a in items])
+        return [self.score(q, a) for q, a in items]
+
+    def prepare(self, answers: Sequence[str]) -> None:
+        """Embed the clauses of many answers in large batches, so scoring them is faster."""
         if self.encoder is not None:
-            clauses = [c for _, a in items if a for c in split_clauses(a[:MAX_ANSWER_CHARS])]
+            clauses = [c for a in answers if a for c in split_clauses(a[:MAX_ANSWER_CHARS])]
             for start in range(0, len(clauses), 256):
                 self.encoder.encode(clauses[start : start + 256])
-        return [self.score(q, a) for q, a in items]
 
     def evidence(self, target: Target, answer: str) -> AnswerEvidence:
         """Compute the feature matrix of an answer against each point of a target."""
@@ -296,17 +300,29 @@ class Scorer:
             truncated,
         )
 
-    def probabilities(self, target: Target, evidence: AnswerEvidence) -> np.ndarray:
-        """Calibrated probability that each point is covered, with the guards applied."""
+    def probabilities(
+        self, target: Target, evidence: AnswerEvidence, offset: float | None = None
+    ) -> np.ndarray:
+        """Calibrated probability that each point is covered, with the guards applied.
+
+        `offset` replaces the question's logit offset (None: the one in `self.offsets`), so a
+        trainer's calibration can try offsets on evidence computed once.
+        """
         X = evidence.features
         if self.calibrator is not None:
             logits = self.calibrator.decision_function(X)
         else:  # uncalibrated fallback: lexical recall of the best window
             logits = 8.0 * (X[:, FEATURES.index("lex_window")] - 0.45)
-        logits = logits + self.offsets.get(target.question_id or "", 0.0)
+        if offset is None:
+            offset = self.offsets.get(target.question_id or "", 0.0)
+        logits = logits + offset
         p = 1.0 / (1.0 + np.exp(-logits))
         p = np.where(X[:, FEATURES.index("rejected")] > 0, p * 0.25, p)
         return np.minimum(p, self._cap(evidence))
+
+    def grade_share(self, target: Target, probabilities: np.ndarray) -> float:
+        """The answer's grade on a 0-1 scale (score / 100, unrounded) from its probabilities."""
+        return float(self.score_map(coverage_share(target, probabilities)))
 
     # --- internals --------------------------------------------------------------------
 
@@ -405,7 +421,7 @@ class Scorer:
                     advice=None if status == "covered" else point.advice.get(lang),
                 )
             )
-        share = float(self.score_map(coverage_share(target, p)))
+        share = self.grade_share(target, p)
         suggested = (
             suggested_size(target.answer_time_seconds, lang) if target.answer_time_seconds else None
         )
