@@ -1,0 +1,65 @@
+"""Batch scoring page: upload, progress, bad rows reported, neutralised download."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from services.batch_upload import read_upload, scored_csv_bytes
+from services.errors import InputRejected
+
+GOOD_AND_BAD = (
+    "question_id,answer\n"
+    "cs-beh-01,我会先分别和两位同事单独谈话，了解各自的观点，再组织会议对齐目标。\n"
+    "no-such-question,随便写的回答\n"
+    "cs-beh-02,\n"
+    "cs-beh-03,=HYPERLINK(\"http://evil\")\n"
+)
+
+
+def test_upload_scores_good_rows_and_reports_bad_ones(open_page):
+    at = open_page("batch.py", "inter", language="en")
+    at.file_uploader[0].set_value(("answers.csv", GOOD_AND_BAD.encode("utf-8"), "text/csv"))
+    at.run()
+    assert "answers.csv: 4 rows" in at.caption[0].value
+    at.button(key="batch_run").click().run()
+    assert not at.exception
+    assert "Scored 2 of 4 rows; 2 with errors." in at.success[0].value
+    scored = at.session_state["batch_result"][1]
+    assert len(scored) == 4  # nothing dropped
+    assert "no question 'no-such-question'" in scored.loc[1, "error"]
+    assert "row 4, column answer" in scored.loc[2, "error"]
+    assert float(scored.loc[0, "score"]) > 0
+    out = pd.read_csv(io.BytesIO(scored_csv_bytes(scored)), dtype=str, encoding="utf-8-sig")
+    assert out.loc[3, "answer"].startswith("'=HYPERLINK")  # neutralised for spreadsheets
+
+
+def test_candidate_cannot_batch_score(open_page):
+    at = open_page("batch.py", "cand", language="en")
+    assert "needs the role interviewer" in at.error[0].value
+
+
+def test_a_broken_file_is_explained_and_kept(open_page):
+    at = open_page("batch.py", "inter", language="zh")
+    at.file_uploader[0].set_value(("bad.csv", b"\x00\x01PK binary", "text/csv")).run()
+    assert "不是文本 CSV" in at.error[0].value
+    assert at.session_state["batch_file"][1] == b"\x00\x01PK binary"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "is empty"),
+        (b'a,b\n1,"unclosed\n2,3\n', "not valid CSV"),
+        (b"\xff\xfe\x00a", "not a text CSV"),
+    ],
+)
+def test_read_upload_rejects_bad_files(data, message):
+    with pytest.raises(InputRejected, match=message):
+        read_upload("f.csv", data)
+
+
+def test_read_upload_reads_gb18030_with_a_notice():
+    frame, notice = read_upload("gbk.csv", "question_id,answer\ncs-beh-01,先倾听\n".encode("gbk"))
+    assert frame.loc[0, "answer"] == "先倾听"
+    assert "GB18030" in notice.en
