@@ -158,6 +158,8 @@ def current_actor() -> Actor:
         actor = accounts.actor_for_token(database(), token)
         if actor is not None:
             st.session_state["auth_token"] = token
+            if st.query_params.get("auth") != token:  # page switches may drop query params
+                st.query_params["auth"] = token
             return actor
         st.session_state.pop("auth_token", None)
         if "auth" in st.query_params:
@@ -166,7 +168,8 @@ def current_actor() -> Actor:
     if not guest:
         guest = secrets.token_urlsafe(12)
     st.session_state["guest_token"] = guest
-    st.query_params["guest"] = guest  # a reload finds the guest's drafts and attempts again
+    if st.query_params.get("guest") != guest:  # a reload finds the guest's drafts again
+        st.query_params["guest"] = guest
     return Actor.guest(guest)
 
 
