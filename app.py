@@ -37,5 +37,8 @@ if actor.can("admin"):
     pages[tr("其他", "More")].append(page("app_pages/users.py", "用户管理", "Users", "🔑"))
 
 role_zh, role_en = ROLE_NAMES[actor.role]
-st.sidebar.caption(f"{actor.display_name} · {tr(role_zh, role_en)}")
+if actor.role == "guest":
+    st.sidebar.caption(tr("访客（未登录）", "Guest (not signed in)"))
+else:
+    st.sidebar.caption(f"{actor.display_name} · {tr(role_zh, role_en)}")
 st.navigation(pages).run()

@@ -16,7 +16,7 @@ chosen = category_col.multiselect(
     CATEGORIES,
     default=list(CATEGORIES),
     format_func=labels(CATEGORIES, category_name),
-    key="bank_browser_categories",
+    key=f"bank_browser_categories_{lang}",  # labels change with the language
 )
 shown = [
     q

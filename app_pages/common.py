@@ -67,6 +67,7 @@ def labels(options: Iterable[T], label: Callable[[T], str]) -> Callable[[T], str
 
     Use it instead of passing a function that reads the language: Streamlit may format
     options outside the script run, where session state (and so the language) is missing.
+    Put the language in the widget's key too, so a language switch redraws the labels.
     """
     fixed = {option: label(option) for option in options}
     return lambda option: fixed.get(option, str(option))

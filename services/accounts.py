@@ -12,7 +12,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from services.errors import FieldProblem, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from services.errors import (
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+    nul_problem,
+)
 from storage.db import Database
 from storage.models import ROLES, AuthToken, SignInAttempt, User
 
@@ -164,12 +171,15 @@ def sign_in(db: Database, username: str, password: str) -> tuple[Actor, str]:
         PermissionDenied: wrong user name or password (the message does not say which).
     """
     now = datetime.now(UTC)
+    key = _attempt_key(username)
     with db.transaction() as session:
+        # One sign-in per user name at a time, so parallel tries cannot all pass the count.
+        db.lock(session, f"sign-in:{key}")
         failures = session.scalar(
             select(func.count())
             .select_from(SignInAttempt)
             .where(
-                SignInAttempt.username == username,
+                SignInAttempt.username == key,
                 SignInAttempt.succeeded.is_(False),
                 SignInAttempt.at > now - FAILURE_WINDOW,
             )
@@ -180,11 +190,15 @@ def sign_in(db: Database, username: str, password: str) -> tuple[Actor, str]:
                 f"Too many failed sign-ins for {username!r}; try again in {minutes} minutes.",
                 f"{username!r} 登录失败次数过多，请 {minutes} 分钟后再试。",
             )
-        user = session.scalar(select(User).where(User.username == username))
+        user = (
+            session.scalar(select(User).where(User.username == username))
+            if USERNAME.fullmatch(username or "")
+            else None  # no account can have this name (and PostgreSQL cannot compare NUL)
+        )
         ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
             user and user.active
         )
-        session.add(SignInAttempt(username=username[:64], succeeded=ok, at=now))
+        session.add(SignInAttempt(username=key, succeeded=ok, at=now))
         if not ok:
             session.commit()  # the failure must count even though we raise
             raise PermissionDenied("Wrong user name or password.", "用户名或密码错误。")
@@ -229,13 +243,18 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
+def _attempt_key(username: str) -> str:
+    """What sign-in tries are counted under: the name as typed, storable and at most 64 chars."""
+    return (username or "").replace("\x00", "\ufffd")[:64]
+
+
 def _password_rule() -> str:
     return f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"
 
 
 def _account_problems(username: str, password: str, display_name: str) -> list[FieldProblem]:
     problems = []
-    if not USERNAME.match(username or ""):
+    if not USERNAME.fullmatch(username or ""):  # match() would let a trailing newline in
         problems.append(
             FieldProblem("username", "3 to 64 letters, digits, '.', '_' or '-' (no spaces)")
         )
@@ -243,4 +262,6 @@ def _account_problems(username: str, password: str, display_name: str) -> list[F
         problems.append(FieldProblem("password", _password_rule()))
     if not (display_name or "").strip() or len(display_name) > 128:
         problems.append(FieldProblem("display_name", "required, at most 128 characters"))
+    elif problem := nul_problem("display_name", display_name):
+        problems.append(problem)
     return problems

@@ -40,6 +40,38 @@ class FieldProblem:
     message: str
 
 
+def nul_position(text: str | None) -> int | None:
+    """The 1-based position of the first NUL character (\\x00) in `text`, or None.
+
+    PostgreSQL cannot store NUL in text columns (SQLite can), so the services refuse it on
+    every backend alike instead of failing with a database error on one of them.
+    """
+    index = text.find("\x00") if isinstance(text, str) else -1
+    return None if index < 0 else index + 1
+
+
+def nul_problem(field_name: str, text: str | None) -> FieldProblem | None:
+    """A FieldProblem for a text that holds a NUL character, or None."""
+    position = nul_position(text)
+    if position is None:
+        return None
+    return FieldProblem(
+        field_name, f"contains a NUL character (\\x00) at position {position:,}; remove it"
+    )
+
+
+def reject_nul(text: str | None, what_en: str, what_zh: str) -> None:
+    """Raise InputRejected if `text` holds a NUL character (the caller keeps the text)."""
+    position = nul_position(text)
+    if position is not None:
+        raise InputRejected(
+            f"The {what_en} contains a NUL character (\\x00) at position {position:,}, which "
+            "cannot be saved. Remove it - your text is kept.",
+            f"{what_zh}第 {position:,} 个字符是空字符（\\x00），无法保存。"
+            "请删除它，你输入的内容已保留。",
+        )
+
+
 class ValidationFailed(ServiceError):
     def __init__(self, problems: list[FieldProblem]) -> None:
         listed = "; ".join(f"{p.field or '-'}: {p.message}" for p in problems)

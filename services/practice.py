@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import random
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,11 +15,12 @@ from question_bank.schema import Question
 from scoring.engine import MAX_ANSWER_CHARS
 from scoring.report import ScoreReport
 from services.accounts import Actor
-from services.errors import InputRejected, NotFound, PermissionDenied
+from services.errors import InputRejected, NotFound, PermissionDenied, reject_nul
 from storage.db import Database
 from storage.models import Attempt, Draft
 
 MAX_DRAFT_CHARS = 200_000  # drafts keep more than can be scored, so a long paste is not lost
+SET_SCOPE = "practice-set"  # the draft scope that keeps a practice set and its position
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,9 @@ class AttemptView:
 
 
 def check_answer_size(answer: str) -> None:
-    """Raise InputRejected if the answer is too long to score; the caller keeps the text."""
+    """Raise InputRejected if the answer is too long to score or cannot be stored (it holds a
+    NUL character); the caller keeps the text."""
+    reject_nul(answer, "answer", "回答")
     if len(answer) > MAX_ANSWER_CHARS:
         raise InputRejected(
             f"The answer has {len(answer):,} characters; at most {MAX_ANSWER_CHARS:,} can be "
@@ -50,7 +56,10 @@ def save_draft(db: Database, actor: Actor, scope: str, text: str) -> None:
             f"The text has {len(text):,} characters; drafts keep at most {MAX_DRAFT_CHARS:,}.",
             f"文本有 {len(text):,} 个字符，草稿最多保存 {MAX_DRAFT_CHARS:,} 个。",
         )
+    reject_nul(text, "text", "文本")
+    reject_nul(scope, "draft scope", "草稿范围")
     with db.transaction() as session:
+        db.lock(session, f"draft:{actor.owner}:{scope}")  # two tabs saving the first draft
         draft = session.scalar(
             select(Draft).where(Draft.owner == actor.owner, Draft.scope == scope)
         )
@@ -147,6 +156,119 @@ def progress_frame(attempts: list[AttemptView]) -> pd.DataFrame:
             frame.groupby("category")["score"].transform(lambda s: s.expanding().mean()).round(1)
         )
     return frame
+
+
+def choose_questions(
+    questions: Sequence[Question],
+    bank_id: str | None = None,
+    categories: Collection[str] | None = None,
+    difficulties: Collection[str] | None = None,
+    count: int | None = None,
+    shuffle: bool = False,
+    seed: int | None = None,
+) -> list[str]:
+    """The ids of a practice set: the bank's questions that pass the filters, in bank order.
+
+    Args:
+        questions: all questions of the live bank.
+        bank_id: keep only this bank's questions (None: every bank).
+        categories, difficulties: keep only these (None: all; empty: none).
+        count: at most this many (None: all that match).
+        shuffle: draw a random set instead of the first ones in bank order.
+        seed: makes the random draw repeatable (tests).
+
+    Returns:
+        The chosen question ids; empty when nothing matches.
+    """
+    pool = [
+        q.id
+        for q in questions
+        if bank_id in (None, q.bank)
+        and (categories is None or q.category in categories)
+        and (difficulties is None or q.difficulty in difficulties)
+    ]
+    if shuffle:
+        random.Random(seed).shuffle(pool)
+    return pool if count is None else pool[: max(count, 0)]
+
+
+def save_practice_set(db: Database, actor: Actor, question_ids: list[str], index: int) -> None:
+    """Keep the actor's current practice set and position, so a reload resumes it."""
+    payload = json.dumps({"ids": list(question_ids), "index": index}) if question_ids else ""
+    save_draft(db, actor, SET_SCOPE, payload)
+
+
+def load_practice_set(
+    db: Database, actor: Actor, known_ids: Collection[str]
+) -> tuple[list[str], int] | None:
+    """The actor's saved practice set (questions no longer in the bank dropped), or None."""
+    text = load_draft(db, actor, SET_SCOPE)
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        ids = [i for i in data["ids"] if isinstance(i, str) and i in known_ids]
+        index = int(data.get("index", 0))
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not ids:
+        return None
+    return ids, min(max(index, 0), len(ids) - 1)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """An informative timer: seconds elapsed, against a budget when there is one."""
+
+    elapsed: int
+    budget: int | None = None
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.budget is None else self.budget - self.elapsed
+
+    @property
+    def over(self) -> bool:
+        return self.budget is not None and self.elapsed > self.budget
+
+
+def clock(started: float, now: float, budget: int | None = None) -> Clock:
+    """The timer started at `started` (epoch seconds) as seen at `now`."""
+    return Clock(max(int(now - started), 0), budget)
+
+
+def mmss(seconds: int) -> str:
+    """Seconds as m:ss (the sign dropped)."""
+    minutes, rest = divmod(abs(int(seconds)), 60)
+    return f"{minutes:02d}:{rest:02d}"
+
+
+def category_summary(attempts: list[AttemptView]) -> pd.DataFrame:
+    """Per category: number of attempts, mean, best and latest score (0-100)."""
+    frame = progress_frame(attempts)
+    columns = ["category", "attempts", "mean", "best", "latest"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = frame.groupby("category", sort=False)["score"]
+    summary = pd.DataFrame(
+        {
+            "attempts": grouped.count(),
+            "mean": grouped.mean().round(1),
+            "best": grouped.max(),
+            "latest": grouped.last(),
+        }
+    ).reset_index()
+    return summary[columns]
+
+
+def point_changes(
+    first: ScoreReport, second: ScoreReport
+) -> list[tuple[str, str | None, str | None]]:
+    """Rubric points of two reports side by side: (point id, status in first, in second)."""
+    before = {p.point_id: p.status for p in first.points}
+    after = {p.point_id: p.status for p in second.points}
+    order = list(before) + [point_id for point_id in after if point_id not in before]
+    return [(point_id, before.get(point_id), after.get(point_id)) for point_id in order]
 
 
 def _check_owner(actor: Actor, owner: str) -> None:

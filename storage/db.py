@@ -7,6 +7,7 @@ Settings (environment):
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,6 +57,21 @@ class Database:
             raise
         finally:
             session.close()
+
+    def lock(self, session: Session, key: str) -> None:
+        """Make the transactions that lock the same `key` run one after another.
+
+        Use it before a read-then-write that must not interleave (a count before an insert, an
+        insert if missing). PostgreSQL: a transaction-level advisory lock on a 64-bit hash of
+        the key, released at commit or rollback. SQLite needs none: every transaction takes the
+        database's write lock when it begins (BEGIN IMMEDIATE).
+        """
+        if self.dialect == "postgresql":
+            digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(:id)"),
+                {"id": int.from_bytes(digest[:8], "big", signed=True)},
+            )
 
     def upgrade(self) -> int:
         """Create missing tables and run pending upgrade steps; safe to call from many processes.

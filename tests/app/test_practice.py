@@ -1,0 +1,180 @@
+"""Practice page: set-up, submit and feedback, refusals that keep the text, drafts, compare."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from streamlit.testing.v1 import AppTest
+
+from question_bank.loader import load_path
+from services import accounts, practice
+from services.accounts import Actor
+from services.sessions import SEED_EXAM_SHAPE
+from tests.app.conftest import PROJECT
+
+BANK = load_path()
+FIRST = BANK.question("cs-beh-01")  # the first question of a default set
+STRONG = {e.language: e.text for e in FIRST.examples if e.kind == "strong"}
+STATUS_WORDS = ("✅", "🟡", "❌")
+
+
+def start(at: AppTest) -> AppTest:
+    at.button(key="practice_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def answer_box(at: AppTest, question_id: str = FIRST.id):
+    return at.text_area(key=f"practice_answer_{question_id}")
+
+
+def submit(at: AppTest, text: str | None = None, question_id: str = FIRST.id) -> AppTest:
+    if text is not None:
+        answer_box(at, question_id).input(text)
+    at.button(key=f"practice_submit_{question_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def point_lines(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if any(w in m.value for w in STATUS_WORDS)]
+
+
+def actor_of(db, at: AppTest) -> Actor:
+    token = at.session_state["auth_token"]
+    return accounts.actor_for_token(db, token)
+
+
+def test_guest_submits_and_reads_the_feedback(open_page, app_db):
+    at = start(open_page("practice.py"))
+    assert at.subheader[0].value == FIRST.title.zh
+    submit(at, STRONG["zh"])
+    shown = metrics(at)
+    assert float(shown["得分（百分制）"]) > 0
+    assert shown["覆盖要点"].endswith(f"/ {len(FIRST.rubric)}")
+    assert len(point_lines(at)) >= len(FIRST.rubric)  # one status line per rubric point
+    guest = Actor.guest(at.session_state["guest_token"])
+    recorded = practice.list_attempts(app_db, guest)
+    assert [a.question_id for a in recorded] == [FIRST.id]
+    assert recorded[0].answer == STRONG["zh"]
+    assert answer_box(at).value == STRONG["zh"]  # the submitted text stays in the box
+
+
+def test_candidate_submits_with_the_answer_timer(open_page, app_db):
+    at = start(open_page("practice.py", "cand", language="en"))
+    at.button(key=f"practice_answer_timer_{FIRST.id}").click().run()
+    assert "Answering" in metrics(at)
+    assert any("remaining" in m.value for m in at.markdown)
+    submit(at, STRONG["en"])
+    shown = metrics(at)
+    assert float(shown["Score (0–100)"]) > 50
+    assert shown["Question points"].endswith(f"/ {FIRST.points}")
+    assert any("Covered" in line for line in point_lines(at))
+    recorded = practice.list_attempts(app_db, actor_of(app_db, at))
+    assert len(recorded) == 1
+    assert recorded[0].seconds_taken is not None
+    assert recorded[0].language == "en"
+
+
+def test_empty_answer_is_refused_and_nothing_recorded(open_page, app_db):
+    at = start(open_page("practice.py", "cand", language="en"))
+    submit(at, "   ")
+    assert "empty" in at.warning[0].value
+    assert not at.metric
+    assert practice.list_attempts(app_db, actor_of(app_db, at)) == []
+
+
+def test_overlong_answer_names_the_limit_and_keeps_the_text(open_page, app_db):
+    at = start(open_page("practice.py", "cand", language="en"))
+    text = "We rebuilt the escalation path. " * 800  # 25,600 characters
+    assert len(text) > 25_000
+    submit(at, text)
+    assert "20,000" in at.error[0].value
+    assert answer_box(at).value == text
+    assert practice.list_attempts(app_db, actor_of(app_db, at)) == []
+    assert practice.load_draft(app_db, actor_of(app_db, at), f"practice:{FIRST.id}") == text
+
+
+def test_draft_comes_back_after_a_reload(open_page, app_db):
+    at = start(open_page("practice.py", "cand"))
+    at.button(key="practice_next").click().run()
+    second = at.session_state["practice_queue"][1]
+    answer_box(at, second).input("我先分别和两位同事单独谈话。").run()
+    assert any("草稿已保存" in c.value for c in at.caption)
+
+    again = open_page("practice.py", "cand")  # a new session: the set, position and text return
+    assert again.session_state["practice_index"] == 1
+    assert answer_box(again, second).value == "我先分别和两位同事单独谈话。"
+    assert any("已恢复" in c.value for c in again.caption)
+
+    other = open_page("practice.py", "cand2")  # another user does not get it
+    assert not other.text_area
+
+
+def test_guest_draft_lives_under_the_guest_key_in_the_url(open_page):
+    at = start(open_page("practice.py"))
+    answer_box(at).input("草稿内容").run()
+    token = at.session_state["guest_token"]
+    again = AppTest.from_file(str(PROJECT / "app_pages" / "practice.py"), default_timeout=60)
+    again.query_params["guest"] = token
+    again.run()
+    assert not again.exception
+    assert answer_box(again).value == "草稿内容"
+
+
+def test_english_interface_shows_english_question_text(open_page):
+    at = start(open_page("practice.py", language="en"))
+    texts = [m.value for m in at.markdown]
+    assert FIRST.question.en in texts
+    assert FIRST.question.zh not in texts
+    assert at.subheader[0].value == FIRST.title.en
+
+
+def test_seed_exam_has_fourteen_questions_in_the_seed_shape(open_page):
+    at = open_page("practice.py", language="en")
+    at.radio(key="practice_mode").set_value("exam").run()
+    start(at)
+    queue = at.session_state["practice_queue"]
+    assert len(queue) == 14
+    assert Counter(BANK.question(i).category for i in queue) == Counter(SEED_EXAM_SHAPE)
+    assert at.get("progress")[0].proto.text == "Question 1 of 14"
+
+
+def test_filtered_set_and_navigation(open_page):
+    at = open_page("practice.py", language="en")
+    at.multiselect(key="practice_categories").set_value(["technical"])
+    at.number_input(key="practice_count").set_value(2).run()
+    start(at)
+    queue = at.session_state["practice_queue"]
+    assert len(queue) == 2
+    assert {BANK.question(i).category for i in queue} == {"technical"}
+    assert at.subheader[0].value == BANK.question(queue[0]).title.en
+    at.button(key="practice_next").click().run()
+    assert at.subheader[0].value == BANK.question(queue[1]).title.en
+    assert at.button(key="practice_next").disabled
+    at.button(key="practice_previous").click().run()
+    assert at.subheader[0].value == BANK.question(queue[0]).title.en
+
+
+def test_compare_appears_after_two_attempts(open_page, app_db):
+    at = start(open_page("practice.py", "cand", language="en"))
+    submit(at, STRONG["en"])
+    assert not at.selectbox  # one attempt: nothing to compare yet
+    at.button(key=f"practice_retry_{FIRST.id}").click().run()
+    assert answer_box(at).value == ""
+    assert not at.metric  # the old feedback is gone with the retry
+    submit(at, "I would tell them to calm down and get back to work.")
+    assert len(practice.list_attempts(app_db, actor_of(app_db, at))) == 2
+    first = at.selectbox(key=f"practice_compare_a_{FIRST.id}")
+    second = at.selectbox(key=f"practice_compare_b_{FIRST.id}")
+    assert first.value != second.value
+    table = at.dataframe[0].value
+    assert len(table) == len(FIRST.rubric)
+    assert {"A", "B"} <= set(table.columns)
+    codes = [c.value for c in at.code]
+    assert STRONG["en"] in codes
+    assert "I would tell them to calm down and get back to work." in codes
