@@ -1,0 +1,165 @@
+"""Browser end-to-end tests: the real Streamlit app in headless Chromium.
+
+Each test runs one `tests/e2e/<script>.mjs` (playwright-core, see helpers.mjs) against a
+Streamlit server started for this module. Needs /usr/bin/chromium (Debian's `chromium`) and
+`npm ci` in tests/e2e; without them the module is skipped, unless E2E_REQUIRED=1 (as in CI),
+which makes it fail. Screenshots go to $E2E_SCREENSHOTS (e.g. docs/screenshots) when set,
+else to the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO = E2E_DIR.parents[1]
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+SERVER_TIMEOUT_S = float(os.environ.get("E2E_SERVER_TIMEOUT", "90"))
+SCRIPT_TIMEOUT_S = 360  # a little over helpers.mjs's own whole-script limit
+
+
+def _missing() -> list[str]:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (apt-get install -y chromium chromium-driver)")
+    if shutil.which("node") is None:
+        missing.append("node (Node.js 20)")
+    if not (E2E_DIR / "node_modules" / "playwright-core").is_dir():
+        missing.append("tests/e2e/node_modules/playwright-core (cd tests/e2e && npm ci)")
+    return missing
+
+
+MISSING = _missing()
+REQUIRED = os.environ.get("E2E_REQUIRED") == "1"
+if MISSING and not REQUIRED:
+    pytest.skip(
+        "browser e2e tests need " + "; ".join(MISSING) + " (set E2E_REQUIRED=1 to fail instead)",
+        allow_module_level=True,
+    )
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+@dataclass
+class AppServer:
+    url: str
+    database_url: str
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory) -> AppServer:
+    """`streamlit run app.py` on a free port with its own SQLite database; stopped after."""
+    if MISSING:  # only reached with E2E_REQUIRED=1
+        pytest.fail("E2E_REQUIRED=1 but missing: " + "; ".join(MISSING), pytrace=False)
+    tmp = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)
+    env["INTERVIEW_DATABASE_URL"] = f"sqlite:///{tmp / 'e2e.sqlite3'}"
+    log = tmp / "streamlit.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_TIMEOUT_S
+        while not _healthy(url):
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit not healthy after {SERVER_TIMEOUT_S:.0f} s:\n{log.read_text()}"
+                )
+            time.sleep(0.5)
+        yield AppServer(url=url, database_url=env["INTERVIEW_DATABASE_URL"], log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    """$E2E_SCREENSHOTS (relative to the repository root) when set, else tmp_path."""
+    configured = os.environ.get("E2E_SCREENSHOTS")
+    directory = REPO / configured if configured else tmp_path / "screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def run_script(name: str, server: AppServer, screenshot_dir: Path) -> str:
+    """Run tests/e2e/<name>.mjs against the server; fail with its output unless it passes."""
+    command = ["node", str(E2E_DIR / f"{name}.mjs"), server.url, str(screenshot_dir)]
+    try:
+        result = subprocess.run(
+            command, cwd=REPO, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_S
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"{name}.mjs ran over {SCRIPT_TIMEOUT_S} s:\n{exc.stdout}\n{exc.stderr}")
+    output = result.stdout + result.stderr
+    if result.returncode != 0 or f"E2E OK {name}" not in result.stdout:
+        server_log = server.log.read_text(errors="replace")[-4000:]
+        pytest.fail(
+            f"{name}.mjs exited with {result.returncode}:\n{output}\n--- streamlit log ---\n"
+            f"{server_log}",
+            pytrace=False,
+        )
+    return output
+
+
+def test_bank_browser(app_server, screenshot_dir):
+    output = run_script("bank_browser", app_server, screenshot_dir)
+    assert 'expect text "Question bank" in h1' in output
+    shot = screenshot_dir / "bank_browser.png"
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_practice_question_to_feedback(app_server, screenshot_dir):
+    output = run_script("practice", app_server, screenshot_dir)
+    assert "evidence clause(s) highlighted" in output
+    for name in ("practice_question.png", "practice_feedback.png"):
+        assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
