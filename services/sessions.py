@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -12,9 +13,16 @@ from question_bank.schema import Question
 from scoring.engine import MAX_ANSWER_CHARS
 from scoring.report import ScoreReport
 from services.accounts import Actor, require
-from services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from services.errors import (
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    nul_problem,
+)
+from services.session_report import RatedAnswer, SessionReport, build_report
 from storage.db import Database
-from storage.models import MockSession, SessionAnswer
+from storage.models import MockSession, SessionAnswer, User
 
 SEED_EXAM_SHAPE = {"behavioral": 5, "situational": 4, "technical": 3, "stress": 2}
 MAX_NOTES_CHARS = 20_000
@@ -32,6 +40,15 @@ class AnswerView:
     @property
     def rated(self) -> bool:
         return self.overall_rating is not None or bool(self.point_ratings)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answer.strip())
+
+    @property
+    def touched(self) -> bool:
+        """Anything was recorded for the question: answer, machine score, rating or notes."""
+        return self.answered or self.report is not None or self.rated or bool(self.notes.strip())
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,23 @@ class SessionView:
 
     def answer(self, question_id: str) -> AnswerView:
         return self.answers.get(question_id) or AnswerView(question_id)
+
+    @property
+    def answered(self) -> int:
+        """How many of the session's questions have an answer."""
+        return sum(self.answer(q).answered for q in self.question_ids)
+
+    @property
+    def current_question_id(self) -> str:
+        return self.question_ids[min(self.current_index, len(self.question_ids) - 1)]
+
+    def machine_visible(self, question_id: str) -> bool:
+        """Whether the interviewer may see the machine's scoring of this answer yet.
+
+        Hidden until the interviewer has rated the whole answer, so that the machine does not
+        anchor their judgement, unless the session shows it early.
+        """
+        return self.show_machine_early or self.answer(question_id).overall_rating is not None
 
 
 def seed_exam(questions: list[Question], bank_id: str | None = None) -> list[str]:
@@ -83,6 +117,9 @@ def create_session(
         problems.append(FieldProblem("question_ids", "choose at least one question"))
     if len(set(question_ids)) != len(question_ids):
         problems.append(FieldProblem("question_ids", "a question is listed twice"))
+    if language not in ("zh", "en"):
+        problems.append(FieldProblem("language", "must be zh or en"))
+    problems += _nul_problems(candidate_name=candidate_name, title=title)
     if problems:
         raise ValidationFailed(problems)
     with db.transaction() as session:
@@ -139,9 +176,11 @@ def save_answer(
     for point_id, rating in (point_ratings or {}).items():
         if rating not in (0, 1, 2):
             problems.append(FieldProblem(f"point_ratings.{point_id}", "must be 0, 1 or 2"))
+    problems += _nul_problems(answer=answer, notes=notes)
     if problems:
         raise ValidationFailed(problems)
     with db.transaction() as session:
+        db.lock(session, f"mock-session:{session_id}")  # two saves creating the same answer row
         parent = _own(session, actor, session_id)
         if question_id not in parent.question_ids:
             raise NotFound(
@@ -190,6 +229,79 @@ def set_status(db: Database, actor: Actor, session_id: int, status: str) -> None
 def set_show_machine_early(db: Database, actor: Actor, session_id: int, show: bool) -> None:
     with db.transaction() as session:
         _own(session, actor, session_id).show_machine_early = show
+
+
+def questions_of(view: SessionView, questions: Iterable[Question]) -> dict[str, Question]:
+    """The session's questions found in `questions` (the live bank), by id, in session order.
+
+    A question deleted from the bank since the session was set up is left out.
+    """
+    by_id = {q.id: q for q in questions}
+    return {qid: by_id[qid] for qid in view.question_ids if qid in by_id}
+
+
+def rated_answers(view: SessionView, questions: Iterable[Question]) -> list[RatedAnswer]:
+    """The session's answers in asking order, as the report needs them.
+
+    Args:
+        view: the session.
+        questions: the bank's questions (the session's are looked up by id).
+
+    Returns:
+        One `RatedAnswer` per question with anything recorded (answer, machine score, rating
+        or notes); ratings of rubric points the question no longer has are dropped.
+    """
+    result = []
+    for question_id, question in questions_of(view, questions).items():
+        answer = view.answer(question_id)
+        if not answer.touched:
+            continue
+        known = {p.id for p in question.rubric}
+        machine = answer.report
+        if machine is not None and machine.question_id not in (None, question_id):
+            machine = None
+        result.append(
+            RatedAnswer(
+                question,
+                answer.answer,
+                machine,
+                {p: r for p, r in answer.point_ratings.items() if p in known},
+                answer.overall_rating,
+                answer.notes,
+            )
+        )
+    return result
+
+
+def session_report(
+    db: Database, actor: Actor, session_id: int, questions: Iterable[Question], language: str
+) -> SessionReport:
+    """The report of one of the actor's sessions (see `services.session_report.build_report`).
+
+    Args:
+        db: the database.
+        actor: who asks; only the session's interviewer or an admin may.
+        session_id: the session.
+        questions: the bank's questions.
+        language: "zh" or "en", for the bank's texts in the report.
+    """
+    view = get_session(db, actor, session_id)
+    with db.transaction() as session:
+        interviewer = session.get(User, view.interviewer_id)
+        interviewer_name = interviewer.display_name if interviewer else str(view.interviewer_id)
+    return build_report(
+        view.candidate_name,
+        interviewer_name,
+        view.title,
+        rated_answers(view, questions),
+        language=language,
+        created_at=view.created_at.replace(microsecond=0),
+    )
+
+
+def _nul_problems(**texts: str | None) -> list[FieldProblem]:
+    """Texts holding a NUL character, which PostgreSQL cannot store: refused on every backend."""
+    return [p for name, text in texts.items() if (p := nul_problem(name, text)) is not None]
 
 
 def _own(session: Any, actor: Actor, session_id: int) -> MockSession:

@@ -1,0 +1,589 @@
+"""Mock sessions: an interviewer runs a candidate through questions, rates answers, sees reports.
+
+Everything typed or chosen is saved to the database the moment it is committed, so a closed
+browser or a restarted server loses nothing: the session is resumed from the list.
+"""
+
+import re
+import time
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from app_pages.common import (
+    LANGUAGES,
+    attempt,
+    category_name,
+    current_actor,
+    database,
+    labels,
+    language,
+    live_bank,
+    reporting_errors,
+    scorer,
+    show_error,
+    tr,
+)
+from app_pages.widgets import feedback, question_card, status_label
+from question_bank.schema import CATEGORIES, Question
+from services import sessions
+from services.errors import ServiceError
+from services.session_report import OVERALL_SCALE, POINT_SCALE
+from services.sessions import SessionView
+
+db = database()
+actor = current_actor()
+st.title(tr("模拟面试", "Mock sessions"))
+
+
+def plain(text: str) -> str:
+    """User text for st.markdown, shown literally (markdown characters escaped)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+def when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+# --- saving as things are committed ---------------------------------------------------------
+
+
+def autosave(
+    session_id: int, question_id: str, field: str, key: str, point_id: str | None = None
+) -> None:
+    """on_change: save one widget's value for one question of the session."""
+    value = st.session_state.get(key)
+    if value is None:  # a rating cannot be taken back to "not rated"
+        return
+    changes = {"point_ratings": {point_id: value}} if point_id else {field: value}
+    try:
+        sessions.save_answer(db, actor, session_id, question_id, **changes)
+    except ServiceError as error:
+        st.session_state["mock_save_error"] = error
+
+
+def go_to(session_id: int, index: int) -> None:
+    try:
+        sessions.move_to(db, actor, session_id, index)
+    except ServiceError as error:
+        st.session_state["mock_save_error"] = error
+
+
+def jumped(session_id: int, key: str) -> None:
+    if isinstance(st.session_state.get(key), int):
+        go_to(session_id, st.session_state[key])
+
+
+def show_early_changed(session_id: int, key: str) -> None:
+    try:
+        sessions.set_show_machine_early(db, actor, session_id, st.session_state[key])
+    except ServiceError as error:
+        st.session_state["mock_save_error"] = error
+
+
+def open_session(session_id: int) -> None:
+    st.session_state["mock_open_session"] = session_id
+    st.query_params["session"] = str(session_id)
+
+
+def close_session() -> None:
+    st.session_state.pop("mock_open_session", None)
+    if "session" in st.query_params:
+        del st.query_params["session"]
+
+
+def open_report(session_id: int) -> None:
+    """Go to the report page for this session (the menu's page, when it is in the menu)."""
+    st.session_state["report_session_id"] = session_id
+    try:
+        st.switch_page("app_pages/session_report.py", query_params={"session": str(session_id)})
+    except StreamlitAPIException:  # the page is not in this app's menu (a page run alone)
+        st.info(
+            tr(
+                f"请在菜单中打开“面试报告”查看第 {session_id} 场的报告。",
+                f"Open “Session reports” in the menu to see the report of session {session_id}.",
+            )
+        )
+
+
+# Widgets get their saved value as their default (value=, index=), never by writing to
+# st.session_state: a browser that draws a widget again (after showing another question)
+# starts it from its default and sends that back, which would overwrite the saved value.
+# A widget whose default must change (the question shown) has that value in its key.
+
+
+def lang_key(name: str) -> str:
+    """The key of a widget whose labels follow the language, so that a switch redraws them."""
+    return f"{name}_{language()}"
+
+
+def carried(name: str, fallback):
+    """What was chosen in widget `name` under the other language (just switched), else fallback."""
+    return st.session_state.get(f"{name}_{'zh' if language() == 'en' else 'en'}", fallback)
+
+
+def position(options: list, value) -> int | None:
+    return options.index(value) if value in options else None
+
+
+def show_save_error() -> None:
+    error = st.session_state.pop("mock_save_error", None)
+    if error is not None:
+        show_error(error)
+
+
+# --- the list and a new session -------------------------------------------------------------
+
+
+def session_list(views: list[SessionView]) -> None:
+    if not views:
+        st.info(
+            tr("还没有模拟面试，请在“新建”中开始一场。", "No sessions yet: start one under New.")
+        )
+        return
+    status_names = {"active": tr("进行中", "Active"), "finished": tr("已结束", "Finished")}
+    shown = st.segmented_control(
+        tr("显示", "Show"),
+        ["active", "finished", "all"],
+        default=carried("mock_list_status", "all"),
+        format_func=labels(
+            ["active", "finished", "all"], lambda s: status_names.get(s, tr("全部", "All"))
+        ),
+        key=lang_key("mock_list_status"),
+    )
+    for view in views:
+        if shown in ("active", "finished") and view.status != shown:
+            continue
+        with st.container(border=True):
+            info, progress, actions = st.columns([3, 2, 2], vertical_alignment="center")
+            info.markdown(f"**{plain(view.title)}** · #{view.id}")
+            info.caption(
+                tr("候选人：", "Candidate: ")
+                + plain(view.candidate_name)
+                + f" · {LANGUAGES.get(view.language, view.language)} · "
+                + status_names.get(view.status, view.status)
+            )
+            progress.progress(
+                view.answered / len(view.question_ids),
+                text=tr(
+                    f"已答 {view.answered}/{len(view.question_ids)}",
+                    f"{view.answered}/{len(view.question_ids)} answered",
+                ),
+            )
+            progress.caption(tr("更新于 ", "Updated ") + when(view.updated_at))
+            resume, report = actions.columns(2)
+            resume.button(
+                tr("继续", "Resume") if view.status == "active" else tr("打开", "Open"),
+                key=f"mock_resume_{view.id}",
+                on_click=open_session,
+                args=(view.id,),
+            )
+            if report.button(tr("报告", "Report"), key=f"mock_report_{view.id}"):
+                open_report(view.id)
+
+
+def question_label(question: Question) -> str:
+    return f"{question.id} · {question.title.get(language())}"
+
+
+def new_session() -> None:
+    bank = live_bank()
+    bank_ids = list(bank.banks) or sorted({q.bank for q in bank.questions})
+    candidate = st.text_input(tr("候选人姓名", "Candidate's name"), key="mock_new_candidate")
+    title = st.text_input(
+        tr("标题（可选）", "Title (optional)"),
+        key="mock_new_title",
+        placeholder=tr("如：客服主管岗位模拟面试", "e.g. Supervisor role, first round"),
+    )
+    left, right = st.columns(2)
+    session_language = left.selectbox(
+        tr("面试语言", "Interview language"),
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(language()),
+        format_func=LANGUAGES.get,
+        key="mock_new_language",
+    )
+    bank_id = right.selectbox(
+        tr("题库", "Bank"),
+        bank_ids,
+        index=position(bank_ids, carried("mock_new_bank", None)) or 0,
+        format_func=labels(
+            bank_ids,
+            lambda b: bank.banks[b].name.get(language()) if b in bank.banks else b,
+        ),
+        key=lang_key("mock_new_bank"),
+    )
+    questions = [q for q in bank.questions if q.bank == bank_id]
+    templates = ["seed", "pick"]
+    template = st.radio(
+        tr("题目", "Questions"),
+        templates,
+        format_func=labels(
+            templates,
+            lambda t: (
+                tr(
+                    "标准套题（5 道行为、4 道情景、3 道专业、2 道压力）",
+                    "Seed exam (5 behavioral, 4 situational, 3 technical, 2 stress)",
+                )
+                if t == "seed"
+                else tr("自选题目", "Hand-picked questions")
+            ),
+        ),
+        index=templates.index(carried("mock_new_template", "seed")),
+        key=lang_key("mock_new_template"),
+    )
+    if template == "seed":
+        chosen = sessions.seed_exam(questions, bank_id)
+        st.caption(tr(f"共 {len(chosen)} 题：", f"{len(chosen)} questions: ") + ", ".join(chosen))
+    else:
+        categories = st.multiselect(
+            tr("按题型筛选", "Filter by category"),
+            list(CATEGORIES),
+            default=carried("mock_new_categories", list(CATEGORIES)),
+            format_func=labels(CATEGORIES, category_name),
+            key=lang_key("mock_new_categories"),
+        )
+        questions_key = lang_key("mock_new_questions")
+        earlier = carried("mock_new_questions", [])
+        picked = st.session_state.get(questions_key, earlier)
+        options = [q.id for q in questions if q.category in categories or q.id in picked]
+        by_id = {q.id: q for q in questions}
+        chosen = st.multiselect(
+            tr("题目（按提问顺序）", "Questions (in asking order)"),
+            options,
+            default=[i for i in earlier if i in options],
+            format_func=labels(options, lambda i: question_label(by_id[i])),
+            key=questions_key,
+        )
+    show_early = st.toggle(
+        tr("在我评分前就显示系统评分", "Show the machine's scoring before I rate"),
+        value=False,
+        key="mock_new_show_early",
+        help=tr(
+            "默认关闭：先独立评分，再看系统结果，避免被系统评分先入为主。",
+            "Off by default: rate on your own first, so the machine does not anchor you.",
+        ),
+    )
+    if st.button(tr("开始模拟面试", "Start the session"), type="primary", key="mock_new_start"):
+        created = attempt(
+            lambda: sessions.create_session(
+                db, actor, candidate, chosen, title, session_language, show_early
+            )
+        )
+        if created is not None:
+            for key in ("mock_new_candidate", "mock_new_title", lang_key("mock_new_questions")):
+                st.session_state.pop(key, None)
+            open_session(created.id)
+            st.rerun()
+
+
+# --- running a session ----------------------------------------------------------------------
+
+
+@st.fragment(run_every=1)
+def clock(started: float, limit_seconds: int) -> None:
+    """Elapsed and remaining time against the suggested answer time; it only informs."""
+    elapsed = int(time.time() - started)
+    left = limit_seconds - elapsed
+
+    def mm_ss(seconds: int) -> str:
+        return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+    if left >= 0:
+        text = tr(
+            f"⏱️ 已用 {mm_ss(elapsed)} · 建议 {mm_ss(limit_seconds)} · 剩余 {mm_ss(left)}",
+            f"⏱️ {mm_ss(elapsed)} elapsed · {mm_ss(limit_seconds)} suggested · {mm_ss(left)} left",
+        )
+    else:
+        text = tr(
+            f"⏱️ 已用 {mm_ss(elapsed)} · 超出建议时间 {mm_ss(-left)}",
+            f"⏱️ {mm_ss(elapsed)} elapsed · {mm_ss(-left)} over the suggested time",
+        )
+    st.progress(min(elapsed / limit_seconds, 1.0), text=text)
+
+
+def timer(view: SessionView, question: Question) -> None:
+    starts = st.session_state.setdefault("mock_timer_started", {})
+    key = f"{view.id}:{question.id}"
+    starts.setdefault(key, time.time())
+    bar, restart = st.columns([6, 1], vertical_alignment="bottom")
+    if restart.button(tr("重新计时", "Restart"), key=f"mock_timer_restart_{key}"):
+        starts[key] = time.time()
+    with bar:
+        clock(starts[key], question.answer_time_seconds)
+
+
+def navigation(view: SessionView, questions: dict[str, Question]) -> None:
+    count = len(view.question_ids)
+    index = view.current_index
+
+    def mark(i: int) -> str:
+        answer = view.answer(view.question_ids[i])
+        return "✅" if answer.overall_rating is not None else "✍️" if answer.answered else "⬜"
+
+    def entry(i: int) -> str:  # no status mark here: a label must not change under the widget
+        qid = view.question_ids[i]
+        found = questions.get(qid)
+        title = found.title.get(language()) if found else tr("（题库中已删除）", "(deleted)")
+        return f"{i + 1}. {qid} · {title}"
+
+    back, jump, forward = st.columns([1, 4, 1], vertical_alignment="bottom")
+    back.button(
+        tr("← 上一题", "← Previous"),
+        key=f"mock_prev_{view.id}",
+        disabled=index == 0,
+        on_click=go_to,
+        args=(view.id, index - 1),
+        width="stretch",
+    )
+    key = lang_key(f"mock_jump_{view.id}_{index}")  # a new widget for each question shown
+    jump.selectbox(
+        tr("跳到", "Jump to"),
+        list(range(count)),
+        index=index,
+        format_func=labels(range(count), entry),
+        key=key,
+        on_change=jumped,
+        args=(view.id, key),
+    )
+    forward.button(
+        tr("下一题 →", "Next →"),
+        key=f"mock_next_{view.id}",
+        disabled=index >= count - 1,
+        on_click=go_to,
+        args=(view.id, index + 1),
+        width="stretch",
+    )
+    st.caption(
+        "  ".join(f"{i + 1}{mark(i)}" for i in range(count))
+        + tr("　（✅ 已评级 · ✍️ 已作答 · ⬜ 未答）", "  (✅ rated · ✍️ answered · ⬜ not yet)")
+    )
+
+
+def interviewer_ratings(view: SessionView, question: Question) -> None:
+    """The interviewer's own judgement: each rubric point 0/1/2, the whole answer 1-5, notes."""
+    saved = view.answer(question.id)
+    base = f"mock_{view.id}_{question.id}"
+    st.markdown("**" + tr("你的评分", "Your rating") + "**")
+    points = list(POINT_SCALE)
+    point_names = labels(points, lambda r: f"{r} · {tr(*POINT_SCALE[r])}")
+    for number, point in enumerate(question.rubric, start=1):
+        key = lang_key(f"{base}_point_{point.id}")
+        hint = point.strong.get(language()) if point.strong else None
+        st.radio(
+            f"{number}. {point.text.get(language())}",
+            points,
+            index=position(points, saved.point_ratings.get(point.id)),
+            format_func=point_names,
+            horizontal=True,
+            key=key,
+            help=(tr("好的回答：", "A strong answer: ") + hint) if hint else None,
+            on_change=autosave,
+            args=(view.id, question.id, "point_ratings", key, point.id),
+        )
+    scale = list(OVERALL_SCALE)
+    key = lang_key(f"{base}_overall")
+    st.radio(
+        tr("整体评级（1–5）", "Whole answer (1–5)"),
+        scale,
+        index=position(scale, saved.overall_rating),
+        format_func=labels(
+            scale, lambda r: f"{r} · {tr(OVERALL_SCALE[r][0], OVERALL_SCALE[r][1])}"
+        ),
+        captions=[tr(OVERALL_SCALE[r][2], OVERALL_SCALE[r][3]) for r in scale],
+        key=key,
+        on_change=autosave,
+        args=(view.id, question.id, "overall_rating", key),
+    )
+    key = f"{base}_notes"
+    st.text_area(
+        tr("备注（自动保存）", "Notes (saved as you go)"),
+        saved.notes,
+        key=key,
+        height=120,
+        on_change=autosave,
+        args=(view.id, question.id, "notes", key),
+    )
+
+
+def machine_view(view: SessionView, question: Question) -> None:
+    """The machine's scoring: hidden until the interviewer has rated the whole answer."""
+    saved = view.answer(question.id)
+    st.markdown("**" + tr("系统评分", "Machine's scoring") + "**")
+    if saved.report is None:
+        st.caption(tr("尚未评分：点击“系统评分”。", "Not scored yet: press “Score answer”."))
+        return
+    if not view.machine_visible(question.id):
+        st.info(
+            tr(
+                "🙈 系统评分已完成，但在你给出整体评级之前隐藏，以免影响你的判断。",
+                "🙈 Scored, but hidden until you have rated the whole answer, so that it "
+                "does not anchor your judgement.",
+            )
+        )
+        return
+    report = saved.report
+    st.metric(tr("系统得分（百分制）", "Machine score (0–100)"), f"{report.score:.0f}")
+    ratings = saved.point_ratings
+    number = {p.id: i for i, p in enumerate(question.rubric, start=1)}
+    yours, mine = tr("你的评级", "Yours"), tr("系统", "Machine")
+    confidence, evidence = tr("把握", "Confidence"), tr("依据", "Evidence")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "#": [str(number.get(p.point_id, "–")) for p in report.points],
+                mine: [status_label(p.status) for p in report.points],
+                yours: [
+                    f"{ratings[p.point_id]} · {tr(*POINT_SCALE[ratings[p.point_id]])}"
+                    if p.point_id in ratings
+                    else "–"
+                    for p in report.points
+                ],
+                confidence: [round(p.probability * 100) for p in report.points],
+                evidence: [
+                    p.evidence if p.evidence and p.status != "missing" else ""
+                    for p in report.points
+                ],
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "#": st.column_config.TextColumn("#", width=40),
+            confidence: st.column_config.ProgressColumn(
+                confidence, min_value=0, max_value=100, format="%d%%", width=90
+            ),
+        },
+    )
+    for flag in report.flags:
+        st.warning(flag.message(language()))
+
+
+def run_session(view: SessionView) -> None:
+    questions = sessions.questions_of(view, live_bank().questions)
+    head, back = st.columns([5, 1], vertical_alignment="center")
+    head.subheader(plain(view.title))
+    back.button(tr("← 返回列表", "← All sessions"), on_click=close_session, key="mock_close")
+    st.caption(
+        tr("候选人：", "Candidate: ")
+        + plain(view.candidate_name)
+        + " · "
+        + tr("面试语言：", "Interview language: ")
+        + LANGUAGES.get(view.language, view.language)
+        + " · "
+        + tr(
+            f"已答 {view.answered}/{len(view.question_ids)}",
+            f"{view.answered}/{len(view.question_ids)} answered",
+        )
+    )
+    if view.language != language():
+        st.caption(
+            tr(
+                "提示：界面语言与面试语言不同，可在侧边栏切换语言以显示该语言的题目。",
+                "Tip: the interface language differs from the interview's; switch it in the "
+                "sidebar to show the questions in that language.",
+            )
+        )
+    if view.status == "finished":
+        st.info(
+            tr(
+                "这场模拟面试已结束；修改仍会保存，并更新报告。",
+                "This session is finished; changes still save and update its report.",
+            )
+        )
+    key = f"mock_show_early_{view.id}_{view.show_machine_early}"  # new widget when it changes
+    st.toggle(
+        tr("在我评分前就显示系统评分", "Show the machine's scoring before I rate"),
+        view.show_machine_early,
+        key=key,
+        on_change=show_early_changed,
+        args=(view.id, key),
+    )
+    navigation(view, questions)
+    show_save_error()
+
+    question_id = view.current_question_id
+    question = questions.get(question_id)
+    if question is None:
+        st.warning(
+            tr(
+                f"题目 {question_id} 已从题库中删除，无法显示。",
+                f"Question {question_id} was deleted from the bank and cannot be shown.",
+            )
+        )
+        return
+    question_card(question, key=f"mock_card_{view.id}_{question_id}")
+    if question.follow_ups:
+        with st.expander(tr("追问", "Follow-up prompts")):
+            st.markdown("\n".join(f"- {f.get(language())}" for f in question.follow_ups))
+    timer(view, question)
+
+    key = f"mock_{view.id}_{question_id}_answer"
+    st.text_area(
+        tr(
+            "候选人的回答（候选人输入或由你记录；自动保存）",
+            "The candidate's answer (typed by them or transcribed; saved as you go)",
+        ),
+        view.answer(question_id).answer,
+        key=key,
+        height=220,
+        on_change=autosave,
+        args=(view.id, question_id, "answer", key),
+    )
+    if st.button(tr("系统评分", "Score answer"), key=f"mock_score_{view.id}_{question_id}"):
+        text = st.session_state.get(key, "")
+        report = scorer().score(question, text)
+        scored = attempt(
+            lambda: sessions.save_answer(
+                db, actor, view.id, question_id, answer=text, report=report
+            )
+        )
+        if scored is not None:
+            view = sessions.get_session(db, actor, view.id)
+
+    mine, machine = st.columns(2, gap="large")
+    with mine:
+        interviewer_ratings(view, question)
+    with machine:
+        machine_view(view, question)
+    saved = view.answer(question_id)
+    if saved.report is not None and view.machine_visible(question_id):
+        with st.expander(tr("系统的完整反馈", "The machine's full feedback")):
+            feedback(question, saved.answer, saved.report, key=f"mock_feedback_{view.id}")
+
+    st.divider()
+    if view.status == "active":
+        if st.button(tr("结束面试", "Finish the session"), type="primary", key="mock_finish"):
+            with reporting_errors():
+                sessions.set_status(db, actor, view.id, "finished")
+                close_session()
+                st.success(tr("模拟面试已结束。", "Session finished."))
+                open_report(view.id)
+    elif st.button(tr("查看报告", "Open the report"), key="mock_open_report"):
+        open_report(view.id)
+
+
+# --- the page -------------------------------------------------------------------------------
+
+views = attempt(lambda: sessions.list_sessions(db, actor))
+if views is None:
+    st.stop()
+
+if "mock_open_session" not in st.session_state and st.query_params.get("session", "").isdigit():
+    st.session_state["mock_open_session"] = int(st.query_params["session"])
+
+open_id = st.session_state.get("mock_open_session")
+if open_id is not None:
+    view = attempt(lambda: sessions.get_session(db, actor, open_id))
+    if view is None:
+        close_session()
+    else:
+        run_session(view)
+        st.stop()
+
+show_save_error()
+listing, creating = st.tabs([tr("我的模拟面试", "My sessions"), tr("新建", "New")])
+with listing:
+    session_list(views)
+with creating:
+    new_session()
