@@ -24,6 +24,13 @@ await runE2E('practice', async ({ page, shot }) => {
   const restored = await page.getByLabel('你的回答').inputValue();
   if (restored !== ANSWER) throw new Error(`draft not restored after reload: ${JSON.stringify(restored)}`);
 
+  step('next question and back: the answer must still be there');
+  await clickButton(page, '下一题');
+  await expectText(page, '第 2 / ');
+  await clickButton(page, '上一题');
+  const kept = await page.getByLabel('你的回答').inputValue();
+  if (kept !== ANSWER) throw new Error(`answer lost after next/previous: ${JSON.stringify(kept)}`);
+
   await clickButton(page, '提交评分');
   await expectText(page, '评分反馈');
   await expectText(page, '逐条评分要点');
