@@ -86,6 +86,48 @@ def get_question(db: Database, question_id: str) -> QuestionEntry:
         return _entry(row)
 
 
+def list_entries(db: Database) -> list[QuestionEntry]:
+    """Every live question with its version and last editor, in bank order."""
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(QuestionRecord).where(QuestionRecord.deleted.is_(False))
+        ).all()
+        entries = [_entry(row) for row in rows]
+    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    return sorted(
+        entries,
+        key=lambda e: (e.question.bank, rank.get(e.question.category, 9), e.question.id),
+    )
+
+
+def deleted_entries(db: Database) -> list[QuestionEntry]:
+    """Deleted questions (their last live content), newest deletion first."""
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(QuestionRecord)
+            .where(QuestionRecord.deleted.is_(True))
+            .order_by(QuestionRecord.updated_at.desc())
+        ).all()
+        return [_entry(row) for row in rows]
+
+
+def import_preview(db: Database, questions: list[Question]) -> dict[str, Any]:
+    """What `import_questions` would do, without doing it: counts and the banks it would add."""
+    counts: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0}
+    with db.transaction() as session:
+        known_banks = set(session.scalars(select(BankRecord.id)))
+        for question in questions:
+            row = session.get(QuestionRecord, question.id)
+            if row is None or row.deleted:
+                counts["created"] += 1
+            elif row.data == question.model_dump(mode="json"):
+                counts["unchanged"] += 1
+            else:
+                counts["updated"] += 1
+    counts["new_banks"] = sorted({q.bank for q in questions} - known_banks)
+    return counts
+
+
 def validate_question(data: dict[str, Any]) -> Question:
     """Validate a question given as plain data; raises ValidationFailed with field paths."""
     questions, problems = parse_questions(data, source="form")
@@ -109,6 +151,7 @@ def save_question(
     with db.transaction() as session:
         if session.get(BankRecord, question.bank) is None:
             raise ValidationFailed([FieldProblem("bank", f"no bank {question.bank!r}")])
+        db.lock(session, f"question:{question.id}")  # FOR UPDATE cannot lock a row not there yet
         row = session.get(QuestionRecord, question.id, with_for_update=True)
         if expected_version is None:
             if row is not None and not row.deleted:
@@ -172,11 +215,31 @@ def restore_version(
         return _write(session, row, question, old.data, "restore", actor)
 
 
+def undelete_question(db: Database, actor: Actor, question_id: str) -> QuestionEntry:
+    """Bring a deleted question back with the content it had when it was deleted."""
+    require(actor, "trainer")
+    with db.transaction() as session:
+        row = session.get(QuestionRecord, question_id)
+        if row is None or not row.deleted:
+            raise NotFound(
+                f"No deleted question {question_id}.", f"没有已删除的题目 {question_id}。"
+            )
+        last_live = session.scalar(
+            select(func.max(QuestionVersion.version)).where(
+                QuestionVersion.question_id == question_id, QuestionVersion.action != "delete"
+            )
+        )
+        current = row.version
+    return restore_version(db, actor, question_id, int(last_live or current), current)
+
+
 def import_questions(db: Database, actor: Actor, questions: list[Question]) -> dict[str, int]:
     """Add new questions and update changed ones in one transaction; returns counts."""
     require(actor, "trainer")
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     with db.transaction() as session:
+        for question_id in sorted({q.id for q in questions}):  # sorted: no deadlock between two
+            db.lock(session, f"question:{question_id}")
         missing_banks = {q.bank for q in questions} - set(session.scalars(select(BankRecord.id)))
         for bank_id in sorted(missing_banks):
             session.add(

@@ -9,6 +9,7 @@ else to the test's tmp_path.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -163,3 +164,78 @@ def test_practice_question_to_feedback(app_server, screenshot_dir):
     assert "evidence clause(s) highlighted" in output
     for name in ("practice_question.png", "practice_feedback.png"):
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _tour_data(database_url: str) -> dict[str, str]:
+    """Accounts, practice attempts and a rated mock session in the app's database; tokens."""
+    from question_bank.loader import load_path
+    from scoring.engine import Scorer
+    from services import accounts, practice, sessions
+    from services import bank as bank_service
+    from storage.db import Database
+
+    db = Database(database_url)
+    db.upgrade()
+    bank_service.seed_if_empty(db, load_path())
+    bank = bank_service.load_bank(db)
+    scorer = Scorer.from_settings(bank.questions)
+    password = "tour-password-1"
+    admin = accounts.create_first_admin(db, "admin", password, "管理员")
+    for username, role, name in [
+        ("wang", "candidate", "王小明"),
+        ("lin", "interviewer", "林面试官"),
+        ("zhou", "trainer", "周培训师"),
+    ]:
+        accounts.create_user(db, admin, username, password, role, name)
+    tokens = {u: accounts.sign_in(db, u, password)[1] for u in ("wang", "lin", "zhou")}
+
+    wang = accounts.actor_for_token(db, tokens["wang"])
+    for question in bank.questions[::4]:
+        for kind in ("partial-zh", "strong-zh"):
+            example = next((e for e in question.examples if e.id == kind), None)
+            if example is not None:
+                report = scorer.score(question, example.text)
+                practice.record_attempt(db, wang, question, example.text, report, 150)
+
+    lin = accounts.actor_for_token(db, tokens["lin"])
+    ids = sessions.seed_exam(list(bank.questions))
+    session = sessions.create_session(db, lin, "王小明", ids, "客服主管模拟面试", "zh")
+    for number, question_id in enumerate(ids[:6]):
+        question = bank.question(question_id)
+        example = question.examples[number % 3]
+        report = scorer.score(question, example.text)
+        ratings = {p.point_id: {"covered": 2, "partial": 1}.get(p.status, 0) for p in report.points}
+        sessions.save_answer(
+            db,
+            lin,
+            session.id,
+            question_id,
+            answer=example.text,
+            report=report,
+            point_ratings=ratings,
+            overall_rating=max(1, min(5, round(report.score / 20))),
+            notes="表达清楚，举例具体。" if number % 2 else "需要追问结果数据。",
+        )
+    sessions.move_to(db, lin, session.id, 1)
+    db.dispose()
+    return {**tokens, "session": str(session.id)}
+
+
+def test_tour_of_the_main_pages(app_server, screenshot_dir, monkeypatch):
+    data = _tour_data(app_server.database_url)
+    wang, lin, zhou, sid = data["wang"], data["lin"], data["zhou"], data["session"]
+    stops = [
+        {"path": f"/history?auth={wang}", "expect": "我的进步", "shot": "history.png"},
+        {"path": f"/mock_session?auth={lin}&session={sid}", "expect": "王小明", "shot": "mock_session.png"},
+        {"path": f"/session_report?auth={lin}&session={sid}", "expect": "王小明", "shot": "session_report.png"},
+        {"path": f"/session_report?auth={lin}&session={sid}&lang=en", "expect": "Agreement", "shot": "session_report_en.png"},
+        {"path": f"/workbench?auth={zhou}", "expect": "题库工作台", "shot": "workbench.png"},
+        {"path": f"/rubric_lab?auth={zhou}", "expect": "评分实验室", "shot": "rubric_lab.png"},
+        {"path": f"/batch?auth={lin}&lang=en", "expect": "Batch scoring", "shot": "batch_en.png"},
+        {"path": "/?lang=en", "expect": "Practice", "shot": "practice_en.png"},
+    ]  # fmt: skip
+    monkeypatch.setenv("E2E_TOUR", json.dumps(stops))
+    output = run_script("tour", app_server, screenshot_dir)
+    assert output.count("E2E STEP visit") == len(stops)
+    for stop in stops:
+        assert (screenshot_dir / stop["shot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,264 @@
+"""Pieces of UI the trainers' pages share: the role gate, the rubric table, problems placed
+under their fields, and the two versions of an edit conflict side by side."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import show_error, tr
+from question_bank.exchange import to_yaml
+from question_bank.loader import Problem
+from services import accounts
+from services.accounts import Actor
+from services.bank_forms import RUBRIC_COLUMNS, FormProblem, yaml_diff
+from services.errors import EditConflict, ServiceError
+
+FIELD_NAMES = {  # form field -> (zh, en)
+    "id": ("编号", "ID"),
+    "bank": ("题库", "Bank"),
+    "category": ("题型", "Category"),
+    "title_zh": ("标题（中文）", "Title (Chinese)"),
+    "title_en": ("标题（英文）", "Title (English)"),
+    "question_zh": ("题目（中文）", "Question (Chinese)"),
+    "question_en": ("题目（英文）", "Question (English)"),
+    "points": ("分值", "Points"),
+    "difficulty": ("难度", "Difficulty"),
+    "answer_time_seconds": ("建议作答时间（秒）", "Suggested answer time (seconds)"),
+    "competencies_zh": ("考察能力（中文，每行一项）", "Competencies (Chinese, one per line)"),
+    "competencies_en": ("考察能力（英文，每行一项）", "Competencies (English, one per line)"),
+    "tags": ("标签（逗号分隔）", "Tags (comma-separated)"),
+    "source_document": ("来源文档", "Source document"),
+    "source_section": ("来源章节", "Source section"),
+    "reference_zh": ("参考答案（中文）", "Reference answer (Chinese)"),
+    "reference_en": ("参考答案（英文）", "Reference answer (English)"),
+    "follow_ups_zh": ("追问（中文，每行一条）", "Follow-up prompts (Chinese, one per line)"),
+    "follow_ups_en": ("追问（英文，每行一条）", "Follow-up prompts (English, one per line)"),
+    "rubric": ("评分要点", "Rubric points"),
+}
+RUBRIC_COLUMN_NAMES = {
+    "id": ("编号", "ID"),
+    "text_zh": ("要点（中文）", "Point (Chinese)"),
+    "text_en": ("要点（英文）", "Point (English)"),
+    "weight": ("权重", "Weight"),
+    "strong_zh": ("好的回答（中文）", "Strong answer (Chinese)"),
+    "strong_en": ("好的回答（英文）", "Strong answer (English)"),
+    "weak_zh": ("弱的回答（中文）", "Weak answer (Chinese)"),
+    "weak_en": ("弱的回答（英文）", "Weak answer (English)"),
+}
+MESSAGES = (  # pydantic's English messages, said in both languages
+    (re.compile(r"^String should have at least 1 character$"), "不能为空", "must not be empty"),
+    (re.compile(r"^missing required field$"), "必填", "is required"),
+    (
+        re.compile(r"^Input should be greater than (\S+)$"),
+        r"必须大于 \1",
+        r"must be greater than \1",
+    ),
+    (
+        re.compile(r"^String should match pattern .*$"),
+        "格式不对：只能用小写字母、数字和 . - _，并以字母或数字开头",
+        "wrong format: use lower-case letters, digits and . - _, starting with a letter or digit",
+    ),
+    (
+        re.compile(r"^(List|Tuple) should have at least 1 item.*$"),
+        "至少需要一项",
+        "needs at least one item",
+    ),
+)
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: Any) -> str:
+    """User text made safe to put inside markdown: shown as typed, never as markup."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    """Show why the page is closed and stop, unless the actor has one of the roles."""
+    try:
+        accounts.require(actor, *roles)
+    except ServiceError as error:
+        show_error(error)
+        st.info(
+            tr(
+                "请在“账户”页用培训师或管理员账户登录。",
+                "Sign in with a trainer or administrator account on the Account page.",
+            )
+        )
+        st.stop()
+
+
+# --- the rubric table -----------------------------------------------------------------------
+
+
+def rubric_editor(
+    latest: list[dict], base: list[dict] | None, key: str, *, disabled: bool = False
+) -> tuple[list[dict], list[dict]]:
+    """An editable rubric table (rows can be added and removed).
+
+    The table starts from `base` and keeps its own cell edits while it stays on the page.
+    When it is drawn anew (first time, or back from another page) it starts from `latest`,
+    the rows as last seen, so nothing typed is lost. Keep both in session state.
+
+    Returns:
+        (rows, base): the rows as shown (dicts with the columns of `RUBRIC_COLUMNS`) and the
+        base to pass back next run.
+    """
+    if key not in st.session_state or base is None:
+        base = latest
+    frame = pd.DataFrame(list(base), columns=list(RUBRIC_COLUMNS))
+    frame["weight"] = pd.to_numeric(frame["weight"], errors="coerce").astype(float)
+    for column in RUBRIC_COLUMNS:
+        if column != "weight":
+            frame[column] = frame[column].fillna("").astype(str)
+    edited = st.data_editor(
+        frame,
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        disabled=disabled,
+        width="stretch",
+        column_config=_rubric_columns(),
+    )
+    rows = [
+        {c: (None if pd.isna(v) else v) for c, v in row.items()}
+        for row in edited.to_dict("records")
+    ]
+    return rows, base
+
+
+def _rubric_columns() -> dict[str, Any]:
+    columns: dict[str, Any] = {
+        name: st.column_config.TextColumn(tr(zh, en), width="medium")
+        for name, (zh, en) in RUBRIC_COLUMN_NAMES.items()
+    }
+    columns["id"] = st.column_config.TextColumn(
+        tr("编号", "ID"),
+        width="small",
+        help=tr("留空则自动编号（p1、p2…）", "Leave empty for the next free id (p1, p2, …)"),
+    )
+    columns["weight"] = st.column_config.NumberColumn(
+        tr("权重", "Weight"),
+        width="small",
+        min_value=0.0,
+        step=0.1,
+        help=tr("必须大于 0；留空为 1", "Must be above 0; empty means 1"),
+    )
+    return columns
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+def describe(problem: FormProblem) -> str:
+    """A problem in words, with the rubric row and column or the list line it concerns."""
+    where = []
+    if problem.field == "rubric" and problem.row is not None:
+        where.append(tr(f"第 {problem.row} 行", f"row {problem.row}"))
+        if problem.column:
+            zh, en = RUBRIC_COLUMN_NAMES.get(problem.column, (problem.column, problem.column))
+            where.append(tr(zh, en))
+    elif problem.row is not None:
+        where.append(tr(f"第 {problem.row} 行", f"line {problem.row}"))
+    prefix = " · ".join(where)
+    message = said(problem.message)
+    return f"{prefix}: {message}" if prefix else message
+
+
+def said(message: str) -> str:
+    """A validation message in the current language where it is a common one."""
+    for pattern, zh, en in MESSAGES:
+        if pattern.match(message):
+            return pattern.sub(tr(zh, en), message)
+    return message
+
+
+def field_errors(problems: Iterable[FormProblem], field: str) -> None:
+    """Each problem of one field, shown right under its widget."""
+    for problem in problems:
+        if problem.field == field:
+            st.error(describe(problem), icon="⚠️")
+
+
+def problem_summary(problems: list[FormProblem]) -> None:
+    """All problems in one list, each under its field's name."""
+    lines = []
+    for problem in problems:
+        zh, en = FIELD_NAMES.get(problem.field, ("整体", "Question"))
+        lines.append(f"- **{tr(zh, en)}** — {plain(describe(problem))}")
+    st.error(
+        tr(
+            f"未保存：有 {len(problems)} 处需要修正（已在对应字段下标出），填写的内容都还在。",
+            f"Not saved: {len(problems)} problem(s) to fix (marked under their fields); "
+            "everything you typed is still here.",
+        )
+        + "\n\n"
+        + "\n".join(lines)
+    )
+
+
+def file_problems(problems: Iterable[Problem]) -> None:
+    """Problems in an uploaded file, one row each: where (file, table row), question, column."""
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "where": p.file,
+                    "question": p.question_id or "",
+                    "field": p.field or "",
+                    "problem": said(p.message),
+                }
+                for p in problems
+            ],
+            columns=["where", "question", "field", "problem"],
+        ),
+        hide_index=True,
+        column_config={
+            "where": tr("位置（文件、表、行）", "Where (file, table, row)"),
+            "question": tr("题目", "Question"),
+            "field": tr("列/字段", "Column / field"),
+            "problem": st.column_config.TextColumn(tr("问题", "Problem"), width="large"),
+        },
+    )
+
+
+# --- edit conflicts -------------------------------------------------------------------------
+
+
+def conflict_record(error: EditConflict) -> dict[str, Any]:
+    """What the page keeps of a conflict until the trainer decides."""
+    return {
+        "record_id": error.record_id,
+        "expected_version": error.expected_version,
+        "current_version": error.current_version,
+        "current_author": error.current_author,
+        "current_data": error.current_data,
+    }
+
+
+def conflict_panel(conflict: dict[str, Any], mine: dict[str, Any]) -> None:
+    """Their saved version and mine side by side (YAML), with the differences."""
+    version, author = conflict["current_version"], conflict["current_author"]
+    st.warning(
+        tr(
+            f"保存冲突：你打开的是第 {conflict['expected_version']} 版，之后 {author} 保存了第 "
+            f"{version} 版。没有覆盖任何内容。请对比两个版本，再选择保留哪一个。",
+            f"Edit conflict: you opened version {conflict['expected_version']}, then {author} "
+            f"saved version {version}. Nothing was overwritten. Compare both versions and "
+            "choose which to keep.",
+        )
+    )
+    theirs_col, mine_col = st.columns(2)
+    theirs_col.markdown(
+        "**" + tr(f"他们的版本（第 {version} 版）", f"Theirs (version {version})") + "**"
+    )
+    theirs_col.code(to_yaml(conflict["current_data"]), language="yaml")
+    mine_col.markdown("**" + tr("我的版本（未保存）", "Mine (not saved)") + "**")
+    mine_col.code(to_yaml(mine), language="yaml")
+    with st.expander(tr("只看差异", "Differences only")):
+        diff = yaml_diff(conflict["current_data"], mine, f"v{version}", "mine")
+        st.code(diff or tr("（没有差异）", "(no differences)"), language="diff")

@@ -1,0 +1,335 @@
+"""The trainers' question form as plain data.
+
+A question is edited as flat form fields (one text per language, lists one item per line,
+the rubric as table rows). This module turns a question into those fields and back, says
+under which field each validation problem belongs, and searches and compares questions.
+Nothing here knows about Streamlit.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import zip_longest
+from typing import Any
+
+import pandas as pd
+
+from question_bank.exchange import to_yaml
+from question_bank.schema import Question, RubricPoint
+from services.errors import FieldProblem
+
+FIELDS: tuple[str, ...] = (
+    "id",
+    "bank",
+    "category",
+    "title_zh",
+    "title_en",
+    "question_zh",
+    "question_en",
+    "points",
+    "difficulty",
+    "answer_time_seconds",
+    "competencies_zh",
+    "competencies_en",
+    "tags",
+    "source_document",
+    "source_section",
+    "reference_zh",
+    "reference_en",
+    "follow_ups_zh",
+    "follow_ups_en",
+    "rubric",
+)
+RUBRIC_COLUMNS: tuple[str, ...] = (
+    "id",
+    "text_zh",
+    "text_en",
+    "weight",
+    "strong_zh",
+    "strong_en",
+    "weak_zh",
+    "weak_en",
+)
+NEW_SOURCE = "workbench"
+_PAIRED = {"title": "title", "question": "question", "reference_answer": "reference"}
+_LISTS = {"competencies": "competencies", "follow_ups": "follow_ups"}
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """A validation problem placed on a form field.
+
+    `row` is the 1-based rubric row or list line it concerns (None for the whole field) and
+    `column` the rubric column (None outside the rubric).
+    """
+
+    field: str  # one of FIELDS, or "" for the question as a whole
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+
+# --- question <-> form fields ---------------------------------------------------------------
+
+
+def form_fields(question: Question | dict[str, Any]) -> dict[str, Any]:
+    """The form fields of a question (a `Question` or its stored data)."""
+    q = question if isinstance(question, Question) else Question.model_validate(question)
+    return {
+        "id": q.id,
+        "bank": q.bank,
+        "category": q.category,
+        "title_zh": q.title.zh,
+        "title_en": q.title.en,
+        "question_zh": q.question.zh,
+        "question_en": q.question.en,
+        "points": q.points,
+        "difficulty": q.difficulty,
+        "answer_time_seconds": q.answer_time_seconds,
+        "competencies_zh": "\n".join(c.zh for c in q.competencies),
+        "competencies_en": "\n".join(c.en for c in q.competencies),
+        "tags": ", ".join(q.tags),
+        "source_document": q.source.document,
+        "source_section": q.source.section or "",
+        "reference_zh": q.reference_answer.zh if q.reference_answer else "",
+        "reference_en": q.reference_answer.en if q.reference_answer else "",
+        "follow_ups_zh": "\n".join(f.zh for f in q.follow_ups),
+        "follow_ups_en": "\n".join(f.en for f in q.follow_ups),
+        "rubric": rubric_rows(q.rubric),
+    }
+
+
+def blank_fields(bank: str, category: str = "behavioral") -> dict[str, Any]:
+    """The fields of a new, empty question in `bank`."""
+    fields: dict[str, Any] = dict.fromkeys(FIELDS, "")
+    fields.update(
+        bank=bank,
+        category=category,
+        points=10,
+        difficulty="medium",
+        answer_time_seconds=180,
+        source_document=NEW_SOURCE,
+        rubric=[],
+    )
+    return fields
+
+
+def question_data(
+    fields: dict[str, Any], examples: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """Plain question data from the form fields, ready for `bank.validate_question`.
+
+    Lists are paired line by line (a missing line becomes an empty text, so validation names
+    it); the graded examples, which the form does not edit, are passed through.
+    """
+    data: dict[str, Any] = {
+        "id": _text(fields.get("id")),
+        "bank": _text(fields.get("bank")),
+        "category": _text(fields.get("category")),
+        "title": _pair(fields, "title"),
+        "question": _pair(fields, "question"),
+        "competencies": _pairs(fields, "competencies"),
+        "points": fields.get("points"),
+        "difficulty": _text(fields.get("difficulty")) or "medium",
+        "answer_time_seconds": fields.get("answer_time_seconds"),
+        "tags": [t.strip() for t in re.split(r"[,，]", _text(fields.get("tags"))) if t.strip()],
+        "source": {
+            "document": _text(fields.get("source_document")),
+            "section": _text(fields.get("source_section")) or None,
+        },
+        "rubric": rubric_from_rows(fields.get("rubric") or []),
+        "follow_ups": _pairs(fields, "follow_ups"),
+        "examples": [dict(e) for e in examples],
+    }
+    reference = _pair(fields, "reference")
+    if reference["zh"] or reference["en"]:
+        data["reference_answer"] = reference
+    return data
+
+
+def rubric_rows(rubric: Iterable[RubricPoint]) -> list[dict[str, Any]]:
+    """The rubric as table rows with the columns of `RUBRIC_COLUMNS`."""
+    return [
+        {
+            "id": p.id,
+            "text_zh": p.text.zh,
+            "text_en": p.text.en,
+            "weight": float(p.weight),
+            "strong_zh": p.strong.zh if p.strong else "",
+            "strong_en": p.strong.en if p.strong else "",
+            "weak_zh": p.weak.zh if p.weak else "",
+            "weak_en": p.weak.en if p.weak else "",
+        }
+        for p in rubric
+    ]
+
+
+def rubric_from_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rubric point data from table rows.
+
+    Empty rows are dropped; an empty id becomes the next free `pN`; an empty weight means
+    the default weight 1; strong/weak forms are left out when both languages are empty.
+    """
+    cleaned = [{c: _cell(row.get(c)) for c in RUBRIC_COLUMNS} for row in rows]
+    cleaned = [row for row in cleaned if any(v not in ("", None) for v in row.values())]
+    taken = {row["id"] for row in cleaned if row["id"]}
+    points = []
+    for row in cleaned:
+        point_id = row["id"] or _next_point_id(taken)
+        taken.add(point_id)
+        point: dict[str, Any] = {
+            "id": point_id,
+            "text": {"zh": row["text_zh"], "en": row["text_en"]},
+        }
+        if row["weight"] not in ("", None):
+            point["weight"] = row["weight"]
+        for form in ("strong", "weak"):
+            zh, en = row[f"{form}_zh"], row[f"{form}_en"]
+            if zh or en:
+                point[form] = {"zh": zh, "en": en}
+        points.append(point)
+    return points
+
+
+def normalised(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields as question data, for telling whether a form has unsaved changes."""
+    return question_data(fields)
+
+
+def is_changed(fields: dict[str, Any], original: dict[str, Any]) -> bool:
+    return normalised(fields) != normalised(original)
+
+
+def copy_id(question_id: str, taken: Iterable[str]) -> str:
+    """A free id for a copy: `<id>-copy`, then `<id>-copy2`, ..."""
+    taken = set(taken)
+    candidate, n = f"{question_id}-copy", 2
+    while candidate in taken:
+        candidate, n = f"{question_id}-copy{n}", n + 1
+    return candidate
+
+
+# --- problems by field ----------------------------------------------------------------------
+
+
+def place_problems(problems: Iterable[FieldProblem]) -> list[FormProblem]:
+    """Put each validation problem (dotted path such as `rubric.1.weight`) on a form field."""
+    return [_place(p.field or "", _clean_message(p.message)) for p in problems]
+
+
+def problems_for(problems: Iterable[FormProblem], field: str) -> list[FormProblem]:
+    return [p for p in problems if p.field == field]
+
+
+def _place(path: str, message: str) -> FormProblem:
+    parts = path.split(".") if path else []
+    if not parts:
+        return FormProblem("", message)
+    head, rest = parts[0], parts[1:]
+    if head in _PAIRED:
+        lang = rest[0] if rest and rest[0] in ("zh", "en") else "zh"
+        return FormProblem(f"{_PAIRED[head]}_{lang}", message)
+    if head in _LISTS:
+        if len(rest) >= 2 and rest[0].isdigit() and rest[1] in ("zh", "en"):
+            return FormProblem(f"{_LISTS[head]}_{rest[1]}", message, row=int(rest[0]) + 1)
+        return FormProblem(f"{_LISTS[head]}_zh", message)
+    if head == "source":
+        return FormProblem(f"source_{rest[0] if rest else 'document'}", message)
+    if head == "tags":
+        return FormProblem("tags", message)
+    if head == "rubric":
+        if rest and rest[0].isdigit():
+            column = rest[1] if len(rest) > 1 else None
+            if column in ("text", "strong", "weak"):
+                column = f"{column}_{rest[2] if len(rest) > 2 else 'zh'}"
+            return FormProblem("rubric", message, row=int(rest[0]) + 1, column=column)
+        return FormProblem("rubric", message)
+    if head == "examples":  # not edited in the form; usually a rubric point they cover is gone
+        return FormProblem("rubric", f"graded examples: {message}")
+    if head in FIELDS:
+        return FormProblem(head, message)
+    return FormProblem("", f"{path}: {message}")
+
+
+def _clean_message(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+# --- search and comparison ------------------------------------------------------------------
+
+
+def matches(
+    question: Question,
+    text: str = "",
+    categories: Iterable[str] | None = None,
+    banks: Iterable[str] | None = None,
+) -> bool:
+    """Whether a question passes the filters; `text` is searched (case-insensitively) in the
+    id, the titles and the question texts in both languages."""
+    if categories is not None and question.category not in set(categories):
+        return False
+    if banks is not None and question.bank not in set(banks):
+        return False
+    needle = text.strip().lower()
+    if not needle:
+        return True
+    haystack = " ".join(
+        (
+            question.id,
+            question.title.zh,
+            question.title.en,
+            question.question.zh,
+            question.question.en,
+        )
+    ).lower()
+    return needle in haystack
+
+
+def yaml_diff(old: Any, new: Any, old_label: str, new_label: str) -> str:
+    """A unified diff of two questions (or their data) written as YAML; empty when equal."""
+    lines = difflib.unified_diff(
+        to_yaml(old).splitlines(),
+        to_yaml(new).splitlines(),
+        fromfile=old_label,
+        tofile=new_label,
+        lineterm="",
+    )
+    return "\n".join(lines)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as text or number; missing values (None, NaN, NA) become ""."""
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    return value
+
+
+def _pair(fields: dict[str, Any], prefix: str) -> dict[str, str]:
+    return {"zh": _text(fields.get(f"{prefix}_zh")), "en": _text(fields.get(f"{prefix}_en"))}
+
+
+def _pairs(fields: dict[str, Any], prefix: str) -> list[dict[str, str]]:
+    zh = [line.strip() for line in _text(fields.get(f"{prefix}_zh")).splitlines() if line.strip()]
+    en = [line.strip() for line in _text(fields.get(f"{prefix}_en")).splitlines() if line.strip()]
+    return [{"zh": z, "en": e} for z, e in zip_longest(zh, en, fillvalue="")]
+
+
+def _next_point_id(taken: set[str]) -> str:
+    n = 1
+    while f"p{n}" in taken:
+        n += 1
+    return f"p{n}"

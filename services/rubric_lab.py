@@ -1,0 +1,145 @@
+"""The rubric lab: try rubric wording and weights on sample answers, calibrate a question.
+
+The scratch rubric is a copy of the question with other rubric points; nothing is saved
+until the trainer saves it into the question (`save_scratch_rubric`). Calibration fits the
+question's logit offset to graded example answers (`scoring.trainer`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from question_bank.schema import Question
+from scoring import trainer
+from scoring.engine import Scorer
+from scoring.report import ScoreReport
+from services import bank
+from services.accounts import Actor, require
+from services.bank_forms import rubric_from_rows
+from services.errors import InputRejected
+from storage.db import Database
+
+SEPARATOR = re.compile(r"^\s*-{3,}\s*$", re.MULTILINE)
+MAX_SAMPLE_ANSWERS = 20
+MAX_SAMPLE_CHARS = 50_000
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One sample answer scored against the saved rubric and against the scratch rubric."""
+
+    answer: str
+    saved: ScoreReport
+    scratch: ScoreReport
+
+
+@dataclass(frozen=True)
+class LabExample:
+    """A graded example answer: from the bank's own examples or added by a trainer."""
+
+    source: str  # "bank" or "trainer"
+    key: str  # the bank example's id, or the database id of a trainer's example
+    answer: str
+    grade: float
+    language: str | None = None
+
+
+def split_answers(text: str) -> list[str]:
+    """Sample answers pasted together, separated by a line holding only `---`."""
+    return [part.strip() for part in SEPARATOR.split(text or "") if part.strip()]
+
+
+def scratch_question(question: Question, rows: Iterable[dict[str, Any]]) -> Question:
+    """The question with its rubric replaced by the scratch rows (for scoring only).
+
+    Raises:
+        ValidationFailed: the rows are not a valid rubric (paths like `rubric.1.weight`).
+    """
+    data = question.model_dump(mode="json")
+    data["rubric"] = rubric_from_rows(rows)
+    data["examples"] = []  # examples may cover points the scratch rubric renamed
+    return bank.validate_question(data)
+
+
+def compare(
+    scorer: Scorer, saved: Question, scratch: Question, answers: Sequence[str]
+) -> list[Comparison]:
+    """Score each answer against the saved and the scratch rubric.
+
+    Raises:
+        InputRejected: too many answers or too much text.
+    """
+    if len(answers) > MAX_SAMPLE_ANSWERS:
+        raise InputRejected(
+            f"At most {MAX_SAMPLE_ANSWERS} sample answers at a time.",
+            f"一次最多 {MAX_SAMPLE_ANSWERS} 个示例回答。",
+        )
+    if sum(len(a) for a in answers) > MAX_SAMPLE_CHARS:
+        raise InputRejected(
+            f"The sample answers are longer than {MAX_SAMPLE_CHARS} characters in all.",
+            f"示例回答合计超过 {MAX_SAMPLE_CHARS} 字。",
+        )
+    scorer.prepare(list(answers))
+    return [Comparison(a, scorer.score(saved, a), scorer.score(scratch, a)) for a in answers]
+
+
+def save_scratch_rubric(
+    db: Database,
+    actor: Actor,
+    question: Question,
+    rows: Iterable[dict[str, Any]],
+    expected_version: int,
+) -> bank.QuestionEntry:
+    """Save the scratch rubric into the question (its examples kept as they are).
+
+    Raises:
+        ValidationFailed: not a valid rubric, or a graded example covers a point now gone.
+        EditConflict: the question was saved by someone else since `expected_version`.
+    """
+    data = question.model_dump(mode="json")
+    data["rubric"] = rubric_from_rows(rows)
+    return bank.save_question(db, actor, data, expected_version)
+
+
+def lab_examples(db: Database, question: Question) -> list[LabExample]:
+    """The question's graded examples: the bank's own, then those trainers added."""
+    own = [LabExample("bank", e.id, e.text, float(e.grade), e.language) for e in question.examples]
+    added = [
+        LabExample("trainer", str(example_id), answer, float(grade))
+        for example_id, answer, grade in bank.calibration_examples(db, question.id)
+    ]
+    return own + added
+
+
+def calibrate(
+    scorer: Scorer, question: Question, examples: Sequence[LabExample]
+) -> trainer.QuestionCalibration:
+    """Fit the question's offset to the graded examples; agreement before and after.
+
+    Raises:
+        InputRejected: fewer than 3 examples, or all with the same grade.
+    """
+    graded = [trainer.GradedExample(e.answer, e.grade, e.language) for e in examples]
+    try:
+        return trainer.fit_question_offset(scorer, question, graded)
+    except ValueError as exc:
+        raise InputRejected(
+            f"Calibration needs at least {trainer.MIN_EXAMPLES} graded examples with at least "
+            f"two different grades ({exc}).",
+            f"校准至少需要 {trainer.MIN_EXAMPLES} 个评分示例，且分数至少有两种不同的值。",
+        ) from exc
+
+
+def apply_offset(actor: Actor, scorer: Scorer, question_id: str, offset: float) -> Path:
+    """Store the fitted offset for this machine's scorer (rubrics/question_offsets.json).
+
+    The running scorer is updated too; other processes pick it up when they reload.
+    """
+    require(actor, "trainer")
+    path = trainer.save_question_offset(scorer.encoder_name, question_id, offset)
+    scorer.offsets[question_id] = offset
+    return path

@@ -1,0 +1,136 @@
+"""Rubric lab: scratch rubric scored side by side with the saved one, saving it, calibration."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from question_bank.loader import load_path
+from scoring import engine
+from services import accounts, bank
+from storage.db import Database
+from tests.app.conftest import PASSWORD
+
+QUESTION = "cs-beh-01"
+ANSWERS = (
+    "I would offer the customer a refund voucher right away and apologise.\n"
+    "---\n"
+    "我会先安抚客户，然后给客户退款代金券。"
+)
+
+
+@pytest.fixture
+def lab(open_page, app_db: Database, monkeypatch, tmp_path):
+    """The lab page for a trainer, scoring lexically, with offsets written to a temp file."""
+    monkeypatch.setenv("INTERVIEW_ENCODER", "lexical")  # fast; the page works the same
+    monkeypatch.setattr(engine, "QUESTION_OFFSETS_FILE", tmp_path / "question_offsets.json")
+    bank.seed_if_empty(app_db, load_path())
+
+    def run(username: str = "train") -> AppTest:
+        return open_page("rubric_lab.py", username, language="en")
+
+    return run
+
+
+def scratch_key(at: AppTest) -> str:
+    return next(e.key for e in at.data_editor if e.key.startswith("lab_scratch_"))
+
+
+def reword_first_point(at: AppTest) -> AppTest:
+    at.session_state[scratch_key(at)] = {
+        "edited_rows": {
+            0: {"text_en": "Offers the customer a refund voucher", "text_zh": "给客户退款代金券"}
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    return at
+
+
+def test_a_candidate_sees_the_role_message(open_page):
+    at = open_page("rubric_lab.py", "cand", language="en")
+    assert "needs the role trainer" in at.error[0].value
+    assert not at.data_editor
+
+
+def test_pasted_answers_are_scored_against_saved_and_scratch_rubric(lab, app_db):
+    at = lab()
+    reword_first_point(at)
+    at.text_area(key="lab_answers").input(ANSWERS).run()
+    at.button(key="lab_score").click().run()
+    assert not at.exception and not at.error
+
+    labels = [m.label for m in at.metric]
+    assert labels.count("Saved rubric: score") == 2 and labels.count("Scratch rubric: score") == 2
+    point_tables = [d.value for d in at.dataframe if "evidence" in d.value.columns]
+    saved, scratch = point_tables[0], point_tables[1]  # answer 1: saved, then scratch
+    assert saved["point"][0].startswith("p1 · Stays calm")
+    assert scratch["point"][0] == "p1 · Offers the customer a refund voucher"
+    assert scratch["probability"][0] > saved["probability"][0]
+    assert "refund voucher" in scratch["evidence"][0]
+    assert bank.get_question(app_db, QUESTION).version == 1  # trying saves nothing
+
+
+def test_the_scratch_rubric_is_saved_into_the_question(lab, app_db):
+    at = lab()
+    reword_first_point(at).run()
+    at.button(key="lab_save").click().run()
+    assert "Saved the rubric of cs-beh-01 (version 2)" in at.success[0].value
+    entry = bank.get_question(app_db, QUESTION)
+    assert entry.version == 2
+    assert entry.question.rubric[0].text.en == "Offers the customer a refund voucher"
+    assert entry.question.title.en == "Handling conflict in the team"  # the rest untouched
+
+
+def test_saving_over_someone_elses_save_shows_both_versions(lab, app_db):
+    at = lab()
+    reword_first_point(at).run()
+    _, token = accounts.sign_in(app_db, "admin", PASSWORD)
+    data = bank.get_question(app_db, QUESTION).question.model_dump(mode="json")
+    data["rubric"][0]["text"]["en"] = "Theirs: listens to both reps"
+    bank.save_question(app_db, accounts.actor_for_token(app_db, token), data, 1)
+
+    at.button(key="lab_save").click().run()
+    code = "\n".join(c.value for c in at.code)
+    assert "Theirs: listens to both reps" in code and "Offers the customer a refund voucher" in code
+    assert bank.get_question(app_db, QUESTION).question.rubric[0].text.en.startswith("Theirs")
+    at.button(key="lab_keep_mine").click().run()
+    entry = bank.get_question(app_db, QUESTION)
+    assert entry.version == 3
+    assert entry.question.rubric[0].text.en == "Offers the customer a refund voucher"
+
+
+def test_calibration_shows_agreement_before_and_after_then_applies(lab, app_db):
+    at = lab()
+    examples_before = len(rubric_lab_examples(at))
+    at.text_area(key="lab_new_answer").input("I would just tell them both to get along.")
+    at.number_input(key="lab_new_grade").set_value(1.0)
+    next(b for b in at.button if b.label == "Add").click().run()
+    assert "Added the graded example." in at.success[0].value
+    assert len(bank.calibration_examples(app_db, QUESTION)) == 1
+    examples = rubric_lab_examples(at)
+    assert len(examples) == examples_before + 1 >= 3
+    assert "trainer" in examples["source"].tolist()
+
+    at.button(key="lab_calibrate").click().run()
+    assert not at.exception and not at.error
+    words = "\n".join(m.value for m in at.markdown)
+    assert f"Before: On {len(examples)} graded examples" in words
+    assert f"After: On {len(examples)} graded examples" in words
+    table = next(d.value for d in at.dataframe if "Measure" in d.value.columns)
+    assert table["Measure"].tolist()[:3] == [
+        "Rank agreement (Spearman, 1 is best)",
+        "Mean absolute error (grade points, lower is better)",
+        "Share within one grade point",
+    ]
+
+    at.button(key="lab_apply").click().run()
+    assert "the scorer was reloaded" in at.success[0].value
+    saved = json.loads(engine.QUESTION_OFFSETS_FILE.read_text(encoding="utf-8"))
+    assert QUESTION in saved["lexical"]
+
+
+def rubric_lab_examples(at: AppTest):
+    return next(d.value for d in at.dataframe if "source" in d.value.columns)

@@ -1,0 +1,205 @@
+"""Bank workbench: validation keeps what was typed, edit conflicts, import, history, roles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from question_bank.exchange import to_yaml, write_tables
+from question_bank.loader import load_path
+from question_bank.schema import LocalizedText
+from services import accounts, bank
+from services.accounts import Actor
+from storage.db import Database
+from tests.app.conftest import PASSWORD
+
+QUESTION = "cs-beh-01"
+NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+
+
+@pytest.fixture
+def seeded(app_db: Database) -> Database:
+    """The test database with the shipped bank in it (as the app seeds it on first use)."""
+    bank.seed_if_empty(app_db, load_path())
+    return app_db
+
+
+def open_question(at: AppTest, question_id: str = QUESTION) -> AppTest:
+    at.selectbox(key="workbench_choice").select(question_id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rubric_key(at: AppTest) -> str:
+    return next(e.key for e in at.data_editor if e.key.startswith("workbench_rubric_"))
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def other_trainer(db: Database) -> Actor:
+    _, token = accounts.sign_in(db, "admin", PASSWORD)
+    return accounts.actor_for_token(db, token)
+
+
+def edit_behind_the_back(db: Database, title_en: str, version: int) -> None:
+    data = bank.get_question(db, QUESTION).question.model_dump(mode="json")
+    data["title"]["en"] = title_en
+    bank.save_question(db, other_trainer(db), data, version)
+
+
+def test_a_candidate_sees_the_role_message(open_page):
+    at = open_page("workbench.py", "cand", language="en")
+    assert "needs the role trainer" in at.error[0].value
+    assert not at.text_input and not at.data_editor
+
+
+def test_a_failed_save_keeps_what_was_typed_then_the_fixed_one_saves(open_page, seeded):
+    at = open_question(open_page("workbench.py", "train", language="en"))
+    key = rubric_key(at)
+    at.text_input(key="workbench_field_title_en").input("")
+    at.text_input(key="workbench_field_title_zh").input("团队冲突（修订）")
+    at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"weight": 0}}}
+    at.button(key="workbench_save").click().run()
+
+    errors = texts(at.error)
+    assert "Not saved: 2 problem(s)" in errors
+    assert "Title (English)" in errors and "must not be empty" in errors
+    assert "row 1 · Weight: must be greater than 0" in errors
+    assert at.text_input(key="workbench_field_title_zh").value == "团队冲突（修订）"  # kept
+    assert at.session_state["workbench_draft"]["fields"]["rubric"][0]["weight"] == 0
+    assert bank.get_question(seeded, QUESTION).version == 1  # nothing saved
+
+    at.text_input(key="workbench_field_title_en").input("Team conflict, revised")
+    at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"weight": 2}}}
+    at.button(key="workbench_save").click().run()
+    assert "Saved cs-beh-01 (version 2)" in at.success[0].value
+    entry = bank.get_question(seeded, QUESTION)
+    assert entry.version == 2 and entry.updated_by == "train"
+    assert entry.question.title.en == "Team conflict, revised"
+    assert entry.question.title.zh == "团队冲突（修订）"
+    assert entry.question.rubric[0].weight == 2
+    assert entry.question.examples  # graded examples kept as they were
+    assert not at.error
+
+
+def test_an_edit_conflict_shows_both_versions_and_overwrites_nothing(open_page, seeded):
+    at = open_question(open_page("workbench.py", "train", language="en"))
+    at.text_input(key="workbench_field_title_en").input("Mine: conflict handling")
+    edit_behind_the_back(seeded, "Theirs: conflict handling", version=1)
+    at.button(key="workbench_save").click().run()
+
+    assert "Edit conflict" in texts(at.warning)
+    code = texts(at.code)
+    assert "Theirs: conflict handling" in code and "Mine: conflict handling" in code
+    assert bank.get_question(seeded, QUESTION).question.title.en == "Theirs: conflict handling"
+
+    at.button(key="workbench_take_theirs").click().run()  # take theirs: the form shows version 2
+    assert at.text_input(key="workbench_field_title_en").value == "Theirs: conflict handling"
+    assert at.session_state["workbench_draft"]["version"] == 2
+
+    at.text_input(key="workbench_field_title_en").input("Mine again")
+    edit_behind_the_back(seeded, "Theirs again", version=2)
+    at.button(key="workbench_save").click().run()
+    assert "Keep mine (save over version 3)" in [b.label for b in at.button]
+    assert bank.get_question(seeded, QUESTION).question.title.en == "Theirs again"
+    at.button(key="workbench_keep_mine").click().run()
+    entry = bank.get_question(seeded, QUESTION)
+    assert (entry.version, entry.question.title.en) == (4, "Mine again")
+
+
+def test_a_valid_csv_is_previewed_then_imported(open_page, seeded, tmp_path):
+    question = bank.get_question(seeded, QUESTION).question
+    changed = question.model_copy(
+        update={"title": LocalizedText(zh=question.title.zh, en="Imported title")}
+    )
+    path = write_tables([changed], tmp_path / "edited.csv")
+    at = open_page("workbench.py", "train", language="en")
+    at.file_uploader[0].set_value(("edited.csv", path.read_bytes(), "text/csv")).run()
+    assert "1 questions: 0 new, 1 changed, 0 unchanged" in texts(at.info)
+    assert bank.get_question(seeded, QUESTION).version == 1  # previewing saves nothing
+
+    at.button(key="workbench_import_go").click().run()
+    assert "Imported: 0 new, 1 changed, 0 unchanged" in at.success[0].value
+    entry = bank.get_question(seeded, QUESTION)
+    assert (entry.version, entry.question.title.en) == (2, "Imported title")
+
+
+def test_a_malformed_csv_names_row_and_column_and_imports_nothing(open_page, seeded, tmp_path):
+    question = bank.get_question(seeded, QUESTION).question
+    path = write_tables([question], tmp_path / "broken.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    first_point = table.index[table["record"] == "rubric_point"][0]
+    table.loc[first_point, "weight"] = "heavy"
+    table.to_csv(path, index=False, encoding="utf-8-sig")
+
+    at = open_page("workbench.py", "train", language="en")
+    at.file_uploader[0].set_value(("broken.csv", path.read_bytes(), "text/csv")).run()
+    assert "nothing was imported" in texts(at.error)
+    problems = at.dataframe[-1].value  # one row per problem, with where it is
+    assert len(problems) == 1
+    assert f"rubric_points row {first_point + 2}" in problems["problem"][0]
+    assert "'heavy' is not a number" in problems["problem"][0]
+    assert problems["where"][0] == "broken.csv questions row 2"
+    assert "workbench_import_go" not in [b.key for b in at.button]
+    assert bank.get_question(seeded, QUESTION).version == 1
+    assert all(e.version == 1 for e in bank.list_entries(seeded))
+
+    # the uploaded text is kept: fix it in place, and it imports
+    text = at.text_area(key="workbench_import_text").value
+    assert "heavy" in text
+    at.text_area(key="workbench_import_text").input(text.replace("heavy", "2")).run()
+    assert "1 questions: 0 new, 1 changed, 0 unchanged" in texts(at.info)
+    at.button(key="workbench_import_go").click().run()
+    entry = bank.get_question(seeded, QUESTION)
+    assert (entry.version, entry.question.rubric[0].weight) == (2, 2)
+
+
+def test_a_yaml_list_imports_new_questions(open_page, seeded):
+    question = bank.get_question(seeded, QUESTION).question
+    copies = [question.model_copy(update={"id": f"{QUESTION}-yaml{n}"}) for n in (1, 2)]
+    at = open_page("workbench.py", "train", language="en")
+    content = to_yaml(copies).encode("utf-8")
+    at.file_uploader[0].set_value(("two.yaml", content, "application/x-yaml")).run()
+    assert "2 questions: 2 new, 0 changed, 0 unchanged" in texts(at.info)
+    at.button(key="workbench_import_go").click().run()
+    assert bank.get_question(seeded, f"{QUESTION}-yaml2").version == 1
+
+
+def test_history_shows_a_diff_and_restores_an_old_version(open_page, seeded):
+    original = bank.get_question(seeded, QUESTION).question.title.en
+    edit_behind_the_back(seeded, "A worse title", version=1)
+    at = open_question(open_page("workbench.py", "train", language="en"))
+    at.selectbox(key=f"workbench_history_version_{QUESTION}").select(1).run()
+    diff = texts(at.code)
+    assert f"-  en: {original}" in diff and "+  en: A worse title" in diff
+
+    at.button(key="workbench_restore").click().run()
+    assert "Restored version 1; it is now version 3" in at.success[0].value
+    entry = bank.get_question(seeded, QUESTION)
+    assert (entry.version, entry.question.title.en) == (3, original)
+    assert [v.action for v in bank.history(seeded, QUESTION)][:2] == ["restore", "edit"]
+    assert at.text_input(key="workbench_field_title_en").value == original
+
+
+def test_duplicate_then_delete_with_confirmation(open_page, seeded):
+    at = open_question(open_page("workbench.py", "train", language="en"))
+    at.button(key="workbench_copy").click().run()
+    assert at.text_input(key="workbench_field_id").value == f"{QUESTION}-copy"
+    at.button(key="workbench_save").click().run()
+    assert bank.get_question(seeded, f"{QUESTION}-copy").version == 1
+
+    at.button(key="workbench_delete").click().run()
+    assert f"Delete {QUESTION}-copy?" in texts(at.warning)
+    assert bank.get_question(seeded, f"{QUESTION}-copy")  # not yet
+    at.button(key="workbench_delete_yes").click().run()
+    assert f"Deleted {QUESTION}-copy." in at.success[0].value
+    assert f"{QUESTION}-copy" not in [e.question.id for e in bank.list_entries(seeded)]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_page_reads_in_both_languages(open_page, language):
+    at = open_page("workbench.py", "train", language=language)
+    assert at.title[0].value == {"zh": "题库工作台", "en": "Bank workbench"}[language]

@@ -1,0 +1,17 @@
+// A tour of the main pages as each role, for the screenshots in docs/: the pages are opened by
+// address (signed in through the ?auth= token that test_browser.py prepares) and each must show
+// its expected text. The stops come as JSON in $E2E_TOUR: [{path, expect, shot}].
+import { expectText, runE2E, screenshot, step, waitForApp } from './helpers.mjs';
+
+const stops = JSON.parse(process.env.E2E_TOUR || '[]');
+if (!stops.length) throw new Error('E2E_TOUR is empty');
+
+await runE2E('tour', async ({ page, url, shot }) => {
+  for (const stop of stops) {
+    step(`visit ${stop.path.replace(/auth=[^&]+/, 'auth=…')}`);
+    await page.goto(url + stop.path, { waitUntil: 'domcontentloaded' });
+    await waitForApp(page);
+    await expectText(page, stop.expect, { timeout: 60_000 });
+    await screenshot(page, shot(stop.shot));
+  }
+});
