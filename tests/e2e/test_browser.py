@@ -202,9 +202,12 @@ def _tour_data(database_url: str) -> dict[str, str]:
     session = sessions.create_session(db, lin, "王小明", ids, "客服主管模拟面试", "zh")
     for number, question_id in enumerate(ids[:6]):
         question = bank.question(question_id)
-        example = question.examples[number % 3]
+        example = [e for e in question.examples if e.language == "zh"][number % 3]
         report = scorer.score(question, example.text)
         ratings = {p.point_id: {"covered": 2, "partial": 1}.get(p.status, 0) for p in report.points}
+        if number % 2:  # the interviewer does not always agree with the machine
+            first = report.points[0].point_id
+            ratings[first] = max(0, ratings[first] - 1)
         sessions.save_answer(
             db,
             lin,
