@@ -5,10 +5,13 @@ The tabular form has three tables: `questions` (one row per question), `rubric_p
 them as three sheets; CSV keeps them in one file with a `record` column saying which table
 a row belongs to. Lists inside a cell (competencies, follow-ups) hold one item per line;
 tags and covered points are comma-separated. Export then import gives the same bank.
+Text cells that a spreadsheet could run as a formula (=, +, -, @, tab, CR at the start) are
+written with a leading single quote, which reading removes (`question_bank.cells`).
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from question_bank.cells import neutralize_cell, restore_cell
 from question_bank.loader import BANK_FILE, BankSet, Problem, parse_questions
 from question_bank.schema import Bank, LocalizedText, Question
 
@@ -272,7 +276,8 @@ def _question_from_row(
 def write_tables(questions: list[Question] | tuple[Question, ...], path: str | Path) -> Path:
     """Write questions to `.csv` (one file, `record` column) or `.xlsx` (three sheets)."""
     path = Path(path)
-    tables = to_tables(questions)
+    # text cells such as "=HYPERLINK(...)" get a leading quote; read_tables removes it again
+    tables = {name: frame.map(neutralize_cell) for name, frame in to_tables(questions).items()}
     if path.suffix.lower() == ".xlsx":
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             for name, frame in tables.items():
@@ -286,16 +291,24 @@ def write_tables(questions: list[Question] | tuple[Question, ...], path: str | P
 
 
 def read_tables(path: str | Path) -> tuple[list[Question], list[Problem]]:
-    """Read questions from a `.csv` or `.xlsx` file written by `write_tables` (or by hand)."""
+    """Read questions from a `.csv` or `.xlsx` file written by `write_tables` (or by hand).
+
+    A cell starting with a single quote followed by =, +, -, @, tab or CR loses that quote
+    (the one `write_tables` adds against formula injection), so export then import gives the
+    same bank. A file that cannot be read at all gives one problem naming it.
+    """
     path = Path(path)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
-            tables = {name.strip().lower(): frame for name, frame in sheets.items()}
+            sheets, problem = _read_workbook(path)
+            if problem is not None:
+                return [], [problem]
+            tables = {name.strip().lower(): _restored(frame) for name, frame in sheets.items()}
         else:
             combined = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             if "record" not in combined.columns:
                 return [], [Problem(str(path), "missing column: record")]
+            combined = _restored(combined)
             tables = {}
             for name, record in RECORD_OF_TABLE.items():
                 part = combined[combined["record"] == record]
@@ -313,6 +326,44 @@ def read_tables(path: str | Path) -> tuple[list[Question], list[Problem]]:
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         return [], [Problem(str(path), f"cannot read the table: {exc}")]
     return from_tables(tables, source=path.name)
+
+
+MAX_WORKBOOK_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx is a ZIP: refuse ZIP bombs
+
+
+def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], Problem | None]:
+    """All sheets of an .xlsx as text, or a problem ("not a readable Excel workbook: ...")."""
+
+    def unreadable(why: str) -> tuple[dict[str, pd.DataFrame], Problem]:
+        return {}, Problem(
+            str(path), f"cannot read the table: not a readable Excel workbook: {why}"
+        )
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+    except zipfile.BadZipFile:
+        return unreadable("the file is not an .xlsx workbook (save it as .xlsx, or use .csv)")
+    except (OSError, ValueError) as exc:  # ValueError: e.g. a ZIP that claims negative sizes
+        return unreadable(str(exc))
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        return unreadable("a ZIP file without xl/workbook.xml, not an .xlsx workbook")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+        return unreadable(
+            f"it unpacks to {unpacked / 1024 / 1024:,.0f} MB; "
+            f"at most {MAX_WORKBOOK_UNPACKED_BYTES // 1024 // 1024} MB"
+        )
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+    except Exception as exc:  # a damaged package fails deep in openpyxl, in many ways
+        return unreadable(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    return sheets, None
+
+
+def _restored(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.map(restore_cell)
 
 
 # --- helpers --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ together with the list of problems.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,16 +203,100 @@ def _read_yaml(file: Path) -> tuple[Any, str | None]:
         return None, f"not UTF-8 text (byte {exc.start})"
     except OSError as exc:
         return None, f"cannot read: {exc.strerror}"
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        return None, f"malformed YAML: {where}{reason}"
+    data, error = parse_yaml(text)
+    if error:
+        return None, error
     if data is None:
         return None, "the file is empty"
     return data, None
+
+
+class YamlAliasRefused(yaml.MarkedYAMLError):
+    """A YAML alias (`*name`) in a question file: refused, see `NoAliasLoader`."""
+
+    def __init__(self, alias: str, mark: yaml.Mark) -> None:
+        super().__init__(problem=f"YAML aliases (*{alias}) are not allowed", problem_mark=mark)
+        self.alias = alias
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases.
+
+    An anchor (`&a`) with aliases (`*a`) repeats a node without copying the text, so a file
+    of a few hundred bytes can stand for billions of strings ("billion laughs"), which then
+    take minutes to walk (`simplify_chinese`) or to validate. Question files never need them.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlAliasRefused(str(event.anchor), event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str) -> tuple[Any, str | None]:
+    """Parse the text of a question or bank file; refuse aliases.
+
+    Returns:
+        The data (None for an empty text) and None; or None and a message saying what is
+        wrong and on which line ("malformed YAML: line 4, column 1: ...",
+        "YAML aliases (*a) are not allowed, line 3").
+    """
+    try:
+        return yaml.load(text, Loader=NoAliasLoader), None  # a SafeLoader: no Python objects
+    except yaml.YAMLError as exc:
+        return None, yaml_error_message(exc, text)
+
+
+def yaml_error_message(exc: yaml.YAMLError, text: str | None = None) -> str:
+    """Say what is wrong with a YAML text and where (1-based line and column).
+
+    An unclosed quote or bracket is only noticed where the file ends, or where a later quote
+    closes it by mistake; the message then names the line where it was opened too:
+    "line 40 (opened at line 12), column 1: ...".
+    """
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, YamlAliasRefused):
+        return f"{exc.problem}, line {mark.line + 1}"
+    reason = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return f"malformed YAML: {reason}"
+    where = f"line {mark.line + 1}"
+    context = getattr(exc, "context", None) or ""
+    opened = getattr(exc, "context_mark", None)
+    if opened is not None and opened.line != mark.line and _OPENS.search(context):
+        where += f" (opened at line {opened.line + 1})"  # PyYAML knows where it began
+        reason = f"{reason} {context}"
+    elif text is not None and (quoted := _quoted_text_before(text, mark)) is not None:
+        where += f" (opened at line {quoted.line + 1})"
+        reason = (
+            f"{reason}, after a quoted text that runs from line {quoted.line + 1} "
+            "(is a closing quote missing there?)"
+        )
+    return f"malformed YAML: {where}, column {mark.column + 1}: {reason}"
+
+
+_OPENS = re.compile(r"quoted scalar|flow (sequence|mapping)")
+
+
+def _quoted_text_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
+    """Where the quoted text just before `mark` starts, if it spans several lines."""
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if (
+        isinstance(last, yaml.ScalarToken)
+        and last.style in ('"', "'")
+        and last.end_mark.line > last.start_mark.line
+        and last.end_mark.line == mark.line
+    ):
+        return last.start_mark
+    return None
 
 
 def _problems_from(error: ValidationError, file: str, question_id: str | None) -> list[Problem]:

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from question_bank.cells import neutralize_cell
 from question_bank.loader import BankSet
 from scoring.engine import Scorer, Target
 
 MAX_ROWS = 50_000
 OUTPUT_COLUMNS = ["score", "points_score", "covered", "flags", "coverage_json", "error"]
+NUMERIC_COLUMNS = ("score", "points_score", "covered")
 _POINT_SPLIT = re.compile(r"\s*\|\s*|\n+")
 
 
@@ -91,7 +93,10 @@ def score_frame(
 def score_csv(
     scorer: Scorer, bank: BankSet, input_path: Path, output_path: Path, progress: bool = False
 ) -> BatchSummary:
-    """Read INPUT, score it, write OUTPUT (UTF-8 with BOM, so Excel shows Chinese)."""
+    """Read INPUT, score it, write OUTPUT (UTF-8 with BOM, so Excel shows Chinese).
+
+    Text cells that a spreadsheet would run as a formula are written with a leading quote.
+    """
     frame = read_answers_csv(input_path)
     bar = None
     if progress:
@@ -102,8 +107,19 @@ def score_csv(
     out, summary = score_frame(scorer, bank, frame, callback)
     if bar is not None:
         bar.close()
-    out.to_csv(output_path, index=False, encoding="utf-8-sig")
+    spreadsheet_safe(out).to_csv(output_path, index=False, encoding="utf-8-sig")
     return summary
+
+
+def spreadsheet_safe(out: pd.DataFrame) -> pd.DataFrame:
+    """The scored rows with text cells like "=HYPERLINK(...)" prefixed with a quote.
+
+    The numeric output columns (score, points_score, covered) are left as they are.
+    """
+    text_columns = [c for c in out.columns if c not in NUMERIC_COLUMNS]
+    safe = out.copy()
+    safe[text_columns] = safe[text_columns].map(neutralize_cell)
+    return safe
 
 
 def _frame_problems(frame: pd.DataFrame) -> str | None:

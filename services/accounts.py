@@ -19,6 +19,7 @@ from services.errors import (
     RateLimited,
     ValidationFailed,
     nul_problem,
+    strip_blank,
 )
 from storage.db import Database
 from storage.models import ROLES, AuthToken, SignInAttempt, User
@@ -83,7 +84,7 @@ def create_first_admin(db: Database, username: str, password: str, display_name:
             )
         user = User(
             username=username,
-            display_name=display_name.strip(),
+            display_name=strip_blank(display_name),
             password_hash=_hasher.hash(password),
             role="admin",
         )
@@ -106,7 +107,7 @@ def create_user(
             raise ValidationFailed([FieldProblem("username", f"{username!r} is already taken")])
         user = User(
             username=username,
-            display_name=display_name.strip(),
+            display_name=strip_blank(display_name),
             password_hash=_hasher.hash(password),
             role=role,
         )
@@ -260,7 +261,7 @@ def _account_problems(username: str, password: str, display_name: str) -> list[F
         )
     if not MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD:
         problems.append(FieldProblem("password", _password_rule()))
-    if not (display_name or "").strip() or len(display_name) > 128:
+    if not strip_blank(display_name) or len(display_name) > 128:  # zero-width alone is blank
         problems.append(FieldProblem("display_name", "required, at most 128 characters"))
     elif problem := nul_problem("display_name", display_name):
         problems.append(problem)

@@ -14,10 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from question_bank.exchange import read_tables, to_yaml, write_tables
-from question_bank.loader import Problem, parse_questions
+from question_bank.loader import Problem, parse_questions, parse_yaml
 from question_bank.schema import Question
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -115,13 +113,9 @@ def _read_yaml(name: str, content: bytes) -> tuple[list[Question], list[Problem]
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], [Problem(name, f"not UTF-8 text (byte {exc.start})")]
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        return [], [Problem(name, f"malformed YAML: {where}{reason}")]
+    data, error = parse_yaml(text)  # refuses aliases ("billion laughs")
+    if error:
+        return [], [Problem(name, error)]
     if isinstance(data, dict) and "questions" in data and "id" not in data:
         data = data["questions"]
     if data is None:

@@ -7,9 +7,9 @@ import io
 
 import pandas as pd
 
+from question_bank.cells import neutralize_cell
 from scoring.batch import MAX_ROWS
 from services.errors import InputRejected, ServiceError
-from services.session_report import neutralize_cell
 
 MAX_UPLOAD_BYTES = 20_000_000
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,24 @@ class InputRejected(ServiceError):
 class FieldProblem:
     field: str  # a dotted path such as "rubric.1.weight", or "" for the whole record
     message: str
+
+
+# Invisible characters that make a name look blank: zero-width space, ZWNJ, ZWJ, word joiner,
+# byte order mark, and letters that render as nothing (Hangul fillers, the blank Braille cell)
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u115f\u1160\u3164\uffa0\u2800"
+_EDGES = re.compile(f"^[\\s{_INVISIBLE}]+|[\\s{_INVISIBLE}]+$")
+
+
+def strip_blank(text: str | None) -> str:
+    """`text` without whitespace and invisible characters (zero-width space, BOM ...) at its ends.
+
+    A name made only of such characters comes back as "", so the usual "required" rule
+    refuses it. Characters inside the text (an emoji's zero-width joiner) are kept.
+    """
+    stripped = _EDGES.sub("", text or "")
+    if all(c.isspace() or unicodedata.category(c) in ("Cf", "Cc") for c in stripped):
+        return ""  # only format or control characters left (bidi marks, soft hyphens ...)
+    return stripped
 
 
 def nul_position(text: str | None) -> int | None:

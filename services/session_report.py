@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from question_bank.cells import neutralize_cell  # re-exported (older imports use this path)
 from question_bank.schema import CATEGORIES, Question
 from scoring.report import ScoreReport, aggregate
 
@@ -140,7 +141,6 @@ _QUESTION_COLUMNS: tuple[str, ...] = (
 _CATEGORY_COLUMNS: tuple[str, ...] = (
     "category", "questions", "points_possible", "machine_score", "interviewer_score", "difference",
 )  # fmt: skip
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -559,21 +559,6 @@ def label(key: str, language: str) -> str:
 def category_label(category: str, language: str) -> str:
     """A category's display name in `language`; the raw id for an unknown category."""
     return CATEGORY_LABELS["en" if language == "en" else "zh"].get(category, category)
-
-
-def neutralize_cell(value: Any) -> Any:
-    """Make a spreadsheet cell safe from formula injection.
-
-    Args:
-        value: a cell value.
-
-    Returns:
-        A string starting with =, +, -, @, tab or CR prefixed with a single quote; any other
-        value (numbers included) unchanged.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def to_json(report: SessionReport) -> str:

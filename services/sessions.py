@@ -19,6 +19,7 @@ from services.errors import (
     PermissionDenied,
     ValidationFailed,
     nul_problem,
+    strip_blank,
 )
 from services.session_report import RatedAnswer, SessionReport, build_report
 from storage.db import Database
@@ -110,7 +111,7 @@ def create_session(
 ) -> SessionView:
     require(actor, "interviewer", "trainer")
     problems = []
-    name = (candidate_name or "").strip()
+    name = strip_blank(candidate_name)  # zero-width spaces alone count as blank
     if not name or len(name) > 128:
         problems.append(FieldProblem("candidate_name", "required, at most 128 characters"))
     if not question_ids:
@@ -126,7 +127,7 @@ def create_session(
         row = MockSession(
             interviewer_id=actor.user_id,
             candidate_name=name,
-            title=(title or "").strip()[:200] or name,
+            title=strip_blank(title)[:200] or name,
             language=language,
             question_ids=list(question_ids),
             show_machine_early=show_machine_early,

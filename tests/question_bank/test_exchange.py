@@ -72,3 +72,51 @@ def test_missing_column_and_record(tmp_path):
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     questions, problems = read_tables(path)
     assert not questions and "record" in problems[0].message
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_formula_like_texts_are_quoted_on_export_and_restored_on_import(
+    make_bank, question_data, tmp_path, suffix
+):
+    question_data["title"] = {"zh": "-减分项", "en": '=HYPERLINK("http://x.example","go")'}
+    question_data["rubric"][0]["text"]["en"] = "+1 for empathy"
+    question_data["examples"][0]["comment"] = "'=already quoted"
+    original = load_path(make_bank({"a.yaml": question_data})).questions
+    path = write_tables(original, tmp_path / f"q{suffix}")
+    if suffix == ".csv":
+        cells = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        rubric = cells[cells["record"] == "rubric_point"].reset_index()
+        examples = cells[cells["record"] == "example"].reset_index()
+    else:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+        cells, rubric, examples = sheets["questions"], sheets["rubric_points"], sheets["examples"]
+    assert cells.loc[0, "title_en"] == '\'=HYPERLINK("http://x.example","go")'
+    assert cells.loc[0, "title_zh"] == "'-减分项"
+    assert rubric.loc[0, "text_en"] == "'+1 for empathy"
+    assert examples.loc[0, "comment"] == "''=already quoted"
+    assert float(cells.loc[0, "points"]) == 10  # numbers are not quoted
+    questions, problems = read_tables(path)
+    assert problems == [] and tuple(questions) == original
+
+
+def test_formulas_are_never_written_as_excel_formulas(make_bank, question_data, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    question_data["title"]["en"] = "=1+1"
+    original = load_path(make_bank({"a.yaml": question_data})).questions
+    sheet = openpyxl.load_workbook(write_tables(original, tmp_path / "q.xlsx"))["questions"]
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("title_en") + 1)
+    assert (cell.data_type, cell.value) == ("s", "'=1+1")
+
+
+def test_an_xlsx_that_is_a_zip_but_not_a_workbook_is_a_problem(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bank.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("readme.txt", "hello")
+    questions, problems = read_tables(path)
+    assert questions == [] and [str(p) for p in problems] == [
+        f"{path}: cannot read the table: not a readable Excel workbook: "
+        "a ZIP file without xl/workbook.xml, not an .xlsx workbook"
+    ]

@@ -150,3 +150,41 @@ def test_shipped_bank_is_valid_and_complete():
         } <= kinds, question.id
         strong = [e for e in question.examples if e.kind == "strong"]
         assert all(set(e.covers) == {p.id for p in question.rubric} for e in strong), question.id
+
+
+def test_yaml_aliases_are_refused_with_their_line(make_bank, question_data):
+    bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]\n" for p, k in zip("abcde", "bcdef", strict=True)
+    )  # 9**6 = half a million strings in 330 bytes; each line more multiplies by 9
+    assert len(bomb) < 400
+    bank_set = load_path(make_bank({"good.yaml": question_data, "bomb.yaml": bomb}))
+    assert [q.id for q in bank_set.questions] == ["t-beh-01"]
+    assert [p.message for p in bank_set.problems] == ["YAML aliases (*a) are not allowed, line 2"]
+
+
+def test_an_anchor_without_aliases_is_fine():
+    from question_bank.loader import parse_yaml
+
+    assert parse_yaml("a: &x 1\nb: 2\n") == ({"a": 1, "b": 2}, None)
+    assert parse_yaml("a: !!python/object/apply:os.system [ls]\n")[0] is None  # still safe
+
+
+def test_an_unclosed_quote_names_the_line_it_was_opened_on(make_bank, question_data):
+    from question_bank.loader import parse_yaml
+
+    assert parse_yaml('id: x\ntitle: "open\n\n')[1] == (
+        "malformed YAML: line 4 (opened at line 2), column 1: "
+        "found unexpected end of stream while scanning a quoted scalar"
+    )
+    assert parse_yaml("id: x\ntags: [a, b\nbank: y\n")[1] == (
+        "malformed YAML: line 3 (opened at line 2), column 5: "
+        "expected ',' or ']', but got ':' while parsing a flow sequence"
+    )
+    text = 'title: "open\nen: x\nnote: "closed later" here\n'
+    assert parse_yaml(text)[1] == (
+        "malformed YAML: line 3 (opened at line 1), column 8: expected <block end>, but found "
+        "'<scalar>', after a quoted text that runs from line 1 (is a closing quote missing there?)"
+    )
+    assert parse_yaml("a:\n  b: 1\n c: 2\n")[1] == (  # no quote involved: no "opened at"
+        "malformed YAML: line 3, column 2: expected <block end>, but found '<block mapping start>'"
+    )

@@ -81,3 +81,21 @@ def test_score_command_reports_an_unknown_question_and_missing_file(tmp_path, ca
     missing = str(tmp_path / "missing.txt")
     assert _score_cli("--question", "cs-beh-01", "--answer-file", missing) == 2
     assert "cannot read the answer file" in capsys.readouterr().err
+
+
+def test_batch_output_neutralises_formula_text_but_not_scores(tmp_path, bank):
+    source = tmp_path / "in.csv"
+    pd.DataFrame(
+        {
+            "candidate": ["=cmd|' /C calc'!A0", "@x"],
+            "question_id": ["cs-beh-01", "cs-nope"],
+            "answer": [_strong(bank, "cs-beh-01"), "-1+1"],
+        }
+    ).to_csv(source, index=False)
+    target = tmp_path / "out.csv"
+    assert main(["--encoder", "lexical", "batch", str(source), "-o", str(target)]) == 0
+    scored = read_answers_csv(target)
+    assert list(scored["candidate"]) == ["'=cmd|' /C calc'!A0", "'@x"]
+    assert scored.loc[1, "answer"] == "'-1+1"
+    assert float(scored.loc[0, "score"]) > 0 and scored.loc[0, "covered"].isdigit()
+    assert not scored.loc[0, "points_score"].startswith("'")

@@ -7,7 +7,9 @@ database and run once.
 
 from __future__ import annotations
 
+import io
 import math
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +20,12 @@ from sqlalchemy import func, select
 
 from question_bank.exchange import read_tables, write_tables
 from question_bank.loader import BankSet, load_path
-from scoring.batch import score_frame
+from scoring.batch import score_csv, score_frame
 from scoring.engine import MAX_ANSWER_CHARS, Scorer
 from services import accounts, practice, sessions
 from services import bank as bank_service
 from services.accounts import Actor
+from services.bank_files import check_upload
 from services.errors import InputRejected, NotFound, PermissionDenied, ValidationFailed
 from storage.db import Database
 from storage.models import Attempt, CalibrationExample, MockSession, SessionAnswer, User
@@ -273,6 +276,20 @@ def _(c: Ctx) -> None:
     assert c.count(MockSession) == 1
 
 
+ZERO_WIDTH_NAMES = ("\u200b", "\u200b\u200c\u200d", "\ufeff \u200b\t", " \u3164 ", "\u200e\u200f")
+
+
+@service_case("zero-width-candidate-name", "a candidate name of zero-width spaces, ZWJ, BOM only")
+def _(c: Ctx) -> None:
+    for name in ZERO_WIDTH_NAMES:
+        with pytest.raises(ValidationFailed) as failed:
+            c.session(name=name)
+        assert problems_of(failed.value) == {"candidate_name": "required, at most 128 characters"}
+    assert c.count(MockSession) == 0
+    session = c.session(name="\ufeff\u200bWang Fang\u200b ")  # kept, without the edges
+    assert session.candidate_name == "Wang Fang" and session.title == "Wang Fang"
+
+
 @service_case("overall-rating-7", "overall ratings 7, 0, 3.5 and '5' (scale 1-5)")
 def _(c: Ctx) -> None:
     session = c.session()
@@ -414,6 +431,20 @@ def _(c: Ctx) -> None:
     assert set(problems_of(failed.value)) == {"username", "password", "display_name", "role"}
 
 
+@service_case("zero-width-display-name", "a display name of zero-width spaces, ZWJ, BOM only")
+def _(c: Ctx) -> None:
+    before = c.count(User)
+    for display in ZERO_WIDTH_NAMES:
+        with pytest.raises(ValidationFailed) as failed:
+            accounts.create_user(c.db, c.users["admin"], "newbie", PASSWORD, "candidate", display)
+        assert problems_of(failed.value) == {"display_name": "required, at most 128 characters"}
+    assert c.count(User) == before
+    made = accounts.create_user(
+        c.db, c.users["admin"], "newbie", PASSWORD, "candidate", "\u200bLi Lei\ufeff"
+    )
+    assert made.display_name == "Li Lei"
+
+
 # --- the bank -------------------------------------------------------------------------------
 
 
@@ -519,7 +550,40 @@ def _(c: Ctx) -> None:
     text = question_yaml("cs-beh-92").rstrip("\n") + '\ncomment: "never closed\n'
     lines = len(text.splitlines())  # the quote opens on the last line; the stream ends after it
     message = only_problem(load_path(folder_with(c.tmp, "quote.yaml", text)), "quote.yaml")
-    assert f"malformed YAML: line {lines + 1}, column 1: found unexpected end of stream" in message
+    assert (
+        f"malformed YAML: line {lines + 1} (opened at line {lines}), column 1: "
+        "found unexpected end of stream while scanning a quoted scalar"
+    ) in message
+    text = question_yaml("cs-beh-92").replace("zh: 团队冲突处理", 'zh: "团队冲突处理', 1)
+    opened = text.splitlines().index('  zh: "团队冲突处理') + 1  # a later quote "closes" it
+    message = only_problem(load_path(folder_with(c.tmp, "quote.yaml", text)), "quote.yaml")
+    assert f"malformed YAML: line {opened + 54} (opened at line {opened}), column " in message
+    assert f"quoted text that runs from line {opened} (is a closing quote missing" in message
+
+
+BILLION_LAUGHS = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+"""  # 10**7 strings in under 400 bytes
+
+
+@file_case("yaml-billion-laughs", "a 400-byte YAML file whose aliases (*a) expand to 10^7 strings")
+def _(c: Ctx) -> None:
+    assert len(BILLION_LAUGHS.encode()) <= 400
+    message = only_problem(load_path(folder_with(c.tmp, "bomb.yaml", BILLION_LAUGHS)), "bomb.yaml")
+    assert message.endswith("bomb.yaml: YAML aliases (*a) are not allowed, line 2")
+    check = check_upload("bomb.yaml", BILLION_LAUGHS.encode())  # the workbench upload
+    assert [str(p) for p in check.problems] == [
+        "bomb.yaml: YAML aliases (*a) are not allowed, line 2"
+    ]
+    merge = question_yaml("cs-beh-92").replace("rubric:", "base: &r {}\nrubric:\n  <<: *r", 1)
+    message = only_problem(load_path(folder_with(c.tmp, "bomb.yaml", merge)), "bomb.yaml")
+    assert "YAML aliases (*r) are not allowed, line " in message
 
 
 @file_case("yaml-weight-abc", 'a YAML question with weight: "abc" and points: many')
@@ -623,9 +687,32 @@ def _(c: Ctx) -> None:
     out, summary = score_frame(c.scorer, c.bank, frame)
     assert (summary.scored, summary.errors) == (2, 0)
     assert list(out["answer"]) == list(frame["answer"])
-    from services.session_report import neutralize_cell
+    from services.session_report import neutralize_cell  # the older import still works
 
     assert neutralize_cell(formula) == "'" + formula  # how exports make it inert
+
+
+@file_case("export-formula-cells", "bank and scored-CSV exports of texts like =HYPERLINK(...)")
+def _(c: Ctx) -> None:
+    formula = '=HYPERLINK("http://evil.example","click")'
+    first = c.bank.questions[0]
+    title = first.title.model_copy(update={"en": formula, "zh": "-1+1 标题"})
+    poisoned = [first.model_copy(update={"title": title}), *c.bank.questions[1:3]]
+    for suffix in (".csv", ".xlsx"):
+        path = write_tables(poisoned, c.tmp / f"bank{suffix}")
+        if suffix == ".csv":
+            cells = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        else:
+            cells = pd.read_excel(path, sheet_name="questions", dtype=str, keep_default_na=False)
+        assert (cells.loc[0, "title_en"], cells.loc[0, "title_zh"]) == ("'" + formula, "'-1+1 标题")
+        questions, problems = read_tables(path)
+        assert problems == [] and questions == poisoned  # the quote is removed on import
+    source, target = c.tmp / "answers.csv", c.tmp / "scored.csv"
+    pd.DataFrame({"question_id": ["cs-beh-01"], "answer": [formula]}).to_csv(source, index=False)
+    summary = score_csv(c.scorer, c.bank, source, target)
+    scored = pd.read_csv(target, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert summary.scored == 1 and scored.loc[0, "answer"] == "'" + formula
+    assert float(scored.loc[0, "score"]) >= 0  # numbers stay numbers
 
 
 @file_case("xlsx-is-text", "a .xlsx upload that is really a text file, and a 0-byte .xlsx")
@@ -635,19 +722,49 @@ def _(c: Ctx) -> None:
         path.write_bytes(content)
         questions, problems = read_tables(path)
         assert questions == [] and len(problems) == 1
-        assert problems[0].message.startswith("cannot read the table: ")
+        assert str(problems[0]) == (
+            f"{path}: cannot read the table: not a readable Excel workbook: "
+            "the file is not an .xlsx workbook (save it as .xlsx, or use .csv)"
+        )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug outside services/storage: read_tables lets zipfile.BadZipFile/KeyError escape "
-    "for a .xlsx that is a ZIP but not a workbook (question_bank/exchange.py)",
-)
-def test_xlsx_that_is_a_broken_zip_is_reported_not_raised(tmp_path):
-    path = tmp_path / "bank.xlsx"
-    path.write_bytes(b"PK\x03\x04 not really a zip")
-    questions, problems = read_tables(path)
-    assert questions == [] and problems[0].message.startswith("cannot read the table: ")
+def zip_of(members: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return buffer.getvalue()
+
+
+@file_case("xlsx-broken-zip", "a .xlsx that is a ZIP but no workbook: PK garbage, other files")
+def _(c: Ctx) -> None:
+    workbook = write_tables(list(c.bank.questions[:1]), c.tmp / "good.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    broken = {
+        "PK garbage": (b"PK\x03\x04 not really a zip", "the file is not an .xlsx workbook"),
+        "a zip of text": (zip_of({"notes.txt": "hi"}), "a ZIP file without xl/workbook.xml"),
+        "a damaged part": (zip_of({**parts, "xl/workbook.xml": "<wb"}), "ParseError"),
+        "a truncated file": (workbook[: len(workbook) // 2], "the file is not an .xlsx workbook"),
+        "a zip bomb": (
+            zip_of({**parts, "xl/media/big.bin": b"\0" * (101 * 1024 * 1024)}),
+            "it unpacks to 101 MB; at most 100 MB",
+        ),
+    }
+    for what, (content, reason) in broken.items():
+        path = c.tmp / "bank.xlsx"
+        path.write_bytes(content)
+        questions, problems = read_tables(path)  # reported, never raised
+        assert questions == [] and len(problems) == 1, what
+        assert problems[0].file == str(path), what
+        assert problems[0].message.startswith(
+            "cannot read the table: not a readable Excel workbook: "
+        ), what
+        assert reason in problems[0].message, (what, problems[0].message)
+        check = check_upload("upload.xlsx", content)  # the workbench upload names the file
+        assert [p.file for p in check.problems] == ["upload.xlsx"], what
+        assert "not a readable Excel workbook: " in check.problems[0].message, what
+        assert reason in check.problems[0].message, what
 
 
 @file_case("csv-not-utf8", "a bank CSV saved in GBK")
