@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from app_pages.common import ROLE_NAMES, current_actor, language_switch, tr
+from app_pages.common import ROLE_NAMES, current_actor, database, language_switch, tr
+from services.accounts import needs_first_admin
 
 st.set_page_config(page_title="Interview trainer / 面试训练", page_icon="🎯", layout="wide")
 language_switch()
@@ -39,6 +40,13 @@ if actor.can("admin"):
 role_zh, role_en = ROLE_NAMES[actor.role]
 if actor.role == "guest":
     st.sidebar.caption(tr("访客（未登录）", "Guest (not signed in)"))
+    if needs_first_admin(database()):
+        st.sidebar.info(
+            tr(
+                "首次使用：在「账户」页创建管理员账户。",
+                "First run: create the administrator on the Account page.",
+            )
+        )
 else:
     st.sidebar.caption(f"{actor.display_name} · {tr(role_zh, role_en)}")
 st.navigation(pages).run()
