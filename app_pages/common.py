@@ -6,6 +6,7 @@ the user's own Streamlit session, so several app processes can share one databas
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,11 @@ CATEGORY_NAMES = {
     "technical": ("专业知识", "Technical"),
     "stress": ("压力面试", "Stress"),
 }
+DIFFICULTY_NAMES = {
+    "easy": ("简单", "Easy"),
+    "medium": ("中等", "Medium"),
+    "hard": ("困难", "Hard"),
+}
 ROLE_NAMES = {
     "guest": ("访客", "Guest"),
     "candidate": ("候选人", "Candidate"),
@@ -39,6 +45,14 @@ ROLE_NAMES = {
     "admin": ("管理员", "Administrator"),
 }
 T = TypeVar("T")
+
+
+_MARKDOWN_CHARACTERS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """User text made safe inside st.markdown: shown as typed, never as markup."""
+    return _MARKDOWN_CHARACTERS.sub(r"\\\1", str(text))
 
 
 # --- language -------------------------------------------------------------------------------

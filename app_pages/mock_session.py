@@ -4,7 +4,6 @@ Everything typed or chosen is saved to the database the moment it is committed, 
 browser or a restarted server loses nothing: the session is resumed from the list.
 """
 
-import re
 import time
 
 import pandas as pd
@@ -20,6 +19,7 @@ from app_pages.common import (
     labels,
     language,
     live_bank,
+    plain,
     reporting_errors,
     scorer,
     show_error,
@@ -35,11 +35,6 @@ from services.sessions import SessionView
 db = database()
 actor = current_actor()
 st.title(tr("模拟面试", "Mock sessions"))
-
-
-def plain(text: str) -> str:
-    """User text for st.markdown, shown literally (markdown characters escaped)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 def when(moment) -> str:

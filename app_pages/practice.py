@@ -13,6 +13,7 @@ from datetime import datetime
 import streamlit as st
 
 from app_pages.common import (
+    DIFFICULTY_NAMES,
     attempt,
     category_name,
     current_actor,
@@ -29,12 +30,6 @@ from question_bank.schema import CATEGORIES, DIFFICULTIES, Question
 from services import practice
 from services.errors import ServiceError
 from services.sessions import seed_exam
-
-DIFFICULTY_NAMES = {
-    "easy": ("简单", "Easy"),
-    "medium": ("中等", "Medium"),
-    "hard": ("困难", "Hard"),
-}
 
 db = database()
 actor = current_actor()

@@ -1,8 +1,6 @@
 """Session reports: machine and interviewer scores side by side, agreement, strengths, gaps,
 next steps, and the report to download as printable HTML, CSV or JSON."""
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +13,7 @@ from app_pages.common import (
     labels,
     language,
     live_bank,
+    plain,
     tr,
 )
 from services import sessions
@@ -29,11 +28,6 @@ from services.session_report import (
 db = database()
 actor = current_actor()
 st.title(tr("面试报告", "Session reports"))
-
-
-def plain(text: str) -> str:
-    """User text for st.markdown, shown literally (markdown characters escaped)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 def number(value: float | None, digits: int = 0, signed: bool = False) -> str:

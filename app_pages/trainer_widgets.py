@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import show_error, tr
+from app_pages.common import plain, show_error, tr
 from question_bank.exchange import to_yaml
 from question_bank.loader import Problem
 from services import accounts
@@ -69,12 +69,6 @@ MESSAGES = (  # pydantic's English messages, said in both languages
         "needs at least one item",
     ),
 )
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def plain(text: Any) -> str:
-    """User text made safe to put inside markdown: shown as typed, never as markup."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def require_role(actor: Actor, *roles: str) -> None:

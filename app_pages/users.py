@@ -55,7 +55,10 @@ with reporting_errors():
         user = by_name[chosen]
         with st.form("users_update"):
             new_role = st.selectbox(
-                tr("角色", "Role"), ROLES, index=ROLES.index(user["role"]), format_func=labels(ROLES, role_name)
+                tr("角色", "Role"),
+                ROLES,
+                index=ROLES.index(user["role"]),
+                format_func=labels(ROLES, role_name),
             )
             active = st.checkbox(tr("启用", "Active"), value=user["active"])
             new_password = st.text_input(

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
+    DIFFICULTY_NAMES,
     attempt,
     category_name,
     current_actor,
@@ -14,6 +15,7 @@ from app_pages.common import (
     labels,
     language,
     live_bank,
+    plain,
     show_error,
     tr,
 )
@@ -23,7 +25,6 @@ from app_pages.trainer_widgets import (
     conflict_record,
     field_errors,
     file_problems,
-    plain,
     problem_summary,
     require_role,
     rubric_editor,
@@ -33,11 +34,6 @@ from question_bank.schema import CATEGORIES, DIFFICULTIES
 from services import bank, bank_files, bank_forms
 from services.errors import EditConflict, ServiceError, ValidationFailed
 
-DIFFICULTY_NAMES = {
-    "easy": ("简单", "Easy"),
-    "medium": ("中等", "Medium"),
-    "hard": ("困难", "Hard"),
-}
 ACTION_NAMES = {
     "seed": ("初始导入", "shipped"),
     "create": ("新建", "created"),
