@@ -5,7 +5,8 @@
 
 For each rubric point the scorer gathers semantic evidence (best clause, adjacent clauses
 together, whole answer; cosines taken relative to unrelated background sentences so that
-models with different cosine ranges give comparable numbers) and lexical evidence (IDF-weighted
+models with different cosine ranges give comparable numbers; short neighbouring clauses are
+embedded as one text, and the pair and whole-answer vectors are sums of clause vectors) and lexical evidence (IDF-weighted
 character bigrams / word stems, the question's own wording discounted), adds answer-level
 signals (keyword list, copied question, off-topic, length), and turns them into a probability
 with a fitted `PointCalibrator`.
@@ -34,6 +35,8 @@ from scoring.structure import star_check, suggested_size
 
 MAX_ANSWER_CHARS = 20_000  # longer answers are scored on their beginning and flagged
 MIN_ANSWER_SIZE = 12  # content characters (a CJK char is 1, an English word 2)
+EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
+PREPARE_BATCH = 256  # texts per encoder call in `Scorer.prepare`
 QUESTION_OFFSETS_FILE = Path(__file__).resolve().parent.parent / "rubrics" / "question_offsets.json"
 
 FEATURES: tuple[str, ...] = (
@@ -220,16 +223,41 @@ class Scorer:
         return self._report(target, answer, evidence, probabilities)
 
     def score_many(self, items: Sequence[tuple[Question | Target, str]]) -> list[ScoreReport]:
-        """Score many answers, embedding all their clauses in large batches first."""
-        self.prepare([a for _, a in items])
-        return [self.score(q, a) for q, a in items]
+        """Score many answers, embedding everything they need in large batches first."""
+        targets = [q if isinstance(q, Target) else Target.from_question(q) for q, _ in items]
+        answers = [a for _, a in items]
+        self.prepare(answers, targets)
+        return [self.score(t, a) for t, a in zip(targets, answers, strict=True)]
 
-    def prepare(self, answers: Sequence[str]) -> None:
-        """Embed the clauses of many answers in large batches, so scoring them is faster."""
-        if self.encoder is not None:
-            clauses = [c for a in answers if a for c in split_clauses(a[:MAX_ANSWER_CHARS])]
-            for start in range(0, len(clauses), 256):
-                self.encoder.encode(clauses[start : start + 256])
+    def prepare(self, answers: Sequence[str], targets: Sequence[Target] = ()) -> None:
+        """Embed what scoring these answers needs in large batches, so scoring them is faster.
+
+        Always the answers' embedding units; with `targets` (one per answer) also their
+        rubric points and question texts, and the bank's rubric in the answers' languages.
+        """
+        if self.encoder is None:
+            return
+        texts: list[str] = []
+        languages: set[str] = set()
+        for i, answer in enumerate(answers):
+            if not answer or not answer.strip():
+                continue
+            text = answer[:MAX_ANSWER_CHARS]
+            clauses = split_clauses(text) or [text.strip()]
+            texts += _embedding_units(text, clauses, _spans(text, clauses))[0]
+            if i < len(targets):
+                target, language = targets[i], language_of(text)
+                texts += [t for p in target.points for t in p.texts.get(language) or p.texts["zh"]]
+                texts.append(target.question_text.get(language, "") or " ")
+                if target.question_id in self.context and len(self.context) > 1:
+                    languages.add(language)
+        if targets:
+            texts += BACKGROUND
+        for language in sorted(languages - set(self._centroids)):
+            texts += [p.text.get(language) for q in self.context.values() for p in q.rubric]
+        missing = list(dict.fromkeys(t for t in texts if t not in self.encoder._cache))
+        for start in range(0, len(missing), PREPARE_BATCH):
+            self.encoder.encode(missing[start : start + PREPARE_BATCH])
 
     def evidence(self, target: Target, answer: str) -> AnswerEvidence:
         """Compute the feature matrix of an answer against each point of a target."""
@@ -249,7 +277,9 @@ class Scorer:
         listness = guards.listness(text)
         copy = guards.copy_ratio(text, question_text) if question_text else 0.0
 
-        sem = self._semantic(target, language, clauses, question_text)
+        sem = self._semantic(
+            target, language, _embedding_units(text, clauses, spans), question_text
+        )
         off_topic = self._off_topic(target, language, sem)
         rows, evidence_index = [], []
         for i, point in enumerate(target.points):
@@ -339,12 +369,17 @@ class Scorer:
         return cap
 
     def _semantic(
-        self, target: Target, language: str, clauses: list[str], question_text: str
+        self,
+        target: Target,
+        language: str,
+        units: tuple[list[str], list[int]],
+        question_text: str,
     ) -> dict[str, Any] | None:
+        """Semantic evidence; `units` are the texts embedded and each clause's unit."""
         if self.encoder is None:
             return None
-        clause_vecs = self.encoder.encode(clauses)
-        windows = clause_vecs[:-1] + clause_vecs[1:] if len(clauses) > 1 else clause_vecs
+        clause_vecs = self.encoder.encode(units[0])[units[1]]
+        windows = clause_vecs[:-1] + clause_vecs[1:] if len(clause_vecs) > 1 else clause_vecs
         windows = windows / np.maximum(np.linalg.norm(windows, axis=1, keepdims=True), 1e-12)
         answer_vec = clause_vecs.sum(axis=0)
         answer_vec /= max(float(np.linalg.norm(answer_vec)), 1e-12)
@@ -543,6 +578,32 @@ def _merge_weights(maps: Iterable[dict[str, float]]) -> dict[str, float]:
         for term, weight in m.items():
             out[term] = max(out.get(term, 0.0), weight)
     return out
+
+
+def _embedding_units(
+    text: str, clauses: list[str], spans: list[tuple[int, int]]
+) -> tuple[list[str], list[int]]:
+    """The texts to embed for an answer's clauses, and the index of each clause's text.
+
+    Consecutive clauses are embedded together (as the answer's text from the first to the
+    last) until the group reaches `EMBED_UNIT_SIZE`, since every embedded text costs the
+    encoder about six tokens of prefix and markers besides its own.
+    """
+    if EMBED_UNIT_SIZE <= 0 or len(clauses) < 2:
+        return list(clauses), list(range(len(clauses)))
+    units: list[str] = []
+    member: list[int] = []
+    start = size = 0
+    for i, clause in enumerate(clauses):
+        size += guards.content_size(clause)
+        if size >= EMBED_UNIT_SIZE or i == len(clauses) - 1:
+            a, b = spans[start][0], spans[i][1]
+            ordered = all(spans[j][0] < spans[j][1] <= spans[j + 1][0] for j in range(start, i))
+            joined = text[a:b] if ordered and b > a else " ".join(clauses[start : i + 1])
+            units.append(joined.strip())
+            member += [len(units) - 1] * (i + 1 - start)
+            start, size = i + 1, 0
+    return units, member
 
 
 def _spans(text: str, clauses: list[str]) -> list[tuple[int, int]]:

