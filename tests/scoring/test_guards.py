@@ -1,4 +1,4 @@
-from scoring.guards import copy_ratio, listness, rejects
+from scoring.guards import contradicts, copy_ratio, listness, polarity, rejects
 
 
 def test_rejection_in_chinese_and_english():
@@ -24,3 +24,33 @@ def test_copy_ratio():
     question = "两名资深客服因工作方法分歧导致团队效率下降,作为主管你如何处理?"
     assert copy_ratio("两名资深客服因工作方法分歧,导致团队效率下降,作为主管要处理", question) > 0.8
     assert copy_ratio("我会先单独约谈两个人,再一起定规则", question) < 0.3
+
+
+def test_a_point_phrased_as_a_negation_is_not_rejected_by_agreeing():
+    point = "守住政策边界,不当场越权承诺,同时给出可行方案"
+    assert not rejects("十倍的赔偿我肯定不会答应", [point])
+    assert rejects("事后复盘也没必要", ["事后复盘资源分配效果,改进今后的决策"])
+
+
+def test_polarity_reads_negation_parity_and_direction():
+    assert polarity("p 值小于 0.05,差异显著") == (False, -1)
+    assert polarity("p 值大于 0.05,因此没有显著差异") == (True, 1)
+    assert polarity("The bulbs will not go out") == (True, 0)
+    # words that only look like negations: 是否 (whether), 未来 (future), 无论 (whatever)
+    assert polarity("回看排序是否合理,为未来无论哪种情况做准备") == (False, 0)
+
+
+def test_contradiction_by_negation_or_direction():
+    reference = "p 值 > 0.05,因此数据来自正态分布"
+    assert contradicts(reference, "p 值小于 0.05")
+    assert contradicts("The other bulbs stay lit", "The other bulbs will not stay lit")
+    assert not contradicts("The other bulbs stay lit", "They will still be lit")
+    assert not contradicts(reference, "数据来自正态分布", "p 值高于 0.05,数据来自正态分布")
+
+
+def test_copied_question_words_that_the_rubric_needs_are_not_copying():
+    question = "What happens to the other bulbs if the middle bulb burns out?"
+    answer = "If the middle bulb burns out, the other bulbs stay lit"
+    assert copy_ratio(answer, question) > 0.6
+    rubric_terms = frozenset({"middle", "bulb", "burn", "stay", "lit"})
+    assert copy_ratio(answer, question, rubric_terms) < 0.2
