@@ -1,7 +1,8 @@
 """Score a CSV of answers: every input row comes out, with scores or an error message.
 
 Each row has `answer` and either `question_id` (from the bank) or `question` plus
-`rubric_points` (separated by new lines or " | "); optional `reference_answer` and `points`.
+`rubric_points` (separated by new lines or " | ") or a `reference_answer` (its sentences
+and enumerated items become the rubric points); optionally `points`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import pandas as pd
 from question_bank.cells import neutralize_cell
 from question_bank.loader import BankSet
 from scoring.engine import Scorer, Target
+from scoring.segment import split_clauses
 
 MAX_ROWS = 50_000
+PREPARE_ROWS = 64  # rows whose texts are embedded together before they are scored
 OUTPUT_COLUMNS = ["score", "points_score", "covered", "flags", "coverage_json", "error"]
 NUMERIC_COLUMNS = ("score", "points_score", "covered")
 _POINT_SPLIT = re.compile(r"\s*\|\s*|\n+")
@@ -55,8 +58,11 @@ def score_frame(
         return out, BatchSummary(len(frame), 0, len(frame))
     by_id = {q.id: q for q in bank.questions}
     scored = errors = 0
-    for position, (index, row) in enumerate(frame.iterrows()):
+    rows = list(frame.iterrows())
+    for position, (index, row) in enumerate(rows):
         row_number = position + 2  # spreadsheet row: the header is row 1
+        if position % PREPARE_ROWS == 0:
+            _prepare(scorer, rows[position : position + PREPARE_ROWS], by_id)
         try:
             target = _target(row, by_id, row_number)
             answer = str(row.get("answer", ""))
@@ -127,9 +133,25 @@ def _frame_problems(frame: pd.DataFrame) -> str | None:
         return f"the file has {len(frame)} rows; at most {MAX_ROWS} can be scored at once"
     if "answer" not in frame.columns:
         return "missing column: answer"
-    if "question_id" not in frame.columns and "rubric_points" not in frame.columns:
-        return "missing column: question_id (a bank question) or rubric_points (your own)"
+    if not {"question_id", "rubric_points", "reference_answer"} & set(frame.columns):
+        return (
+            "missing column: question_id (a bank question), or rubric_points or "
+            "reference_answer (your own)"
+        )
     return None
+
+
+def _prepare(scorer: Scorer, rows: list[tuple[object, pd.Series]], by_id: dict) -> None:
+    """Embed what the next rows need in large batches (rows with errors are skipped here
+    and reported when they are scored)."""
+    answers, targets = [], []
+    for _, row in rows:
+        try:
+            targets.append(_target(row, by_id, 0))
+        except ValueError:
+            continue
+        answers.append(str(row.get("answer", "")))
+    scorer.prepare(answers, targets)
 
 
 def _target(row: pd.Series, by_id: dict, row_number: int) -> Target:
@@ -142,9 +164,11 @@ def _target(row: pd.Series, by_id: dict, row_number: int) -> Target:
         return Target.from_question(by_id[question_id])
     points = [p for p in _POINT_SPLIT.split(str(row.get("rubric_points", ""))) if p.strip()]
     if not points:
+        points = split_clauses(str(row.get("reference_answer", "")))
+    if not points:
         raise ValueError(
             f"row {row_number}, column rubric_points: give rubric points "
-            "(one per line or separated by ' | ') or a question_id"
+            "(one per line or separated by ' | '), a reference_answer or a question_id"
         )
     points_value = str(row.get("points", "")).strip() or "10"
     try:

@@ -99,3 +99,19 @@ def test_batch_output_neutralises_formula_text_but_not_scores(tmp_path, bank):
     assert scored.loc[1, "answer"] == "'-1+1"
     assert float(scored.loc[0, "score"]) > 0 and scored.loc[0, "covered"].isdigit()
     assert not scored.loc[0, "points_score"].startswith("'")
+
+
+def test_a_reference_answer_gives_the_rubric_when_no_points_are_listed(lexical_scorer, bank):
+    frame = pd.DataFrame(
+        {
+            "question": ["盘点内容包括哪些?", "盘点内容包括哪些?", ""],
+            "reference_answer": ["盘点内容包括:数量盘点;重量盘点;账实核对。"] * 2 + [""],
+            "answer": ["数量盘点、重量盘点、账实核对", "不知道", "数量盘点"],
+        }
+    )
+    out, summary = score_frame(lexical_scorer, bank, frame)
+    assert (summary.scored, summary.errors) == (2, 1)
+    assert len(json.loads(out.loc[0, "coverage_json"])) == 3
+    assert float(out.loc[0, "score"]) > float(out.loc[1, "score"])
+    assert "row 4, column rubric_points" in out.loc[2, "error"]
+    assert "reference_answer" in out.loc[2, "error"]
