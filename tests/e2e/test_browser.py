@@ -166,6 +166,18 @@ def test_practice_question_to_feedback(app_server, screenshot_dir):
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+PASSWORD = "tour-password-1"
+
+
+def _admin(db):
+    """The app's administrator: created on the first call, signed in on later ones."""
+    from services import accounts
+
+    if accounts.needs_first_admin(db):
+        return accounts.create_first_admin(db, "admin", PASSWORD, "管理员")
+    return accounts.sign_in(db, "admin", PASSWORD)[0]
+
+
 def _tour_data(database_url: str) -> dict[str, str]:
     """Accounts, practice attempts and a rated mock session in the app's database; tokens."""
     from question_bank.loader import load_path
@@ -179,8 +191,8 @@ def _tour_data(database_url: str) -> dict[str, str]:
     bank_service.seed_if_empty(db, load_path())
     bank = bank_service.load_bank(db)
     scorer = Scorer.from_settings(bank.questions)
-    password = "tour-password-1"
-    admin = accounts.create_first_admin(db, "admin", password, "管理员")
+    password = PASSWORD
+    admin = _admin(db)
     for username, role, name in [
         ("wang", "candidate", "王小明"),
         ("lin", "interviewer", "林面试官"),
@@ -242,3 +254,33 @@ def test_tour_of_the_main_pages(app_server, screenshot_dir, monkeypatch):
     assert output.count("E2E STEP visit") == len(stops)
     for stop in stops:
         assert (screenshot_dir / stop["shot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+
+def test_batch_upload_with_reference_answers(app_server, screenshot_dir, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from services import accounts
+    from storage.db import Database
+
+    db = Database(app_server.database_url)
+    db.upgrade()
+    accounts.create_user(db, _admin(db), "batch", PASSWORD, "interviewer", "批量面试官")
+    token = accounts.sign_in(db, "batch", PASSWORD)[1]
+    db.dispose()
+    csv_path = tmp_path / "answers.csv"
+    pd.DataFrame(
+        {
+            "question": ["盘点内容包括哪些?", "What happens to the other bulbs?", ""],
+            "reference_answer": [
+                "盘点内容包括:数量盘点;重量盘点;账实核对。",
+                "The other bulbs stay lit because they are still in a closed path.",
+                "",
+            ],
+            "answer": ["数量盘点、重量盘点、账实核对", "They stay on.", "no reference here"],
+        }
+    ).to_csv(csv_path, index=False)
+    monkeypatch.setenv("E2E_BATCH_PATH", f"/batch?auth={token}&lang=en")
+    monkeypatch.setenv("E2E_BATCH_CSV", str(csv_path))
+    run_script("batch", app_server, screenshot_dir)
+    assert (screenshot_dir / "batch_scored.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
