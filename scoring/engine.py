@@ -150,20 +150,17 @@ class Target:
                 )
             )
         anchors = [t for spec in specs for t in spec.texts["zh"]]
-        shortest = min((guards.content_size(t) for t in anchors), default=0)
-        sizes = sorted(guards.content_size(t) for t in anchors)
+        sizes = sorted(guards.content_size(t) for t in anchors) or [0]
         return cls(
             None,
             None,
             {"zh": question, "en": question},
             tuple(specs),
             float(points),
-            min_answer_size=max(2, min(MIN_ANSWER_SIZE, shortest // 3)),
-            lists_expected=bool(sizes)
-            and (
-                sizes[len(sizes) // 2] < LIST_POINT_SIZE
-                or guards.listness(" ".join(anchors)) >= LIST_AT
-            ),
+            # a third of the shortest point: "They stay lit." can answer a short reference
+            min_answer_size=max(2, min(MIN_ANSWER_SIZE, sizes[0] // 3)),
+            lists_expected=sizes[len(sizes) // 2] < LIST_POINT_SIZE
+            or guards.listness(" ".join(anchors)) >= LIST_AT,
         )
 
 
