@@ -59,13 +59,19 @@ def score_frame(
     by_id = {q.id: q for q in bank.questions}
     scored = errors = 0
     rows = list(frame.iterrows())
-    for position, (index, row) in enumerate(rows):
+    targets = [_target_or_error(row, by_id, position + 2) for position, (_, row) in enumerate(rows)]
+    answers = [str(row.get("answer", "")) for _, row in rows]
+    for position, (index, _) in enumerate(rows):
         row_number = position + 2  # spreadsheet row: the header is row 1
-        if position % PREPARE_ROWS == 0:
-            _prepare(scorer, rows[position : position + PREPARE_ROWS], by_id)
+        if position % PREPARE_ROWS == 0:  # embed the next rows' texts in large batches
+            chunk = range(position, min(position + PREPARE_ROWS, len(rows)))
+            good = [i for i in chunk if isinstance(targets[i], Target)]
+            scorer.prepare([answers[i] for i in good], [targets[i] for i in good])
         try:
-            target = _target(row, by_id, row_number)
-            answer = str(row.get("answer", ""))
+            target = targets[position]
+            if isinstance(target, ValueError):
+                raise target
+            answer = answers[position]
             if not answer.strip():
                 raise ValueError(f"row {row_number}, column answer: the answer is empty")
             report = scorer.score(target, answer)
@@ -141,17 +147,11 @@ def _frame_problems(frame: pd.DataFrame) -> str | None:
     return None
 
 
-def _prepare(scorer: Scorer, rows: list[tuple[object, pd.Series]], by_id: dict) -> None:
-    """Embed what the next rows need in large batches (rows with errors are skipped here
-    and reported when they are scored)."""
-    answers, targets = [], []
-    for _, row in rows:
-        try:
-            targets.append(_target(row, by_id, 0))
-        except ValueError:
-            continue
-        answers.append(str(row.get("answer", "")))
-    scorer.prepare(answers, targets)
+def _target_or_error(row: pd.Series, by_id: dict, row_number: int) -> Target | ValueError:
+    try:
+        return _target(row, by_id, row_number)
+    except ValueError as exc:
+        return exc
 
 
 def _target(row: pd.Series, by_id: dict, row_number: int) -> Target:

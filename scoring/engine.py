@@ -6,10 +6,12 @@
 For each rubric point the scorer gathers semantic evidence (best clause, adjacent clauses
 together, whole answer; cosines taken relative to unrelated background sentences so that
 models with different cosine ranges give comparable numbers; short neighbouring clauses are
-embedded as one text, and the pair and whole-answer vectors are sums of clause vectors) and lexical evidence (IDF-weighted
-character bigrams / word stems, the question's own wording discounted), adds answer-level
-signals (keyword list, copied question, off-topic, length), and turns them into a probability
-with a fitted `PointCalibrator`.
+embedded as one text, and the pair and whole-answer vectors are sums of clause vectors),
+lexical evidence (IDF-weighted character bigrams / word stems, the question's own wording
+discounted) and a contradiction check (negation, more/less), adds answer-level signals
+(keyword list, copied question, off-topic, length), and turns them into a probability with
+the fitted `PointCalibrator` for the answer's language. Guards are judged against the target:
+a rubric of terms expects a listed answer, short points allow short answers.
 """
 
 from __future__ import annotations
@@ -327,8 +329,7 @@ class Scorer:
         else:
             sem_c, sem_w = np.zeros_like(lex_c), np.zeros_like(lex_w)
             sem_a, point_q, sem_q = np.zeros(n_points), np.zeros(n_points), 0.0
-        best_clause = np.argmax(sem_c + lex_c, axis=1) if len(clauses) else []
-        evidence_index: list[int | None] = [int(b) for b in best_clause]
+        evidence_index: list[int | None] = [int(b) for b in np.argmax(sem_c + lex_c, axis=1)]
         sem_best = sem_c.max(axis=1)
         rows = []
         for i, point in enumerate(target.points):
