@@ -138,18 +138,26 @@ def feedback(question: Question, answer: str, report: ScoreReport, key: str) -> 
             + tr("量化结果", "Quantified result")
         )
     if report.suggested_chars:
-        low, high = report.suggested_chars
-        st.caption(
-            tr(
-                f"回答长度 {report.length_chars} 字；按建议作答时间，合适的长度约 {low}–{high} 字。",
-                f"Answer length {report.length_chars} characters; for the suggested time about "
-                f"{low}–{high} is right.",
-            )
-        )
+        st.caption(_length_note(report))
     if question.reference_answer and st.toggle(
         tr("显示参考答案", "Show the reference answer"), key=f"{key}_reference"
     ):
         st.info(question.reference_answer.get(lang))
+
+
+def _length_note(report: ScoreReport) -> str:
+    """Answer length against the suggested time, in characters (Chinese) or words (English)."""
+    (low, high), size = report.suggested_chars, report.length_chars
+    if report.language == "en":  # content size counts an English word as 2
+        low, high, size = low // 2, high // 2, size // 2
+        return tr(
+            f"回答长度 {size} 个英文词；按建议作答时间，合适的长度约 {low}–{high} 词。",
+            f"Answer length {size} words; for the suggested time about {low}–{high} words.",
+        )
+    return tr(
+        f"回答长度 {size} 字；按建议作答时间，合适的长度约 {low}–{high} 字。",
+        f"Answer length {size} characters; for the suggested time about {low}–{high}.",
+    )
 
 
 def _rubric_point(question: Question, point_id: str):

@@ -77,8 +77,8 @@ class ScoreReport:
     points: tuple[PointResult, ...]
     flags: tuple[Flag, ...] = ()
     star: StarCheck | None = None
-    length_chars: int = 0
-    suggested_chars: tuple[int, int] | None = None  # a sensible length for the answer time
+    length_chars: int = 0  # content size: a CJK character 1, an English word 2
+    suggested_chars: tuple[int, int] | None = None  # content sizes that fit the answer time
     encoder: str = "lexical"
     warnings: tuple[str, ...] = field(default_factory=tuple)
 

@@ -33,9 +33,13 @@ _QUANTITY = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|个百分点|分|天|小时|分钟|倍|percent|points?|hours?|days?)"
 )
 
-# Comfortable speaking pace in interview answers: about 3.5 Chinese characters or
-# 2 English words a second; a written answer is a compressed version of that.
-CHARS_PER_SECOND = {"zh": 1.2, "en": 1.2}
+# Calm speaking pace, in content size per second (a CJK character is 1, an English word 2):
+# about 3 Chinese characters or 2 English words a second. An answer that would take longer
+# than the suggested time to say aloud is long; one that fills under a quarter of it is short.
+# The bank's strong example answers use 55-85 % of their time at this pace, partial ones
+# 15-25 % (`tests/scoring/test_structure.py` checks the flags against them).
+SPEAKING_PACE = {"zh": 3.0, "en": 4.0}
+SHORT_SHARE = 0.25
 
 
 def star_check(answer: str) -> StarCheck:
@@ -50,6 +54,7 @@ def star_check(answer: str) -> StarCheck:
 
 
 def suggested_size(answer_time_seconds: int, language: str) -> tuple[int, int]:
-    """A sensible written answer size (in content characters) for the suggested answer time."""
-    centre = answer_time_seconds * CHARS_PER_SECOND.get(language, 1.2)
-    return int(centre * 0.4), int(centre * 1.6)
+    """The answer sizes (content size, as `guards.content_size`) that fit the suggested time:
+    from a quarter of it to all of it, said aloud at a calm pace."""
+    full = answer_time_seconds * SPEAKING_PACE.get(language, SPEAKING_PACE["zh"])
+    return int(full * SHORT_SHARE), int(full)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from streamlit.testing.v1 import AppTest
@@ -62,6 +63,16 @@ def test_guest_submits_and_reads_the_feedback(open_page, app_db):
     assert [a.question_id for a in recorded] == [FIRST.id]
     assert recorded[0].answer == STRONG["zh"]
     assert answer_box(at).value == STRONG["zh"]  # the submitted text stays in the box
+    page_text = " ".join(e.value for e in [*at.caption, *at.warning, *at.info, *at.markdown])
+    assert "回答长度" in page_text and "回答偏长" not in page_text  # a model answer fits its time
+
+
+def test_english_answer_length_is_given_in_words(open_page):
+    at = start(open_page("practice.py"))
+    submit(at, STRONG["en"])
+    note = next(c.value for c in at.caption if "回答长度" in c.value)
+    words = len(re.findall(r"[A-Za-z0-9]+", STRONG["en"]))
+    assert f"回答长度 {words} 个英文词" in note
 
 
 def test_candidate_submits_with_the_answer_timer(open_page, app_db):
