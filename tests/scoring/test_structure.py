@@ -10,8 +10,9 @@ def _sizes(bank, kind):
     for question in bank.questions:
         for example in question.examples:
             if example.kind == kind:
-                yield content_size(example.text), suggested_size(
-                    question.answer_time_seconds, example.language
+                yield (
+                    content_size(example.text),
+                    suggested_size(question.answer_time_seconds, example.language),
                 )
 
 
