@@ -6,6 +6,7 @@ The shared datasets are read in place and never copied into the repository.
 from __future__ import annotations
 
 import csv
+import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from xml.etree import ElementTree
 from question_bank.schema import Question
 
 SHARED_DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+INTERVIEW_STYLE = Path(__file__).resolve().parent.parent / "benchmarks" / "interview-style"
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,28 @@ def bank_examples(questions: list[Question] | tuple[Question, ...]) -> list[Bank
         for q in questions
         for e in q.examples
     ]
+
+
+def interview_style(
+    questions: list[Question] | tuple[Question, ...], path: Path = INTERVIEW_STYLE / "answers.jsonl"
+) -> list[BankExample]:
+    """The interview-style answers (benchmarks/interview-style; never fitted on), as bank
+    examples of kind strong (grade 7 or more), partial (4 or more) or weak."""
+    by_id = {q.id: q for q in questions}
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        grade = float(row["grade"])
+        kind = "strong" if grade >= 7 else "partial" if grade >= 4 else "weak"
+        question = by_id.get(row["question_id"])
+        if question is not None:
+            out.append(
+                BankExample(question, row["id"], kind, row["language"], grade,
+                            frozenset(row["covers"]), row["text"])
+            )  # fmt: skip
+    return out
 
 
 def _tsv(path: Path) -> list[list[str]]:

@@ -53,11 +53,19 @@ FEATURES: tuple[str, ...] = (
     "listness",  # the answer is a bare keyword list
     "copy_ratio",  # share of the answer taken from the question
     "log_size",  # log of the answer's size
-    "off_topic",  # similarity to this question minus the best other question (negative: off)
+    "off_topic",  # fit to this question's rubric as a z-score among the others' (negative: off)
     "sem_question",  # the answer's relative cosine to the question itself (restatements)
     "sem_excess",  # best clause minus the question's own similarity to the point
     "contradicts",  # the evidence and the point differ in negation or direction (more/less)
 )
+# The sign each feature's weight must keep when a calibrator is fitted: evidence for a point
+# may only raise its probability (1), a guard signal only lower it (-1); 0 is free.
+FEATURE_SIGNS: dict[str, int] = {
+    "sem_clause": 1, "sem_window": 1, "sem_answer": 1,
+    "lex_clause": 1, "lex_window": 1, "lex_answer": 1,
+    "rejected": -1, "listness": -1, "copy_ratio": -1, "contradicts": -1,
+    "off_topic": 1, "sem_excess": 1, "log_size": 0, "sem_question": 0,
+}  # fmt: skip
 
 # Unrelated sentences: a point's mean cosine to them is its "nothing in common" level.
 BACKGROUND = (
@@ -162,7 +170,7 @@ class Target:
             # a third of the shortest point: "They stay lit." can answer a short reference
             min_answer_size=max(2, min(MIN_ANSWER_SIZE, sizes[0] // 3)),
             lists_expected=sizes[len(sizes) // 2] < LIST_POINT_SIZE
-            or guards.listness(" ".join(anchors)) >= LIST_AT,
+            or guards.enumeration(" ".join(anchors)) >= ENUMERATION_AT,
         )
 
 
@@ -450,18 +458,26 @@ class Scorer:
         return out
 
     def _off_topic(self, target: Target, language: str, sem: dict | None) -> float:
-        """How much better the answer covers this question's rubric than any other bank
-        question's: mean over points of the best clause cosine, own minus best other
-        (0 without a bank or an encoder; negative means it fits another question better)."""
+        """How well the answer fits this question's rubric compared with the bank's other
+        questions: for each question, the mean over its points of the best clause cosine;
+        then this question's value as a z-score among the others' (0 without a bank of at
+        least three questions or an encoder; negative means it fits others better).
+
+        A z-score, not own minus best other: with thirty related questions the best of the
+        others is often as close as the own one even for a strong answer, so that difference
+        flagged good answers while the z-score separates answers to another question better
+        (`OFF_TOPIC_AT`).
+        """
         if self.encoder is None or sem is None or target.question_id not in self.context:
             return 0.0
-        if len(self.context) < 2:
+        if len(self.context) < 3:
             return 0.0
         ids, anchors, owners = self._rubric_matrix(language)
         best = (anchors @ sem["clause_vecs"].T).max(axis=1)  # best clause per rubric point
         per_question = np.bincount(owners, weights=best) / np.bincount(owners)
         own = ids.index(target.question_id)
-        return float(per_question[own] - np.delete(per_question, own).max())
+        others = np.delete(per_question, own)
+        return float((per_question[own] - others.mean()) / max(float(others.std()), 1e-6))
 
     def _rubric_matrix(self, language: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """All bank rubric points embedded once per language, with the index of their question."""
@@ -562,9 +578,10 @@ class Scorer:
         )  # fmt: skip
 
 
-LIST_AT = 0.6
+LIST_AT = 0.5  # guards.listness of an answer: a bare keyword list
+ENUMERATION_AT = 0.6  # guards.enumeration of a free-form rubric: it asks for a list
 COPY_AT = 0.6
-OFF_TOPIC_AT = -0.025
+OFF_TOPIC_AT = -0.5
 
 FLAGS: dict[str, Flag] = {
     flag.code: flag
@@ -660,4 +677,4 @@ def _spans(text: str, clauses: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-__all__ = ["FEATURES", "Scorer", "Target"]
+__all__ = ["FEATURES", "FEATURE_SIGNS", "Scorer", "Target"]

@@ -34,10 +34,21 @@ from scoring.datasets import (
     sas_sr,
     semeval,
 )
-from scoring.engine import FEATURES, AnswerEvidence, Scorer, Target, coverage_share
+from scoring.engine import (
+    FEATURE_SIGNS,
+    FEATURES,
+    AnswerEvidence,
+    Scorer,
+    Target,
+    coverage_share,
+)
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
-C = 0.5
+# Strong regularisation and sign-constrained weights (`FEATURE_SIGNS`): compared with C=0.5
+# and free weights, they cost about 0.01 on the in-distribution eval splits and gained 0.08
+# on average when one source is left out of fitting and tested (see benchmarks/README.md).
+C = 0.05
+SIGNS = tuple(FEATURE_SIGNS[name] for name in FEATURES)
 # Weight of each source within a language, renormalised over the sources that have rows in
 # that language: for Chinese the bank half and LE and SR a quarter each; for English the
 # bank a quarter and SemEval (real student answers, many questions) three quarters.
@@ -126,14 +137,20 @@ def combine(blocks: Sequence[Block], language: str) -> tuple[np.ndarray, np.ndar
 
 
 def fit_calibration(
-    scorer: Scorer, blocks: Sequence[Block], provenance: dict | None = None
+    scorer: Scorer,
+    blocks: Sequence[Block],
+    provenance: dict | None = None,
+    c: float = C,
+    signs: tuple[int, ...] = SIGNS,
 ) -> Calibration:
-    """Fit a point calibrator per language present in the blocks, then both score maps."""
+    """Fit a point calibrator per language present in the blocks, then both score maps
+    (`c` and `signs` default to the shipped settings; the benchmark compares others)."""
     languages = sorted({str(lang) for b in blocks for lang in np.unique(b.languages)})
     points = {}
     for language in languages:
         X, y, w = combine(blocks, language)
-        points[language] = PointCalibrator(C=C, feature_names=FEATURES).fit(X, y, sample_weight=w)
+        model = PointCalibrator(C=c, feature_names=FEATURES, signs=signs)
+        points[language] = model.fit(X, y, sample_weight=w)
     fitted = Scorer(scorer.encoder, offsets={}, calibration=Calibration(points))
     fitted.term_weights, fitted.context, fitted._centroids = (
         scorer.term_weights, scorer.context, scorer._centroids

@@ -15,16 +15,23 @@ from scoring.segment import CJK
 _REJECTION = re.compile(
     r"不会|不需要|没必要|不必|不用|没用|没有用|没什么用|不该|不应该|不打算|不考虑|不赞成|不去|不做|不搞|"
     r"不想|不值得|不可能|没有意义|没意义|浪费时间|多此一举|用不着|犯不着|省掉|跳过|算了|免了|"
-    r"\b(?:would\s*n[o']t|wouldn't|won't|will not|don't|do not|never|no need|not going to|"
-    r"pointless|waste of time|skip|refuse|not bother|wouldn't bother|unnecessary|not worth)\b",
+    # English: "don't", "never" and the like only with a subject ("I don't", "we never"); an
+    # imperative "don't take it at face value" gives advice instead.
+    r"\b(?:(?:i|we|you|they|i'd|we'd)\s+(?:(?:just|really|probably|definitely|would)\s+)?"
+    r"(?:would\s*n[o']t|wouldn't|won't|will not|don't|do not|never)|"
+    r"no need|not going to|pointless|waste of time|skip|refuse|not bother|unnecessary|"
+    r"not worth)\b",
     re.IGNORECASE,
 )
 # Negations that introduce a good practice ("不要当众批评", "avoid blaming") are not rejections.
 _GOOD_NEGATION = re.compile(
     r"避免|防止|以免|不要当众|不当众|不在.{0,6}面前|不轻易|不随意|绝不推诿|不推卸|不能让|不打断|不慌|"
     r"不急于|不放弃|不气馁|"
+    # a bad outcome that will not happen: "体验也不会掉", "投诉不会再升级"
+    r"不会(?:再|就)?(?:掉|降|下降|下滑|变差|流失|丢|出错|出问题|受影响|乱|耽误|遗漏|漏掉|升级|重复|再犯)|"
     r"\b(?:avoid|prevent|never blame|without blaming|don't (?:quit|give up|panic|interrupt)|"
-    r"never give up)\b",
+    r"never give up|(?:won't|will not|doesn't|does not|wouldn't) (?:drop|slip|suffer|fall|get worse|"
+    r"be affected|happen again|escalate))\b",
     re.IGNORECASE,
 )
 # First person and action words: a list of keywords has none of them.
@@ -103,16 +110,31 @@ def _closest(parts: list[str], wanted: set[str]) -> list[str]:
 def listness(answer: str) -> float:
     """How much the answer looks like a bare keyword list, from 0 (prose) to 1 (a list).
 
-    A list has several short items between separators and almost no first-person or
-    action words.
+    A list has several items between separators, short items carry most of its text, and
+    it has almost no first-person or action words. (Weighing items by size keeps prose that
+    enumerates, "热线、在线、邮件……都进工单系统", from reading as a list.)
     """
-    items = [i.strip(" 。.!！?？:：") for i in _LIST_SEPARATORS.split(answer)]
+    return _list_share(answer, by_size=True)
+
+
+def enumeration(text: str) -> float:
+    """How much a text is made of enumerated short items, counted by item (0 to 1): a
+    reference answer "新特点：信息化，网络化，自动化，智能化" asks for a list even though its
+    lead-in is long."""
+    return _list_share(text, by_size=False)
+
+
+def _list_share(text: str, by_size: bool) -> float:
+    items = [i.strip(" 。.!！?？:：") for i in _LIST_SEPARATORS.split(text)]
     items = [i for i in items if i]
     if len(items) < 3:
         return 0.0
     lengths = [_size(i) for i in items]
-    short_share = sum(n <= 8 for n in lengths) / len(items)
-    actions = len(_ACTION.findall(answer))
+    if by_size:
+        short_share = sum(n for n in lengths if n <= 8) / max(1, sum(lengths))
+    else:
+        short_share = sum(n <= 8 for n in lengths) / len(items)
+    actions = len(_ACTION.findall(text))
     action_density = actions / max(1.0, sum(lengths) / 15)
     return max(0.0, min(1.0, short_share * (1.0 - min(1.0, action_density))))
 

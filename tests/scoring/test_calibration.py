@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from sklearn.model_selection import cross_val_score
 
 from scoring.calibration import PointCalibrator
@@ -58,3 +59,29 @@ def test_calibration_keeps_a_calibrator_per_language(tmp_path, monkeypatch):
     np.testing.assert_allclose(loaded.point("zh").predict_proba(X), zh.predict_proba(X))
     assert loaded.point("fr") is not None  # another language falls back to a fitted one
     assert (loaded.bank_map.slope, loaded.free_map.centre) == (4.0, 0.1)
+
+
+def test_signs_hold_each_weight_to_its_side_and_survive_the_round_trip():
+    X, y = _data(4)
+    X = np.column_stack([X, -X[:, 0] + np.random.default_rng(5).normal(scale=0.3, size=len(y))])
+    free = PointCalibrator().fit(X, y)
+    assert free.coef_[3] < 0  # a near copy of column 0 with the opposite sign
+    signed = PointCalibrator(signs=(1, 1, 0, 1)).fit(X, y)
+    assert signed.coef_[3] == 0 and signed.coef_[0] > 0 and signed.coef_[1] > 0
+    assert ((signed.predict_proba(X)[:, 1] >= 0.5) == y).mean() > 0.8
+    again = PointCalibrator.from_dict(signed.to_dict())
+    assert again.signs == (1, 1, 0, 1)
+    np.testing.assert_allclose(again.predict_proba(X), signed.predict_proba(X))
+
+
+def test_signs_must_match_the_features():
+    X, y = _data(6)
+    with pytest.raises(ValueError, match="2 signs for 3 features"):
+        PointCalibrator(signs=(1, 1)).fit(X, y)
+
+
+def test_every_feature_against_its_sign_leaves_the_base_rate():
+    X, y = _data(7)
+    model = PointCalibrator(signs=(-1, -1)).fit(X[:, :2], y)  # both predict y positively
+    assert (model.coef_ == 0).all()
+    np.testing.assert_allclose(model.predict_proba(X[:, :2])[:, 1], y.mean())

@@ -1,4 +1,4 @@
-from scoring.guards import contradicts, copy_ratio, listness, polarity, rejects
+from scoring.guards import contradicts, copy_ratio, enumeration, listness, polarity, rejects
 
 
 def test_rejection_in_chinese_and_english():
@@ -13,11 +13,39 @@ def test_good_practice_negations_are_not_rejections():
     assert not rejects("I would avoid blaming anyone in public")
 
 
+def test_a_bad_outcome_that_will_not_happen_is_not_a_rejection():
+    point = ["建立客户分级,优先保障高价值客户和紧急业务"]
+    assert not rejects("这样就算人少了一点,最关键的那部分客户体验也不会掉", point)
+    assert not rejects("So the key customers' experience won't drop", point)
+    assert rejects("客户分级这种事我觉得没必要", point)
+
+
+def test_english_rejection_needs_a_subject_and_advice_is_not_one():
+    assert rejects("We don't need a team meeting for that")
+    assert rejects("Honestly I'd never bother with a one-to-one")
+    assert not rejects("Don't take 'unsolvable' at face value just because others failed")
+
+
 def test_keyword_list_scores_high_and_prose_low():
     assert listness("单独沟通、分析原因、团队会议、调整分工、跟进反馈。") >= 0.8
     assert listness("Private talks, root cause, team meeting, new roles, follow-up.") >= 0.6
     prose = "我会先分别找两个人聊,了解他们的想法;然后开个会,让大家把分歧摆出来,最后调整分工并两周后复盘。"
     assert listness(prose) < 0.5
+
+
+def test_prose_that_enumerates_is_not_a_keyword_list():
+    prose = (
+        "所有投诉都进工单系统,热线、在线、邮件、微博、门店都算,每一单登记姓名、电话、渠道、诉求、"
+        "责任人,普通投诉二十四小时内答复客户,重大投诉两小时内联系客户并报经理。"
+    )
+    assert enumeration(prose) >= 0.6  # most of its items are short...
+    assert listness(prose) < 0.5  # ...but most of its text is in sentences
+
+
+def test_a_reference_with_a_long_lead_in_still_asks_for_a_list():
+    reference = "信息技术的融入为现代物流所带来的新特点:信息化,网络化,自动化,智能化,柔性化,标准化。"
+    assert enumeration(reference) >= 0.6
+    assert listness(reference) < enumeration(reference)
 
 
 def test_copy_ratio():
