@@ -111,10 +111,11 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
             rows.append(Row(f"{name}: Spearman", _r(spearmanr, ours, grades),
                             _r(spearmanr, naive, grades)))  # fmt: skip
     rows += style_quality(scorer, questions)
+    flags = flag_table(scorer, questions)
     fit.save_embedding_cache(scorer)
     if speed:
         rows += speed_rows(scorer, questions, encoder_spec)
-    return rows, transfer, scorer.encoder_name
+    return rows, transfer, flags, scorer.encoder_name
 
 
 HELD_OUT_TESTS = {  # source -> (row name, its test split)
@@ -248,6 +249,22 @@ def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
     ]  # fmt: skip
 
 
+def flag_table(scorer: Scorer, questions: list[Question]) -> list[str]:
+    """How often each guard fires, by kind of example answer (bank and interview-style)."""
+    groups: dict[str, list[set[str]]] = {}
+    for source, examples in (("bank", bank_examples(questions)),
+                             ("interview-style", interview_style(questions))):  # fmt: skip
+        for e in examples:
+            codes = {f.code for f in scorer.score(e.question, e.text).flags}
+            groups.setdefault(f"{source}: {e.kind}", []).append(codes)
+    flags = sorted(GUARD_FLAGS)
+    lines = ["| answers | n | " + " | ".join(flags) + " |", "|---|---:|" + "---:|" * len(flags)]
+    for name, codes in groups.items():
+        counts = " | ".join(str(sum(f in c for c in codes)) for f in flags)
+        lines.append(f"| {name} | {len(codes)} | {counts} |")
+    return lines
+
+
 def graded_score(scorer: Scorer, ga: GradedAnswer) -> float:
     target = Target.from_texts(ga.target_points(), question=ga.question)
     return scorer.score(target, ga.answer).score
@@ -336,7 +353,9 @@ print(json.dumps([cold, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 102
     return cold, peak
 
 
-def render(rows: list[Row], transfer: list[Row], encoder: str, seconds: float) -> str:
+def render(
+    rows: list[Row], transfer: list[Row], flags: list[str], encoder: str, seconds: float
+) -> str:
     lines = [
         "# Scorer benchmark",
         "",
@@ -372,6 +391,17 @@ def render(rows: list[Row], transfer: list[Row], encoder: str, seconds: float) -
             "|---|---:|---:|",
         ]
         lines += [f"| {r.metric} | {_fmt(r.value)} | {_fmt(r.naive)} |" for r in transfer]
+    if flags:
+        lines += [
+            "",
+            "## Guard flags by kind of answer",
+            "",
+            "How many answers of each kind each guard flags (and caps), scored with the full "
+            "fit. Gamed kinds should be flagged; genuine answers (strong, partial, weak and all "
+            "interview-style ones) should not.",
+            "",
+            *flags,
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -400,8 +430,8 @@ def _cores() -> int:
 
 def main(encoder_spec: str | None = None, speed: bool = True) -> int:
     start = time.perf_counter()
-    rows, transfer, name = run(encoder_spec, speed)
-    table = render(rows, transfer, name, time.perf_counter() - start)
+    rows, transfer, flags, name = run(encoder_spec, speed)
+    table = render(rows, transfer, flags, name, time.perf_counter() - start)
     print(table)
     if not speed:  # a partial run never replaces the recorded full results
         return 0

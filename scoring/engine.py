@@ -395,7 +395,10 @@ class Scorer:
         logits = logits + offset
         p = 1.0 / (1.0 + np.exp(-logits))
         p = np.where(X[:, FEATURES.index("rejected")] > 0, p * 0.25, p)
-        return np.minimum(p, self._cap(evidence))
+        cap = self._cap(evidence)
+        if _off_topic(evidence, coverage_share(target, p)):
+            cap = min(cap, 0.2)
+        return np.minimum(p, cap)
 
     def grade_share(self, target: Target, probabilities: np.ndarray) -> float:
         """The answer's grade on a 0-1 scale (score / 100, unrounded) from its probabilities."""
@@ -411,8 +414,6 @@ class Scorer:
         if evidence.listness >= LIST_AT:
             cap = min(cap, 0.3)
         if evidence.copy_ratio >= COPY_AT:
-            cap = min(cap, 0.2)
-        if evidence.off_topic <= OFF_TOPIC_AT:
             cap = min(cap, 0.2)
         if _mostly_rejected(evidence.features[:, FEATURES.index("rejected")]):
             cap = min(cap, 0.2)
@@ -546,7 +547,9 @@ class Scorer:
             flags.append(FLAGS["keyword_list"])
         if ev.copy_ratio >= COPY_AT:
             flags.append(FLAGS["copies_question"])
-        if ev.off_topic <= OFF_TOPIC_AT:
+        weights = np.array([r.weight for r in results])
+        share = float(weights @ [r.probability for r in results] / weights.sum())
+        if _off_topic(ev, share):
             flags.append(FLAGS["off_topic"])
         if _mostly_rejected(ev.features[:, FEATURES.index("rejected")]):
             flags.append(FLAGS["rejects_points"])
@@ -581,7 +584,8 @@ class Scorer:
 LIST_AT = 0.5  # guards.listness of an answer: a bare keyword list
 ENUMERATION_AT = 0.6  # guards.enumeration of a free-form rubric: it asks for a list
 COPY_AT = 0.6
-OFF_TOPIC_AT = -0.5
+OFF_TOPIC_AT = -0.5  # z-score of the fit to this question among the bank's (`_off_topic`)
+OFF_TOPIC_COVERAGE = 0.5  # ...and the answer covers less than this share of the points
 
 FLAGS: dict[str, Flag] = {
     flag.code: flag
@@ -606,6 +610,16 @@ FLAGS: dict[str, Flag] = {
              "For the suggested answer time this is long; focus on the key points.", "info"),
     )
 }  # fmt: skip
+
+
+def _off_topic(evidence: AnswerEvidence, coverage: float) -> bool:
+    """The answer fits other bank questions better than this one and covers little of it.
+
+    Both, because in a bank of related questions a strong answer can sit close to other
+    questions' rubrics too, while an answer to another question covers few of this one's
+    points (the benchmark's flag table counts both kinds).
+    """
+    return evidence.off_topic <= OFF_TOPIC_AT and coverage < OFF_TOPIC_COVERAGE
 
 
 def _mostly_rejected(rejected: np.ndarray) -> bool:

@@ -13,7 +13,7 @@ GOOD_AND_BAD = (
     "cs-beh-01,我会先分别和两位同事单独谈话，了解各自的观点，再组织会议对齐目标。\n"
     "no-such-question,随便写的回答\n"
     "cs-beh-02,\n"
-    "cs-beh-03,=HYPERLINK(\"http://evil\")\n"
+    'cs-beh-03,=HYPERLINK("http://evil")\n'
 )
 
 

@@ -2,7 +2,9 @@ import pytest
 
 from scoring.datasets import available, semeval
 
-pytestmark = pytest.mark.skipif(not available(), reason="../shared/datasets is not beside the project")
+pytestmark = pytest.mark.skipif(
+    not available(), reason="../shared/datasets is not beside the project"
+)
 
 
 def test_semeval_reads_alternative_references_and_binary_grades():

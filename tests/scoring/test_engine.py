@@ -255,3 +255,20 @@ def test_alternative_phrasings_form_one_point(lexical_scorer):
     assert len(target.points) == 1
     one = lexical_scorer.score(target, "terminal 1 and the positive terminal are not connected")
     assert one.points[0].status != "missing"
+
+
+def test_genuine_interview_style_answers_are_not_capped_by_a_guard(scorer, bank):
+    """Strong and middling answers written the way candidates talk (benchmarks/interview-style)
+    trip no guard: no off-topic, keyword-list, copying or rejection cap."""
+    from scoring.bench import GUARD_FLAGS
+    from scoring.datasets import interview_style
+
+    genuine = [e for e in interview_style(bank.questions) if e.kind in ("strong", "partial")]
+    assert len(genuine) >= 80
+    reports = scorer.score_many([(e.question, e.text) for e in genuine])
+    capped = {
+        e.example_id: codes
+        for e, report in zip(genuine, reports, strict=True)
+        if (codes := _codes(report) & GUARD_FLAGS)
+    }
+    assert capped == {}
