@@ -9,7 +9,8 @@ Quality:
 - the bank's graded example answers, with 5-fold cross-validation grouped by question (the
   calibrator never sees the held-out question's examples): Spearman against the grades,
   gamed answers' mean score as a share of strong answers', English strong answers as a share
-  of Chinese ones, and point-level F1 of covered (p >= 0.5) against the examples' `covers`.
+  of Chinese ones, and point-level F1 of covered (p >= COVERED_AT, the status the report
+  shows) against the examples' `covers`.
 Transfer: for each source in turn (the bank, LE, SR, SemEval), the calibration is fitted
 without it and the held-out source is scored, with the shipped fit settings and with the
 previous ones (free weights, C = 0.5): the best stand-in for graded data never seen.
@@ -49,6 +50,7 @@ from scoring.datasets import (
 )
 from scoring.encoders import CachedEncoder
 from scoring.engine import Scorer, Target
+from scoring.report import COVERED_AT
 from scoring.segment import split_clauses
 
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -202,7 +204,7 @@ def bank_quality(scorer: Scorer, questions: list[Question], blocks: list[fit.Blo
     strong = np.array([e.kind == "strong" for e in examples])
     gamed = np.array([e.kind in GAMED_KINDS for e in examples])
     zh = np.array([e.language == "zh" for e in examples])
-    predicted = np.concatenate([p >= 0.5 for p in probs])
+    predicted = np.concatenate([p >= COVERED_AT for p in probs])
     actual = np.concatenate([[p.id in e.covers for p in e.question.rubric] for e in examples])
     naive_points = _naive_point_f1(scorer, examples)
     return [
@@ -235,7 +237,7 @@ def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
     grades = np.array([e.grade for e in examples])
     naive = [naive_score(scorer, [p.text.get(e.language) for p in e.question.rubric], e.text)
              for e in examples]  # fmt: skip
-    predicted = np.concatenate([[p.probability >= 0.5 for p in r.points] for r in reports])
+    predicted = np.concatenate([[p.status == "covered" for p in r.points] for r in reports])
     actual = np.concatenate([[p.id in e.covers for p in e.question.rubric] for e in examples])
     strong = [r for r, e in zip(reports, examples, strict=True) if e.kind == "strong"]
     flagged = sum(any(f.code in GUARD_FLAGS for f in r.flags) for r in strong)
