@@ -121,10 +121,10 @@ def _fit(scorer, bank) -> int:
     }
     path = calibration.save(scorer.encoder_name)
     print(f"wrote {path}")
-    languages = sorted(calibration.points)
-    print(f"  {'feature':<14} " + " ".join(f"{lang:>7}" for lang in languages))
-    for i, name in enumerate(calibration.points[languages[0]].feature_names):
-        coefs = " ".join(f"{calibration.points[lang].coef_[i]:+7.3f}" for lang in languages)
+    keys = sorted(calibration.points)
+    print(f"  {'feature':<14} " + " ".join(f"{key:>8}" for key in keys))
+    for i, name in enumerate(calibration.points[keys[0]].feature_names):
+        coefs = " ".join(f"{calibration.points[key].coef_[i]:+8.3f}" for key in keys)
         print(f"  {name:<14} {coefs}")
     for label, score_map in (("bank", calibration.bank_map), ("free-form", calibration.free_map)):
         print(f"  {label} score map: slope {score_map.slope:.2f}, centre {score_map.centre:.2f}")

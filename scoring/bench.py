@@ -223,7 +223,7 @@ def bank_quality(scorer: Scorer, questions: list[Question], blocks: list[fit.Blo
 
 
 GUARD_FLAGS = frozenset(
-    {"too_short", "off_topic", "keyword_list", "copies_question", "rejects_points"}
+    {"too_short", "off_topic", "keyword_list", "copies_question", "rejects_points", "unrelated"}
 )
 
 
@@ -252,13 +252,21 @@ def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
 
 
 def flag_table(scorer: Scorer, questions: list[Question]) -> list[str]:
-    """How often each guard fires, by kind of example answer (bank and interview-style)."""
+    """How often each guard fires, by kind of answer: the bank's and the interview-style
+    examples by kind, the datasets' eval/test answers by grade (half marks or more, or less)."""
     groups: dict[str, list[set[str]]] = {}
     for source, examples in (("bank", bank_examples(questions)),
                              ("interview-style", interview_style(questions))):  # fmt: skip
         for e in examples:
             codes = {f.code for f in scorer.score(e.question, e.text).flags}
             groups.setdefault(f"{source}: {e.kind}", []).append(codes)
+    for name, load, _ in DATASET_ROWS:
+        with contextlib.suppress(FileNotFoundError):
+            for ga in load():
+                target = Target.from_texts(ga.target_points(), question=ga.question)
+                codes = {f.code for f in scorer.score(target, ga.answer).flags}
+                half = "grade >= 0.5" if ga.grade >= 0.5 else "grade < 0.5"
+                groups.setdefault(f"{name}: {half}", []).append(codes)
     flags = sorted(GUARD_FLAGS)
     lines = ["| answers | n | " + " | ".join(flags) + " |", "|---|---:|" + "---:|" * len(flags)]
     for name, codes in groups.items():
@@ -399,8 +407,8 @@ def render(
             "## Guard flags by kind of answer",
             "",
             "How many answers of each kind each guard flags (and caps), scored with the full "
-            "fit. Gamed kinds should be flagged; genuine answers (strong, partial, weak and all "
-            "interview-style ones) should not.",
+            "fit. Gamed kinds should be flagged; genuine answers (strong, partial, weak, all "
+            "interview-style ones, dataset answers with half marks or more) should not.",
             "",
             *flags,
         ]

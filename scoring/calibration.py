@@ -115,22 +115,34 @@ def calibration_file(encoder_name: str) -> Path:
     return CALIBRATION_DIR / f"{safe}.json"
 
 
+DOMAINS = ("bank", "free")  # bank questions (interview answers); free-form rubrics
+
+
 @dataclass
 class Calibration:
-    """What turns evidence into scores for one encoder: a point calibrator per answer
-    language (lexical evidence means different things for Chinese character bigrams and
-    English words) and two maps from weighted coverage to a grade, one for bank questions
-    and one for free-form rubrics.
+    """What turns evidence into scores for one encoder.
+
+    A point calibrator per domain and answer language, keyed "bank:zh", "free:en"...: bank
+    questions are answered the way candidates talk in an interview, free-form rubrics are
+    mostly short exam answers against a reference, and lexical evidence means different
+    things for Chinese character bigrams and English words. Then two maps from weighted
+    coverage to a grade, one per domain.
     """
 
-    points: dict[str, PointCalibrator] = field(default_factory=dict)  # language -> calibrator
+    points: dict[str, PointCalibrator] = field(default_factory=dict)  # "domain:language"
     bank_map: ScoreMap = field(default_factory=lambda: ScoreMap())
     free_map: ScoreMap = field(default_factory=lambda: ScoreMap())
     provenance: dict[str, Any] = field(default_factory=dict)
 
-    def point(self, language: str) -> PointCalibrator | None:
-        """The calibrator for answers in `language` (another language's if it has none)."""
-        return self.points.get(language) or next(iter(self.points.values()), None)
+    def point(self, language: str, domain: str = "bank") -> PointCalibrator | None:
+        """The calibrator for answers in `language` to a target of `domain`; else the
+        domain's other language, else any fitted one."""
+        same_domain = [k for k in self.points if k.startswith(f"{domain}:")]
+        key = next(
+            (k for k in (f"{domain}:{language}", *same_domain) if k in self.points),
+            next(iter(self.points), None),
+        )
+        return self.points.get(key) if key else None
 
     def save(self, encoder_name: str) -> Path:
         """Write the calibration to `rubrics/calibration/<encoder>.json`."""
@@ -156,8 +168,10 @@ class Calibration:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         points = data.get("points") or {"zh": data}  # files before per-language calibrators
+        if not any(":" in key for key in points):  # before per-domain calibrators
+            points = {f"{d}:{lang}": model for lang, model in points.items() for d in DOMAINS}
         return cls(
-            {lang: PointCalibrator.from_dict(model) for lang, model in points.items()},
+            {key: PointCalibrator.from_dict(model) for key, model in points.items()},
             ScoreMap(**data.get("score_map", {})),
             ScoreMap(**data.get("free_score_map", {})),
             data.get("provenance", {}),

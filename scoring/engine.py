@@ -385,7 +385,7 @@ class Scorer:
         trainer's calibration can try offsets on evidence computed once.
         """
         X = evidence.features
-        calibrator = self.calibration.point(evidence.language)
+        calibrator = self.calibration.point(evidence.language, domain_of(target))
         if calibrator is not None:
             logits = calibrator.decision_function(X)
         else:  # uncalibrated fallback: lexical recall of the best window
@@ -402,7 +402,8 @@ class Scorer:
 
     def grade_share(self, target: Target, probabilities: np.ndarray) -> float:
         """The answer's grade on a 0-1 scale (score / 100, unrounded) from its probabilities."""
-        score_map = self.calibration.bank_map if target.question_id else self.calibration.free_map
+        bank = domain_of(target) == "bank"
+        score_map = self.calibration.bank_map if bank else self.calibration.free_map
         return float(score_map(coverage_share(target, probabilities)))
 
     # --- internals --------------------------------------------------------------------
@@ -417,7 +418,21 @@ class Scorer:
             cap = min(cap, 0.2)
         if _mostly_rejected(evidence.features[:, FEATURES.index("rejected")]):
             cap = min(cap, 0.2)
+        if self._unrelated(evidence):
+            cap = min(cap, 0.1)
         return cap
+
+    def _unrelated(self, evidence: AnswerEvidence) -> bool:
+        """No clause is closer to any point than unrelated background sentences are (by
+        `UNRELATED_AT`) and no point's terms occur in the answer. Needs an encoder: lexical
+        scoring alone cannot tell a paraphrase from an unrelated answer."""
+        if self.encoder is None:
+            return False
+        features = evidence.features
+        return bool(
+            features[:, FEATURES.index("sem_clause")].max() < UNRELATED_AT
+            and features[:, FEATURES.index("lex_answer")].max() == 0
+        )
 
     def _semantic(
         self,
@@ -553,6 +568,8 @@ class Scorer:
             flags.append(FLAGS["off_topic"])
         if _mostly_rejected(ev.features[:, FEATURES.index("rejected")]):
             flags.append(FLAGS["rejects_points"])
+        if self._unrelated(ev):
+            flags.append(FLAGS["unrelated"])
         if suggested and ev.size >= ev.min_size:
             if ev.size < suggested[0]:
                 flags.append(FLAGS["short_for_time"])
@@ -585,7 +602,12 @@ LIST_AT = 0.5  # guards.listness of an answer: a bare keyword list
 ENUMERATION_AT = 0.6  # guards.enumeration of a free-form rubric: it asks for a list
 COPY_AT = 0.6
 OFF_TOPIC_AT = -0.5  # z-score of the fit to this question among the bank's (`_off_topic`)
-OFF_TOPIC_COVERAGE = 0.5  # ...and the answer covers less than this share of the points
+OFF_TOPIC_COVERAGE = 0.5
+# Relative cosine under which a clause is no closer to a point than background sentences.
+# With no term of any point in the answer as well, the bench's flag table counts 138 of 907
+# SemEval test answers graded wrong and 2 of 645 graded right, and no bank, interview-style
+# or sas_zh eval answer.
+UNRELATED_AT = 0.3  # ...and the answer covers less than this share of the points
 
 FLAGS: dict[str, Flag] = {
     flag.code: flag
@@ -602,6 +624,8 @@ FLAGS: dict[str, Flag] = {
              "The answer mostly repeats the question instead of answering it."),
         Flag("off_topic", "回答似乎针对的是另一道题。",
              "The answer seems to address a different question."),
+        Flag("unrelated", "回答与本题的要点没有任何关联。",
+             "The answer has nothing in common with this question's points."),
         Flag("rejects_points", "回答提到了要点,但明确表示不会这样做。",
              "The answer mentions the key points only to reject them."),
         Flag("short_for_time", "按建议作答时间,回答偏短,可以展开更多细节。",
@@ -625,6 +649,11 @@ def _off_topic(evidence: AnswerEvidence, coverage: float) -> bool:
 def _mostly_rejected(rejected: np.ndarray) -> bool:
     """At least half the points (and at least one) are named only to be rejected."""
     return bool(rejected.sum() >= max(1, len(rejected) // 2))
+
+
+def domain_of(target: Target) -> str:
+    """Which calibrator a target uses: "bank" for bank questions, "free" for free-form rubrics."""
+    return "bank" if target.question_id else "free"
 
 
 def coverage_share(target: Target, probabilities: np.ndarray) -> float:

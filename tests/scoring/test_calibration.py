@@ -43,22 +43,42 @@ def test_sample_weights_shift_the_decision():
     assert shifted > plain
 
 
-def test_calibration_keeps_a_calibrator_per_language(tmp_path, monkeypatch):
+def test_calibration_keeps_a_calibrator_per_domain_and_language(tmp_path, monkeypatch):
     from scoring import calibration
 
     monkeypatch.setattr(calibration, "CALIBRATION_DIR", tmp_path)
     X, y = _data(3)
     zh = PointCalibrator(feature_names=("a", "b", "c")).fit(X, y)
     en = PointCalibrator(feature_names=("a", "b", "c")).fit(X, 1 - y)
+    free = PointCalibrator(feature_names=("a", "b", "c")).fit(X[:, ::-1], y)
     saved = calibration.Calibration(
-        {"zh": zh, "en": en}, calibration.ScoreMap(4.0, 0.4), calibration.ScoreMap(2.0, 0.1)
+        {"bank:zh": zh, "bank:en": en, "free:zh": free},
+        calibration.ScoreMap(4.0, 0.4),
+        calibration.ScoreMap(2.0, 0.1),
     )
     saved.save("test-encoder")
     loaded = calibration.Calibration.load("test-encoder")
     np.testing.assert_allclose(loaded.point("en").predict_proba(X), en.predict_proba(X))
-    np.testing.assert_allclose(loaded.point("zh").predict_proba(X), zh.predict_proba(X))
-    assert loaded.point("fr") is not None  # another language falls back to a fitted one
+    np.testing.assert_allclose(loaded.point("zh", "bank").predict_proba(X), zh.predict_proba(X))
+    np.testing.assert_allclose(loaded.point("zh", "free").predict_proba(X), free.predict_proba(X))
+    # a missing language falls back to its domain's other language, then to any calibrator
+    np.testing.assert_allclose(loaded.point("en", "free").predict_proba(X), free.predict_proba(X))
+    assert loaded.point("fr") is not None
     assert (loaded.bank_map.slope, loaded.free_map.centre) == (4.0, 0.1)
+
+
+def test_a_calibration_file_from_before_domains_serves_both(tmp_path, monkeypatch):
+    import json
+
+    from scoring import calibration
+
+    monkeypatch.setattr(calibration, "CALIBRATION_DIR", tmp_path)
+    X, y = _data(8)
+    zh = PointCalibrator(feature_names=("a", "b", "c")).fit(X, y)
+    (tmp_path / "old.json").write_text(json.dumps({"points": {"zh": zh.to_dict()}}))
+    loaded = calibration.Calibration.load("old")
+    for domain in ("bank", "free"):
+        np.testing.assert_allclose(loaded.point("zh", domain).predict_proba(X), zh.predict_proba(X))
 
 
 def test_signs_hold_each_weight_to_its_side_and_survive_the_round_trip():

@@ -272,3 +272,15 @@ def test_genuine_interview_style_answers_are_not_capped_by_a_guard(scorer, bank)
         if (codes := _codes(report) & GUARD_FLAGS)
     }
     assert capped == {}
+
+
+def test_an_answer_unrelated_to_every_point_is_flagged_and_capped(scorer, lexical_scorer):
+    target = _complaint_target()
+    unrelated = "今天天气很好,我们去公园散步吧。"
+    report = scorer.score(target, unrelated)
+    assert "unrelated" in _codes(report)
+    assert report.score <= 10
+    paraphrase = "我会先真诚地说声对不起,然后让客户把问题讲完,不打断。"
+    assert "unrelated" not in _codes(scorer.score(target, paraphrase))
+    # without an encoder a paraphrase and an unrelated answer look alike: no such flag
+    assert "unrelated" not in _codes(lexical_scorer.score(target, unrelated))
