@@ -419,7 +419,7 @@ class Scorer:
         if _mostly_rejected(evidence.features[:, FEATURES.index("rejected")]):
             cap = min(cap, 0.2)
         if self._unrelated(evidence):
-            cap = min(cap, 0.1)
+            cap = min(cap, 0.05)
         return cap
 
     def _unrelated(self, evidence: AnswerEvidence) -> bool:
