@@ -15,7 +15,8 @@ Transfer: for each source in turn (the bank, LE, SR, SemEval), the calibration i
 without it and the held-out source is scored, with the shipped fit settings and with the
 previous ones (free weights, C = 0.5): the best stand-in for graded data never seen.
 - the interview-style answers in benchmarks/interview-style (never fitted on): Spearman
-  against the grades, point-level F1, and how many strong answers a guard caps.
+  against the grades, point-level F1, how many strong answers a guard caps, and Spearman
+  when the same answers come as free-form rubrics (a batch row without a question_id).
 Speed (on this machine): warm latency to score one 300-character answer against 5 points,
 batch throughput, cold start (import + model load, in a fresh process), peak memory.
 """
@@ -241,6 +242,17 @@ def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
     actual = np.concatenate([[p.id in e.covers for p in e.question.rubric] for e in examples])
     strong = [r for r, e in zip(reports, examples, strict=True) if e.kind == "strong"]
     flagged = sum(any(f.code in GUARD_FLAGS for f in r.flags) for r in strong)
+    free_form = [  # the same answers in a batch row with question + rubric_points instead
+        scorer.score(
+            Target.from_texts(
+                [p.text.get(e.language) for p in e.question.rubric],
+                question=e.question.question.get(e.language),
+                points=e.question.points,
+            ),
+            e.text,
+        ).score
+        for e in examples
+    ]
     return [
         Row("interview-style answers (never fitted): Spearman vs grade",
             _r(spearmanr, scores, grades), _r(spearmanr, naive, grades)),
@@ -248,6 +260,8 @@ def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
             _naive_point_f1(scorer, examples)),
         Row("interview-style: strong answers capped by a guard (share)",
             flagged / max(1, len(strong))),
+        Row("interview-style, as free-form rubrics: Spearman vs grade",
+            _r(spearmanr, free_form, grades)),
     ]  # fmt: skip
 
 

@@ -10,8 +10,10 @@ embedded as one text, and the pair and whole-answer vectors are sums of clause v
 lexical evidence (IDF-weighted character bigrams / word stems, the question's own wording
 discounted) and a contradiction check (negation, more/less), adds answer-level signals
 (keyword list, copied question, off-topic, length), and turns them into a probability with
-the fitted `PointCalibrator` for the answer's language. Guards are judged against the target:
-a rubric of terms expects a listed answer, short points allow short answers.
+the fitted `PointCalibrator` for the target's domain (bank question or free-form rubric) and
+the answer's language. Guards (too short, keyword list, copied question, off-topic,
+unrelated, rejected points) cap the probabilities; they are judged against the target: a
+rubric of terms expects a listed answer, short points allow short answers.
 """
 
 from __future__ import annotations
