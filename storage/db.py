@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,6 +102,21 @@ class Database:
         self.engine.dispose()
 
 
+def _set_wal(cursor: sqlite3.Cursor, timeout_s: float = 30.0) -> None:
+    """Switch the database to write-ahead logging, retrying while another connection holds
+    the lock: SQLite answers a journal-mode change "database is locked" at once, without its
+    busy timeout, when several connections open a new database file together."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -111,9 +128,9 @@ def _engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
             dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" below starts them
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            _set_wal(cursor)
+            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
