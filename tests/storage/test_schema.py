@@ -37,8 +37,9 @@ def test_upgrade_creates_every_table_and_twice_is_a_no_op(database_url):
         db.dispose()
 
 
-def test_threads_upgrading_a_fresh_database_at_once_all_succeed(database_url):
-    dbs = [Database(database_url) for _ in range(4)]
+def upgrade_at_once(dbs: list[Database]) -> list[object]:
+    """Each database's `upgrade()` from its own thread, released together: the results, or
+    the exceptions raised."""
     start = threading.Barrier(len(dbs))
     results: list[object] = [None] * len(dbs)
 
@@ -54,8 +55,13 @@ def test_threads_upgrading_a_fresh_database_at_once_all_succeed(database_url):
         t.start()
     for t in threads:
         t.join()
+    return results
+
+
+def test_threads_upgrading_a_fresh_database_at_once_all_succeed(database_url):
+    dbs = [Database(database_url) for _ in range(4)]
     try:
-        assert results == [SCHEMA_VERSION] * len(dbs)
+        assert upgrade_at_once(dbs) == [SCHEMA_VERSION] * len(dbs)
         assert schema_rows(dbs[0]) == [SCHEMA_VERSION]
         assert set(inspect(dbs[0].engine).get_table_names()) >= TABLES
     finally:
@@ -67,25 +73,12 @@ def test_threads_opening_new_sqlite_files_at_once_never_see_a_locked_database(tm
     """Switching a new file to WAL answered "database is locked" at once (no busy wait) in
     about one race in eight; repeated here so that a regression shows."""
     for trial in range(25):
-        url = f"sqlite:///{tmp_path / f'race-{trial}.sqlite3'}"
-        dbs = [Database(url) for _ in range(4)]
-        start = threading.Barrier(len(dbs))
-        results: list[object] = [None] * len(dbs)
-
-        def run(i: int, dbs=dbs, start=start, results=results) -> None:
-            start.wait()
-            try:
-                results[i] = dbs[i].upgrade()
-            except Exception as exc:
-                results[i] = exc
-
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(len(dbs))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        for db in dbs:
-            db.dispose()
+        dbs = [Database(f"sqlite:///{tmp_path / f'race-{trial}.sqlite3'}") for _ in range(4)]
+        try:
+            results = upgrade_at_once(dbs)
+        finally:
+            for db in dbs:
+                db.dispose()
         assert results == [SCHEMA_VERSION] * len(dbs), f"trial {trial}: {results}"
 
 
