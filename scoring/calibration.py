@@ -28,7 +28,7 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
     only raise its probability and a guard signal only lower it. Without them, correlated
     features got weights of opposite sign (say, word overlap in the whole answer up, in the
     best clause down) that fitted the training sources and transferred worse to a source left
-    out of fitting (`benchmarks/` records the comparison).
+    out of fitting (the transfer table of `python -m scoring bench` compares the two).
 
     Args:
         C: inverse regularisation strength of the logistic regression.
@@ -137,12 +137,11 @@ class Calibration:
     def point(self, language: str, domain: str = "bank") -> PointCalibrator | None:
         """The calibrator for answers in `language` to a target of `domain`; else the
         domain's other language, else any fitted one."""
-        same_domain = [k for k in self.points if k.startswith(f"{domain}:")]
-        key = next(
-            (k for k in (f"{domain}:{language}", *same_domain) if k in self.points),
-            next(iter(self.points), None),
-        )
-        return self.points.get(key) if key else None
+        same_domain = [key for key in self.points if key.startswith(f"{domain}:")]
+        for key in (f"{domain}:{language}", *same_domain):
+            if key in self.points:
+                return self.points[key]
+        return next(iter(self.points.values()), None)
 
     def save(self, encoder_name: str) -> Path:
         """Write the calibration to `rubrics/calibration/<encoder>.json`."""

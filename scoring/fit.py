@@ -46,8 +46,9 @@ from scoring.engine import (
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 # Strong regularisation and sign-constrained weights (`FEATURE_SIGNS`): compared with C=0.5
-# and free weights, they cost about 0.01 on the in-distribution eval splits and gained 0.08
-# on average when one source is left out of fitting and tested (see benchmarks/README.md).
+# and free weights they gained 0.07 on average when one source is left out of fitting and
+# then scored (the transfer table of `python -m scoring bench`), for about 0.01 on the
+# in-distribution eval splits.
 C = 0.05
 SIGNS = tuple(FEATURE_SIGNS[name] for name in FEATURES)
 # Weight of each source in each domain's calibrators, renormalised within a language over
@@ -154,8 +155,7 @@ def fit_calibration(
     signs: tuple[int, ...] = SIGNS,
 ) -> Calibration:
     """Fit a point calibrator per domain and language present in the blocks, then both
-    score maps
-    (`c` and `signs` default to the shipped settings; the benchmark compares others)."""
+    score maps (`c` and `signs` default to the shipped settings; the bench compares others)."""
     languages = sorted({str(lang) for b in blocks for lang in np.unique(b.languages)})
     points = {}
     for domain, shares in SHARES.items():
