@@ -145,17 +145,13 @@ def transfer_rows(scorer: Scorer, blocks: list[fit.Block]) -> list[Row]:
                 [Target.from_texts(ga.target_points(), question=ga.question) for ga in data],
                 data,
             )
-    for held in [b.source for b in blocks]:
+    for held_block in blocks:
+        held = held_block.source
         kept = [b for b in blocks if b.source != held]
         for name in names:
             c, signs = TRANSFER_SETTINGS[name]
-            fold = Scorer(scorer.encoder, offsets={}, calibration=fit.fit_calibration(
-                scorer, kept, c=c, signs=signs))  # fmt: skip
-            fold.term_weights, fold.context, fold._centroids = (
-                scorer.term_weights, scorer.context, scorer._centroids
-            )  # fmt: skip
+            fold = scorer.with_calibration(fit.fit_calibration(scorer, kept, c=c, signs=signs))
             if held == "bank":
-                held_block = next(b for b in blocks if b.source == "bank")
                 shares = [fold.grade_share(t, fold.probabilities(t, ev))
                           for t, ev, _ in held_block.answers]  # fmt: skip
                 value = _r(spearmanr, shares, [g for *_, g in held_block.answers])
@@ -187,12 +183,7 @@ def bank_quality(scorer: Scorer, questions: list[Question], blocks: list[fit.Blo
         train = fit.bank_block(
             scorer, [examples[i] for i in train_idx], [evidence[i] for i in train_idx]
         )
-        fold = Scorer(
-            scorer.encoder, questions, offsets={},
-            calibration=fit.fit_calibration(scorer, [train, *blocks]),
-        )  # fmt: skip
-        fold.term_weights = scorer.term_weights
-        fold._centroids = scorer._centroids
+        fold = scorer.with_calibration(fit.fit_calibration(scorer, [train, *blocks]))
         for i in test_idx:
             target = Target.from_question(examples[i].question)
             probs[i] = fold.probabilities(target, evidence[i])

@@ -18,6 +18,7 @@ rubric of terms expects a listed answer, short points allow short answers.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
@@ -236,6 +237,14 @@ class Scorer:
         self.term_weights = TermWeights(corpus)
         self.offsets = offsets if offsets is not None else load_question_offsets(self.encoder_name)
         self._centroids: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+    def with_calibration(self, calibration: Calibration) -> Scorer:
+        """This scorer (same encoder, bank context, term weights and cached rubric
+        embeddings) with another calibration and no per-question offsets: for fitting,
+        cross-validation and the benchmark's comparisons."""
+        other = copy.copy(self)
+        other.calibration, other.offsets, other.warnings = calibration, {}, list(self.warnings)
+        return other
 
     @classmethod
     def from_settings(

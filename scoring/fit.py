@@ -163,10 +163,7 @@ def fit_calibration(
             X, y, w = combine(blocks, language, shares)
             model = PointCalibrator(C=c, feature_names=FEATURES, signs=signs)
             points[f"{domain}:{language}"] = model.fit(X, y, sample_weight=w)
-    fitted = Scorer(scorer.encoder, offsets={}, calibration=Calibration(points))
-    fitted.term_weights, fitted.context, fitted._centroids = (
-        scorer.term_weights, scorer.context, scorer._centroids
-    )  # fmt: skip
+    fitted = scorer.with_calibration(Calibration(points))
     bank = [a for b in blocks if b.source == "bank" for a in b.answers]
     free = [a for b in blocks if b.source in FREE_MAP_SOURCES for a in b.answers]
     return Calibration(

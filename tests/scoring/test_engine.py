@@ -284,3 +284,16 @@ def test_an_answer_unrelated_to_every_point_is_flagged_and_capped(scorer, lexica
     assert "unrelated" not in _codes(scorer.score(target, paraphrase))
     # without an encoder a paraphrase and an unrelated answer look alike: no such flag
     assert "unrelated" not in _codes(lexical_scorer.score(target, unrelated))
+
+
+def test_with_calibration_shares_everything_but_the_calibration(lexical_scorer):
+    from scoring.calibration import Calibration, ScoreMap
+
+    other = lexical_scorer.with_calibration(Calibration(free_map=ScoreMap(4.0, 0.5)))
+    assert other.calibration is not lexical_scorer.calibration
+    assert other.offsets == {}
+    assert other.context is lexical_scorer.context
+    assert other.term_weights is lexical_scorer.term_weights
+    target = _complaint_target()
+    answer = "我会先道歉,再耐心听客户说完。"
+    assert other.score(target, answer).score != lexical_scorer.score(target, answer).score
