@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from services.errors import (
     FieldProblem,
@@ -24,8 +26,14 @@ from services.errors import (
 from storage.db import Database
 from storage.models import ROLES, AuthToken, SignInAttempt, User
 
-MAX_FAILURES = 5  # failed sign-ins per user name ...
-FAILURE_WINDOW = timedelta(minutes=15)  # ... within this window lock further tries
+# Sign-in limits (see `sign_in_wait`): failures within FAILURE_WINDOW are counted; after the
+# free ones every further failure doubles the delay before the next try, up to a maximum.
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = 5  # free failures per user name (from clients it has not signed in from)
+NAME_MAX_DELAY = timedelta(seconds=60)  # short: nobody can lock an account out
+CLIENT_FREE_FAILURES = 20  # free failures per client (a shared office may mistype a few)
+CLIENT_MAX_DELAY = timedelta(minutes=15)
+TRUST_WINDOW = timedelta(days=30)  # a client that signed in as a user is theirs this long
 TOKEN_LIFETIME = timedelta(days=7)
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
@@ -67,7 +75,7 @@ def require(actor: Actor, *roles: str) -> None:
 
 
 def needs_first_admin(db: Database) -> bool:
-    with db.transaction() as session:
+    with db.read() as session:
         return not session.scalar(select(func.count()).select_from(User))
 
 
@@ -76,7 +84,11 @@ def create_first_admin(db: Database, username: str, password: str, display_name:
     problems = _account_problems(username, password, display_name)
     if problems:
         raise ValidationFailed(problems)
+    password_hash = _hasher.hash(password)  # slow: before the transaction, not inside it
     with db.transaction() as session:
+        # Two first-run sign-ups at once: the second waits here, then sees the first account
+        # (PostgreSQL: an advisory lock; SQLite: the write lock every transaction takes).
+        db.lock(session, "first-admin")
         if session.scalar(select(func.count()).select_from(User)):
             raise PermissionDenied(
                 "An administrator already exists; sign in instead.",
@@ -85,7 +97,7 @@ def create_first_admin(db: Database, username: str, password: str, display_name:
         user = User(
             username=username,
             display_name=strip_blank(display_name),
-            password_hash=_hasher.hash(password),
+            password_hash=password_hash,
             role="admin",
         )
         session.add(user)
@@ -118,7 +130,7 @@ def create_user(
 
 def list_users(db: Database, actor: Actor) -> list[dict]:
     require(actor, "admin")
-    with db.transaction() as session:
+    with db.read() as session:
         users = session.scalars(select(User).order_by(User.username)).all()
         return [
             {
@@ -164,59 +176,128 @@ def update_user(
             user.password_hash = _hasher.hash(password)
 
 
-def sign_in(db: Database, username: str, password: str) -> tuple[Actor, str]:
+def sign_in(db: Database, username: str, password: str, client: str = "") -> tuple[Actor, str]:
     """Check the password; returns the actor and a token for the browser.
 
+    The password is checked outside any transaction: the two short writes around it (the
+    try, then its outcome) hold the write lock for milliseconds, so a storm of sign-ins
+    does not stall the users who are saving their work.
+
+    Args:
+        client: a key for where the try comes from (the page passes the browser's or the
+            address's key); stored only as a hash. Failures are limited per client and per
+            user name, with delays that grow with each failure (see `sign_in_wait`).
+
     Raises:
-        RateLimited: after MAX_FAILURES failures for this user name within FAILURE_WINDOW.
+        RateLimited: too many recent failures for this client or this user name; the
+            message says how many seconds to wait.
         PermissionDenied: wrong user name or password (the message does not say which).
     """
     now = datetime.now(UTC)
-    key = _attempt_key(username)
+    name_key, client_key = _attempt_key(username), _client_key(client)
+    with db.read() as session:  # refused tries take no lock at all
+        _refuse_while_waiting(sign_in_wait(session, name_key, client_key, now), username)
     with db.transaction() as session:
-        # One sign-in per user name at a time, so parallel tries cannot all pass the count.
-        db.lock(session, f"sign-in:{key}")
-        failures = session.scalar(
-            select(func.count())
-            .select_from(SignInAttempt)
-            .where(
-                SignInAttempt.username == key,
-                SignInAttempt.succeeded.is_(False),
-                SignInAttempt.at > now - FAILURE_WINDOW,
-            )
-        )
-        if failures >= MAX_FAILURES:
-            minutes = int(FAILURE_WINDOW.total_seconds() // 60)
-            raise RateLimited(
-                f"Too many failed sign-ins for {username!r}; try again in {minutes} minutes.",
-                f"{username!r} 登录失败次数过多，请 {minutes} 分钟后再试。",
-            )
+        # One try per user name and per client at a time: parallel tries cannot all pass the
+        # count. Locks are taken in one order (name, then client), so they cannot deadlock.
+        db.lock(session, f"sign-in:{name_key}")
+        db.lock(session, f"sign-in-client:{client_key}")
+        _refuse_while_waiting(sign_in_wait(session, name_key, client_key, now), username)
         user = (
             session.scalar(select(User).where(User.username == username))
             if USERNAME.fullmatch(username or "")
             else None  # no account can have this name (and PostgreSQL cannot compare NUL)
         )
-        ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
-            user and user.active
-        )
-        session.add(SignInAttempt(username=key, succeeded=ok, at=now))
-        if not ok:
-            session.commit()  # the failure must count even though we raise
+        password_hash = user.password_hash if user else _DUMMY_HASH
+        # Counted as a failure until the check below says otherwise (a crash counts too).
+        attempt = SignInAttempt(username=name_key, client=client_key, succeeded=False, at=now)
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+    ok = _verify(password_hash, password) and bool(user and user.active)
+    if not ok:
+        raise PermissionDenied("Wrong user name or password.", "用户名或密码错误。")
+    token = secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        current = session.get(User, user.id)
+        if current is None or not current.active or current.password_hash != password_hash:
             raise PermissionDenied("Wrong user name or password.", "用户名或密码错误。")
-        token = secrets.token_urlsafe(32)
+        session.execute(
+            update(SignInAttempt).where(SignInAttempt.id == attempt_id).values(succeeded=True)
+        )
         session.add(
             AuthToken(
-                token_hash=_token_hash(token), user_id=user.id, expires_at=now + TOKEN_LIFETIME
+                token_hash=_token_hash(token), user_id=current.id, expires_at=now + TOKEN_LIFETIME
             )
         )
-        return Actor.of(user), token
+        return Actor.of(current), token
+
+
+def sign_in_wait(session: Session, name_key: str, client_key: str, now: datetime) -> int:
+    """Seconds until the next sign-in try for this user name from this client is allowed.
+
+    Two limits, each a delay that doubles with every failure in FAILURE_WINDOW after the
+    first few, counted from the latest failure:
+      - per client: after CLIENT_FREE_FAILURES failures (any user names), up to
+        CLIENT_MAX_DELAY; one client cannot try many names or passwords quickly.
+      - per user name: after MAX_FAILURES failures (from any client), up to NAME_MAX_DELAY,
+        which is short: guessing one password from many clients stays slow, but nobody can
+        lock an account out. A client that signed in as this user within TRUST_WINDOW (the
+        real user's browser) is not held back by the user name's failures at all.
+    """
+    since = now - FAILURE_WINDOW
+    failed = (SignInAttempt.succeeded.is_(False), SignInAttempt.at > since)
+    client_count, client_last = session.execute(
+        select(func.count(), func.max(SignInAttempt.at)).where(
+            SignInAttempt.client == client_key, *failed
+        )
+    ).one()
+    wait = _delay_left(client_count, client_last, CLIENT_FREE_FAILURES, CLIENT_MAX_DELAY, now)
+    trusted = session.scalar(
+        select(SignInAttempt.id)
+        .where(
+            SignInAttempt.username == name_key,
+            SignInAttempt.client == client_key,
+            SignInAttempt.succeeded.is_(True),
+            SignInAttempt.at > now - TRUST_WINDOW,
+        )
+        .limit(1)
+    )
+    if trusted is None:
+        name_count, name_last = session.execute(
+            select(func.count(), func.max(SignInAttempt.at)).where(
+                SignInAttempt.username == name_key, *failed
+            )
+        ).one()
+        wait = max(wait, _delay_left(name_count, name_last, MAX_FAILURES, NAME_MAX_DELAY, now))
+    return wait
+
+
+def _refuse_while_waiting(wait: int, username: str) -> None:
+    if wait > 0:
+        raise RateLimited(
+            f"Too many failed sign-ins for {username!r} or from this browser; "
+            f"try again in {wait} seconds.",
+            f"{username!r} 或此浏览器登录失败次数过多，请 {wait} 秒后再试。",
+        )
+
+
+def _delay_left(
+    failures: int, last: datetime | None, free: int, longest: timedelta, now: datetime
+) -> int:
+    """Whole seconds left of the delay after `failures` failures, the latest at `last`."""
+    if failures < free or last is None:
+        return 0
+    delay = min(2.0 ** (failures - free), longest.total_seconds())
+    left = (_aware(last) + timedelta(seconds=delay) - now).total_seconds()
+    return max(0, math.ceil(left))
 
 
 def actor_for_token(db: Database, token: str) -> Actor | None:
     """The signed-in user behind a browser token, or None if it is unknown or expired."""
     if not token:
         return None
-    with db.transaction() as session:
+    with db.read() as session:
         row = session.get(AuthToken, _token_hash(token))
         if row is None or _aware(row.expires_at) < datetime.now(UTC):
             return None
@@ -247,6 +328,13 @@ def _aware(moment: datetime) -> datetime:
 def _attempt_key(username: str) -> str:
     """What sign-in tries are counted under: the name as typed, storable and at most 64 chars."""
     return (username or "").replace("\x00", "\ufffd")[:64]
+
+
+def _client_key(client: str) -> str:
+    """What sign-in tries are counted under per client: a hash, so no address is stored."""
+    if not client:
+        return ""
+    return hashlib.sha256(client.encode("utf-8", "surrogatepass")).hexdigest()[:64]
 
 
 def _password_rule() -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Base, SchemaVersion
@@ -25,9 +26,22 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'data' / 'interview.sqlite3'}"
 MIGRATION_LOCK_ID = 815_4711  # PostgreSQL advisory lock held while the schema is upgraded
 
 
+READ_ONLY = "interview_read_only"  # execution option of the engine behind `Database.read()`
+
+
+def _sign_in_client_column(connection: Connection) -> None:
+    """Version 2: sign-in tries remember the client they came from (rate limits per client)."""
+    connection.execute(
+        text("ALTER TABLE sign_in_attempts ADD COLUMN client VARCHAR(64) NOT NULL DEFAULT ''")
+    )
+    connection.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_sign_in_attempts_client ON sign_in_attempts (client)")
+    )
+
+
 # Upgrades after the first schema: (version, step taking a Connection). New tables need no step
 # (create_all adds them); a step is for changed columns or data. Append, never edit a released one.
-MIGRATIONS: list[tuple[int, Callable]] = []
+MIGRATIONS: list[tuple[int, Callable]] = [(2, _sign_in_client_column)]
 SCHEMA_VERSION = max([1, *(version for version, _ in MIGRATIONS)])
 
 
@@ -35,13 +49,21 @@ def database_url() -> str:
     return os.environ.get("INTERVIEW_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
 
 
+class ReadOnlyViolation(RuntimeError):
+    """Something tried to write inside `Database.read()`: a programming error."""
+
+
 class Database:
-    """One engine and session factory; `transaction()` is the only way services write."""
+    """One engine and session factory; `transaction()` is the only way services write,
+    `read()` the way they read without taking the write lock."""
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
         self.engine: Engine = _engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @property
     def dialect(self) -> str:
@@ -57,6 +79,22 @@ class Database:
         except BaseException:
             session.rollback()
             raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only; it never takes the write lock.
+
+        SQLite: the transaction begins DEFERRED (a snapshot for readers in WAL mode), so reads
+        neither wait for a writer nor make writers wait. PostgreSQL reads never block writers.
+        Any pending write is refused with ReadOnlyViolation; the transaction ends with a
+        rollback when the block ends (objects read stay usable, detached).
+        """
+        session = self._read_sessions()
+        event.listen(session, "before_flush", _refuse_flush)
+        try:
+            yield session
         finally:
             session.close()
 
@@ -102,6 +140,36 @@ class Database:
         self.engine.dispose()
 
 
+def _refuse_flush(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyViolation("Database.read() is for reading; use transaction() to write")
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Keep an SQLite database private to the user running the app: the file (and the WAL
+    and shared-memory files SQLite creates with the same mode) 0600, a folder this module
+    creates 0700. An existing folder chosen by the operator keeps its mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is reduced by the umask
+    elif path.parent == PROJECT_DIR / "data":
+        _chmod_if_mine(path.parent, 0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists():
+            _chmod_if_mine(file, 0o600)
+
+
+def _chmod_if_mine(path: Path, mode: int) -> None:
+    try:
+        info = path.stat()
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) != mode:
+            os.chmod(path, mode)
+    except OSError:  # not ours to change (a shared folder); the database still works
+        pass
+
+
 def _set_wal(cursor: sqlite3.Cursor, timeout_s: float = 30.0) -> None:
     """Switch the database to write-ahead logging, retrying while another connection holds
     the lock: SQLite answers a journal-mode change "database is locked" at once, without its
@@ -119,9 +187,9 @@ def _set_wal(cursor: sqlite3.Cursor, timeout_s: float = 30.0) -> None:
 
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -135,8 +203,13 @@ def _engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection) -> None:
-            # Take the write lock at the start, so concurrent writers wait instead of failing.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(READ_ONLY):
+                # A reader: a snapshot, no lock that writers would wait for.
+                connection.exec_driver_sql("BEGIN DEFERRED")
+            else:
+                # Take the write lock at the start, so concurrent writers wait instead of
+                # failing (a deferred transaction that later writes can fail at once).
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -48,17 +48,19 @@ class User(Base):
 
 
 class SignInAttempt(Base):
-    """One sign-in try, kept for rate limiting across app processes."""
+    """One sign-in try, kept for rate limiting across app processes (per user name and per
+    client: a hash of the key the page gives for the browser or address)."""
 
     __tablename__ = "sign_in_attempts"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class AuthToken(Base):
-    """A signed-in browser: the token lives in the page URL so a reload keeps the user in."""
+    """A signed-in browser: the token lives in an HttpOnly cookie, the database keeps its hash."""
 
     __tablename__ = "auth_tokens"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -174,4 +176,13 @@ class CalibrationExample(Base):
     answer: Mapped[str] = mapped_column(Text)
     grade: Mapped[float] = mapped_column(Float)
     author: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ServerSecret(Base):
+    """A random key the app processes share (created on first use), e.g. to sign guest keys."""
+
+    __tablename__ = "server_secrets"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -159,3 +159,27 @@ def test_a_pending_upgrade_step_runs_once_even_when_started_twice_at_once(
     finally:
         for db in dbs:
             db.dispose()
+
+
+def test_a_version_1_database_gets_the_sign_in_client_column(database_url):
+    """Upgrade 2 adds `sign_in_attempts.client` (rate limits per client); old rows keep ''."""
+    db = Database(database_url)
+    try:
+        db.upgrade()
+        with db.engine.begin() as connection:  # back to the version 1 table
+            connection.execute(text("DROP INDEX ix_sign_in_attempts_client"))
+            connection.execute(text("ALTER TABLE sign_in_attempts DROP COLUMN client"))
+            connection.execute(
+                text(
+                    "INSERT INTO sign_in_attempts (username, succeeded, at) "
+                    "VALUES ('old', false, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(text("UPDATE schema_version SET version = 1"))
+        assert db.upgrade() == SCHEMA_VERSION >= 2
+        columns = {c["name"] for c in inspect(db.engine).get_columns("sign_in_attempts")}
+        assert "client" in columns
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT client FROM sign_in_attempts")).scalar() == ""
+    finally:
+        db.dispose()
