@@ -319,7 +319,7 @@ with calibration_tab:
             f"Current offset: {current_scorer.offsets.get(question_id, 0.0):+.2f}",
         )
     )
-    examples = rubric_lab.lab_examples(db, question)
+    examples = rubric_lab.lab_examples(db, actor, question)
     source_names = {"bank": tr("题库自带", "bank"), "trainer": tr("培训师添加", "trainer")}
     if examples:
         st.dataframe(

@@ -29,6 +29,7 @@ from app_pages.trainer_widgets import (
     require_role,
     rubric_editor,
 )
+from question_bank.cells import neutralize_cell
 from question_bank.exchange import to_yaml
 from question_bank.schema import CATEGORIES, DIFFICULTIES
 from services import bank, bank_files, bank_forms
@@ -48,6 +49,94 @@ actor = current_actor()
 lang = language()
 st.title(tr("题库工作台", "Bank workbench"))
 require_role(actor, "trainer")
+
+
+# --- import clashes: the file is older than the bank ------------------------------------------
+
+
+def import_clash_choices(clashes: list[bank.ImportClash]) -> dict[str, str]:
+    """Each clash side by side (the bank's version, the file's), with the trainer's choice.
+
+    Returns:
+        question id -> "bank" (keep the bank's version) or "file" (save the file's over it,
+        or bring the deleted question back), for the clashes decided so far.
+    """
+    if not clashes:
+        return {}
+    st.warning(
+        tr(
+            f"{len(clashes)} 道题在导出后已被修改或删除，导入这个文件会撤销这些更新。"
+            "请逐一对比，选择保留哪个版本；未选择前不会导入任何内容。",
+            f"{len(clashes)} question(s) were changed or deleted after this file was exported; "
+            "importing it would undo that work. Compare each one and choose what to keep; "
+            "nothing is imported until you have.",
+        )
+    )
+    choices: dict[str, str] = {}
+    for clash in clashes:
+        when = clash.current_at.strftime("%Y-%m-%d %H:%M")
+        exported = (
+            tr(f"文件中为第 {clash.file_version} 版", f"the file has version {clash.file_version}")
+            if clash.file_version
+            else tr("文件未注明版本", "the file names no version")
+        )
+        with st.container(border=True):
+            if clash.kind == "deleted":
+                st.markdown(
+                    tr(
+                        f"**{plain(clash.question_id)}** 已于 {when} 被 {plain(clash.current_author)} "
+                        f"删除（第 {clash.current_version} 版）；{exported}。导入会恢复这道题。",
+                        f"**{plain(clash.question_id)}** was deleted by "
+                        f"{plain(clash.current_author)} on {when} (version "
+                        f"{clash.current_version}); {exported}. Importing brings it back.",
+                    )
+                )
+            else:
+                st.markdown(
+                    tr(
+                        f"**{plain(clash.question_id)}**：{plain(clash.current_author)} 于 {when} "
+                        f"保存了第 {clash.current_version} 版；{exported}。",
+                        f"**{plain(clash.question_id)}**: {plain(clash.current_author)} saved "
+                        f"version {clash.current_version} on {when}; {exported}.",
+                    )
+                )
+            bank_col, file_col = st.columns(2)
+            bank_col.markdown(
+                "**"
+                + tr(
+                    f"题库中的版本（第 {clash.current_version} 版）",
+                    f"In the bank (version {clash.current_version})",
+                )
+                + "**"
+            )
+            bank_col.code(to_yaml(clash.current_data), language="yaml")
+            file_col.markdown("**" + tr("文件中的版本", "In the file") + "**")
+            file_col.code(to_yaml(clash.file_data), language="yaml")
+            with st.expander(tr("只看差异", "Differences only")):
+                diff = bank_forms.yaml_diff(
+                    clash.current_data, clash.file_data, f"v{clash.current_version}", "file"
+                )
+                st.code(diff or tr("（没有差异）", "(no differences)"), language="diff")
+            options = ["bank", "file"]
+            names = {
+                "bank": tr("保留题库中的版本（跳过这道题）", "Keep the bank's version (skip it)"),
+                "file": tr("恢复文件中的这道题", "Bring it back from the file")
+                if clash.kind == "deleted"
+                else tr(
+                    f"用文件中的版本覆盖第 {clash.current_version} 版",
+                    f"Save the file's version over version {clash.current_version}",
+                ),
+            }
+            choice = st.radio(
+                tr("保留哪个版本？", "Which to keep?"),
+                options,
+                index=None,
+                format_func=labels(options, names.get),
+                key=f"workbench_import_choice_{clash.question_id}_{lang}",
+            )
+            if choice:
+                choices[clash.question_id] = choice
+    return choices
 
 
 # --- the draft: the question open in the form, kept in session state -------------------------
@@ -492,7 +581,7 @@ with history_tab:
             )
         )
     else:
-        versions = bank.history(db, question_id)
+        versions = bank.history(db, actor, question_id)
         latest = versions[0]
         st.subheader(tr(f"{question_id} 的版本", f"Versions of {question_id}"))
         st.dataframe(
@@ -683,7 +772,7 @@ with files_tab:
             )
             file_problems(check.problems)
         else:
-            preview = bank.import_preview(db, list(check.questions))
+            preview = bank.import_preview(db, list(check.questions), check.versions)
             st.info(
                 tr(
                     f"{len(check.questions)} 道题：新增 {preview['created']}，更新 {preview['updated']}，"
@@ -703,11 +792,35 @@ with files_tab:
                         {"id": q.id, "bank": q.bank, "title": q.title.get(lang)}
                         for q in check.questions
                     ]
-                ),
+                ).map(neutralize_cell),
                 hide_index=True,
             )
-            if st.button(tr("导入", "Import"), type="primary", key="workbench_import_go"):
-                counts = attempt(lambda: bank.import_questions(db, actor, list(check.questions)))
+            choices = import_clash_choices(preview["clashes"])
+            undecided = [c.question_id for c in preview["clashes"] if c.question_id not in choices]
+            if undecided:
+                st.caption(
+                    tr(
+                        f"请先为每道冲突的题目选择保留哪个版本（还剩 {len(undecided)} 道）。",
+                        f"Choose what to keep for each clashing question first "
+                        f"({len(undecided)} left).",
+                    )
+                )
+            if st.button(
+                tr("导入", "Import"),
+                type="primary",
+                key="workbench_import_go",
+                disabled=bool(undecided),
+            ):
+                keep_bank = {i for i, choice in choices.items() if choice == "bank"}
+                counts = attempt(
+                    lambda: bank.import_questions(
+                        db,
+                        actor,
+                        [q for q in check.questions if q.id not in keep_bank],
+                        check.versions,
+                        overwrite={i for i, choice in choices.items() if choice == "file"},
+                    )
+                )
                 if counts is not None:
                     st.session_state["workbench_import_reset"] = True
                     done(
@@ -726,24 +839,26 @@ with files_tab:
     st.caption(
         tr(f"当前题库共 {len(questions)} 题。", f"The live bank holds {len(questions)} questions.")
     )
+    # each question carries its version, so importing an old copy later shows a conflict
+    versions = {e.question.id: e.version for e in entries}
     yaml_col, csv_col, xlsx_col = st.columns(3)
     yaml_col.download_button(
         tr("下载 YAML", "Download YAML"),
-        data=lambda: bank_files.export_yaml(questions),
+        data=lambda: bank_files.export_yaml(questions, versions),
         file_name="question-bank.yaml",
         mime=bank_files.MIME["yaml"],
         key="workbench_export_yaml",
     )
     csv_col.download_button(
         tr("下载 CSV", "Download CSV"),
-        data=lambda: bank_files.export_table(questions, "csv"),
+        data=lambda: bank_files.export_table(questions, "csv", versions),
         file_name="question-bank.csv",
         mime=bank_files.MIME["csv"],
         key="workbench_export_csv",
     )
     xlsx_col.download_button(
         tr("下载 Excel（XLSX）", "Download Excel (XLSX)"),
-        data=lambda: bank_files.export_table(questions, "xlsx"),
+        data=lambda: bank_files.export_table(questions, "xlsx", versions),
         file_name="question-bank.xlsx",
         mime=bank_files.MIME["xlsx"],
         key="workbench_export_xlsx",

@@ -7,12 +7,16 @@ a row belongs to. Lists inside a cell (competencies, follow-ups) hold one item p
 tags and covered points are comma-separated. Export then import gives the same bank.
 Text cells that a spreadsheet could run as a formula (=, +, -, @, tab, CR at the start) are
 written with a leading single quote, which reading removes (`question_bank.cells`).
+An export from the app's database adds an optional `version` column to the questions table
+(the version each question had when exported), so that an import can tell an old copy from
+a newer one; files without it read the same.
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +75,7 @@ TABLES = {
     "examples": EXAMPLE_COLUMNS,
 }
 RECORD_OF_TABLE = {"questions": "question", "rubric_points": "rubric_point", "examples": "example"}
+VERSION_COLUMN = "version"  # optional, last column of the questions table
 
 
 # --- YAML -----------------------------------------------------------------------------
@@ -127,8 +132,15 @@ def placeholder_bank(bank_id: str) -> Bank:
 # --- tables ---------------------------------------------------------------------------
 
 
-def to_tables(questions: list[Question] | tuple[Question, ...]) -> dict[str, pd.DataFrame]:
-    """Flatten questions into the three tables (questions, rubric_points, examples)."""
+def to_tables(
+    questions: list[Question] | tuple[Question, ...], versions: Mapping[str, int] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Flatten questions into the three tables (questions, rubric_points, examples).
+
+    Args:
+        versions: question id -> its version in the database; given, the questions table
+            gets a last `version` column.
+    """
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for q in questions:
         rows["questions"].append(
@@ -173,7 +185,11 @@ def to_tables(questions: list[Question] | tuple[Question, ...]) -> dict[str, pd.
                     "text": e.text,
                 }
             )
-    return {name: pd.DataFrame(rows[name], columns=cols) for name, cols in TABLES.items()}
+    tables = {name: pd.DataFrame(rows[name], columns=cols) for name, cols in TABLES.items()}
+    if versions is not None:
+        ids = tables["questions"]["id"]
+        tables["questions"][VERSION_COLUMN] = [versions.get(i, "") for i in ids]
+    return tables
 
 
 def from_tables(
@@ -273,11 +289,18 @@ def _question_from_row(
     return {k: v for k, v in raw.items() if v is not None}
 
 
-def write_tables(questions: list[Question] | tuple[Question, ...], path: str | Path) -> Path:
-    """Write questions to `.csv` (one file, `record` column) or `.xlsx` (three sheets)."""
+def write_tables(
+    questions: list[Question] | tuple[Question, ...],
+    path: str | Path,
+    versions: Mapping[str, int] | None = None,
+) -> Path:
+    """Write questions to `.csv` (one file, `record` column) or `.xlsx` (three sheets);
+    with `versions`, the questions table gets a `version` column (see `to_tables`)."""
     path = Path(path)
     # text cells such as "=HYPERLINK(...)" get a leading quote; read_tables removes it again
-    tables = {name: frame.map(neutralize_cell) for name, frame in to_tables(questions).items()}
+    tables = {
+        name: frame.map(neutralize_cell) for name, frame in to_tables(questions, versions).items()
+    }
     if path.suffix.lower() == ".xlsx":
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             for name, frame in tables.items():
@@ -290,12 +313,18 @@ def write_tables(questions: list[Question] | tuple[Question, ...], path: str | P
     return path
 
 
-def read_tables(path: str | Path) -> tuple[list[Question], list[Problem]]:
+def read_tables(
+    path: str | Path, versions: dict[str, int] | None = None
+) -> tuple[list[Question], list[Problem]]:
     """Read questions from a `.csv` or `.xlsx` file written by `write_tables` (or by hand).
 
     A cell starting with a single quote followed by =, +, -, @, tab or CR loses that quote
     (the one `write_tables` adds against formula injection), so export then import gives the
     same bank. A file that cannot be read at all gives one problem naming it.
+
+    Args:
+        versions: a dict to fill with question id -> version from the optional `version`
+            column (questions without a whole-number version are left out).
     """
     path = Path(path)
     try:
@@ -325,7 +354,26 @@ def read_tables(path: str | Path) -> tuple[list[Question], list[Problem]]:
                 ]
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         return [], [Problem(str(path), f"cannot read the table: {exc}")]
+    if versions is not None and "questions" in tables:
+        versions.update(_versions(tables["questions"]))
     return from_tables(tables, source=path.name)
+
+
+def _versions(frame: pd.DataFrame) -> dict[str, int]:
+    """Question id -> version from a questions table's optional `version` column."""
+    columns = {str(c).strip(): c for c in frame.columns}
+    if VERSION_COLUMN not in columns or "id" not in columns:
+        return {}
+    found = {}
+    for question_id, value in zip(
+        frame[columns["id"]], frame[columns[VERSION_COLUMN]], strict=True
+    ):
+        text = str(value).strip()
+        if text.endswith(".0"):  # a spreadsheet may turn 3 into 3.0
+            text = text[:-2]
+        if text.isascii() and text.isdigit() and 0 < len(text) <= 9:
+            found[str(question_id).strip()] = int(text)
+    return found
 
 
 MAX_WORKBOOK_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx is a ZIP: refuse ZIP bombs

@@ -216,6 +216,12 @@ def sign_in(db: Database, username: str, password: str, client: str = "") -> tup
         attempt_id = attempt.id
     ok = _verify(password_hash, password) and bool(user and user.active)
     if not ok:
+        with db.transaction() as session:  # delays count from when the failure is known
+            session.execute(
+                update(SignInAttempt)
+                .where(SignInAttempt.id == attempt_id)
+                .values(at=datetime.now(UTC))
+            )
         raise PermissionDenied("Wrong user name or password.", "用户名或密码错误。")
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:

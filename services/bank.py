@@ -3,6 +3,7 @@ version history, conflict detection on concurrent saves, and restore of earlier 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +14,7 @@ from question_bank.exchange import placeholder_bank
 from question_bank.loader import BankSet, parse_questions
 from question_bank.schema import CATEGORIES, Bank, Question
 from services.accounts import Actor, require
-from services.errors import EditConflict, FieldProblem, NotFound, ValidationFailed
+from services.errors import EditConflict, FieldProblem, NotFound, ServiceError, ValidationFailed
 from storage.db import Database
 from storage.models import BankRecord, CalibrationExample, QuestionRecord, QuestionVersion
 
@@ -65,7 +66,7 @@ def seed_if_empty(db: Database, bank_set: BankSet) -> int:
 
 def load_bank(db: Database) -> BankSet:
     """The live bank (deleted questions left out), in the same shape the YAML loader returns."""
-    with db.transaction() as session:
+    with db.read() as session:
         banks = {
             row.id: Bank.model_validate(row.data) for row in session.scalars(select(BankRecord))
         }
@@ -79,7 +80,7 @@ def load_bank(db: Database) -> BankSet:
 
 
 def get_question(db: Database, question_id: str) -> QuestionEntry:
-    with db.transaction() as session:
+    with db.read() as session:
         row = session.get(QuestionRecord, question_id)
         if row is None or row.deleted:
             raise NotFound(f"No question {question_id}.", f"没有编号为 {question_id} 的题目。")
@@ -88,7 +89,7 @@ def get_question(db: Database, question_id: str) -> QuestionEntry:
 
 def list_entries(db: Database) -> list[QuestionEntry]:
     """Every live question with its version and last editor, in bank order."""
-    with db.transaction() as session:
+    with db.read() as session:
         rows = session.scalars(
             select(QuestionRecord).where(QuestionRecord.deleted.is_(False))
         ).all()
@@ -102,7 +103,7 @@ def list_entries(db: Database) -> list[QuestionEntry]:
 
 def deleted_entries(db: Database) -> list[QuestionEntry]:
     """Deleted questions (their last live content), newest deletion first."""
-    with db.transaction() as session:
+    with db.read() as session:
         rows = session.scalars(
             select(QuestionRecord)
             .where(QuestionRecord.deleted.is_(True))
@@ -111,21 +112,106 @@ def deleted_entries(db: Database) -> list[QuestionEntry]:
         return [_entry(row) for row in rows]
 
 
-def import_preview(db: Database, questions: list[Question]) -> dict[str, Any]:
-    """What `import_questions` would do, without doing it: counts and the banks it would add."""
+@dataclass(frozen=True)
+class ImportClash:
+    """A question in an import file that would undo newer work in the database.
+
+    kind "changed": the file holds version `file_version` (or no version) and the database
+    has a newer, different one; kind "deleted": the question was deleted in the database
+    after the file was exported (or the file does not say when it was exported).
+    """
+
+    question_id: str
+    kind: str  # changed | deleted
+    file_version: int | None
+    current_version: int
+    current_author: str
+    current_at: datetime
+    current_data: dict[str, Any]
+    file_data: dict[str, Any]
+
+
+class ImportConflict(ServiceError):
+    """An import would overwrite newer versions or bring back deleted questions: nothing
+    was imported. The page shows each clash side by side and asks what to keep."""
+
+    def __init__(self, clashes: list[ImportClash]) -> None:
+        ids = ", ".join(c.question_id for c in clashes)
+        super().__init__(
+            f"Nothing was imported: the file is older than the bank for {ids} (changed or "
+            "deleted since it was exported). Compare each one and choose what to keep.",
+            f"未导入任何内容：文件中的 {ids} 比题库中的旧（导出后已被修改或删除）。"
+            "请逐一对比后选择保留哪个版本。",
+        )
+        self.clashes = clashes
+
+
+def import_preview(
+    db: Database, questions: list[Question], versions: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """What `import_questions` would do, without doing it.
+
+    Args:
+        questions: the questions read from the file.
+        versions: question id -> the version the file was exported at (from the file).
+
+    Returns:
+        counts ("created", "updated", "unchanged"), "new_banks" it would add, "clashes"
+        (ImportClash: newer work it would undo, nothing imported unless each is decided)
+        and "restores" (the ids of deleted questions it would bring back).
+    """
     counts: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0}
-    with db.transaction() as session:
+    with db.read() as session:
         known_banks = set(session.scalars(select(BankRecord.id)))
+        rows = {q.id: session.get(QuestionRecord, q.id) for q in questions}
+        clashes = _clashes(rows, questions, versions or {})
         for question in questions:
-            row = session.get(QuestionRecord, question.id)
+            row = rows[question.id]
             if row is None or row.deleted:
                 counts["created"] += 1
             elif row.data == question.model_dump(mode="json"):
                 counts["unchanged"] += 1
             else:
                 counts["updated"] += 1
+        restores = [q.id for q in questions if rows[q.id] is not None and rows[q.id].deleted]
     counts["new_banks"] = sorted({q.bank for q in questions} - known_banks)
+    counts["clashes"] = clashes
+    counts["restores"] = restores
     return counts
+
+
+def _clashes(
+    rows: Mapping[str, QuestionRecord | None],
+    questions: list[Question],
+    versions: Mapping[str, int],
+) -> list[ImportClash]:
+    """The questions of a file that would undo newer work (see ImportClash)."""
+    found = []
+    for question in questions:
+        row = rows[question.id]
+        if row is None:
+            continue
+        data = question.model_dump(mode="json")
+        file_version = versions.get(question.id)
+        if row.deleted:
+            kind = "deleted"  # a file cannot know about a deletion: always ask
+        elif file_version is not None and file_version < row.version and row.data != data:
+            kind = "changed"
+        else:
+            continue
+        found.append(
+            ImportClash(
+                question.id,
+                kind,
+                file_version,
+                row.version,
+                row.updated_by,
+                row.updated_at,
+                row.data,
+                data,
+            )
+        )
+    return found
 
 
 def validate_question(data: dict[str, Any]) -> Question:
@@ -182,9 +268,11 @@ def delete_question(db: Database, actor: Actor, question_id: str, expected_versi
         _write(session, row, question, row.data, "delete", actor, deleted=True)
 
 
-def history(db: Database, question_id: str) -> list[VersionEntry]:
-    """Every saved version of a question, newest first."""
-    with db.transaction() as session:
+def history(db: Database, actor: Actor, question_id: str) -> list[VersionEntry]:
+    """Every saved version of a question, newest first (trainers: it includes deleted
+    content and who wrote what)."""
+    require(actor, "trainer")
+    with db.read() as session:
         rows = session.scalars(
             select(QuestionVersion)
             .where(QuestionVersion.question_id == question_id)
@@ -233,13 +321,36 @@ def undelete_question(db: Database, actor: Actor, question_id: str) -> QuestionE
     return restore_version(db, actor, question_id, int(last_live or current), current)
 
 
-def import_questions(db: Database, actor: Actor, questions: list[Question]) -> dict[str, int]:
-    """Add new questions and update changed ones in one transaction; returns counts."""
+def import_questions(
+    db: Database,
+    actor: Actor,
+    questions: list[Question],
+    versions: Mapping[str, int] | None = None,
+    overwrite: Collection[str] = (),
+) -> dict[str, int]:
+    """Add new questions and update changed ones in one transaction; returns counts.
+
+    Args:
+        versions: question id -> the version the file was exported at (from the file).
+        overwrite: ids whose clash (see `import_preview`) the trainer decided for the file:
+            the file's version is saved over the newer one, or a deleted question comes back.
+            Leave a question out of `questions` to keep the database's version instead.
+
+    Raises:
+        ImportConflict: the file would undo newer work for questions not in `overwrite`;
+            nothing is imported.
+    """
     require(actor, "trainer")
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     with db.transaction() as session:
         for question_id in sorted({q.id for q in questions}):  # sorted: no deadlock between two
             db.lock(session, f"question:{question_id}")
+        rows = {q.id: session.get(QuestionRecord, q.id, with_for_update=True) for q in questions}
+        clashes = [
+            c for c in _clashes(rows, questions, versions or {}) if c.question_id not in overwrite
+        ]
+        if clashes:
+            raise ImportConflict(clashes)
         missing_banks = {q.bank for q in questions} - set(session.scalars(select(BankRecord.id)))
         for bank_id in sorted(missing_banks):
             session.add(
@@ -247,7 +358,7 @@ def import_questions(db: Database, actor: Actor, questions: list[Question]) -> d
             )
         for question in questions:
             clean = question.model_dump(mode="json")
-            row = session.get(QuestionRecord, question.id, with_for_update=True)
+            row = session.get(QuestionRecord, question.id)
             if row is not None and not row.deleted and row.data == clean:
                 counts["unchanged"] += 1
                 continue
@@ -278,8 +389,12 @@ def add_calibration_example(
         return row.id
 
 
-def calibration_examples(db: Database, question_id: str) -> list[tuple[int, str, float]]:
-    with db.transaction() as session:
+def calibration_examples(
+    db: Database, actor: Actor, question_id: str
+) -> list[tuple[int, str, float]]:
+    """A question's graded example answers (trainers' data): (id, answer, grade)."""
+    require(actor, "trainer")
+    with db.read() as session:
         rows = session.scalars(
             select(CalibrationExample)
             .where(CalibrationExample.question_id == question_id)

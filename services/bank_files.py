@@ -2,7 +2,9 @@
 
 `check_upload` reads an uploaded file into questions and lists every problem with where it
 is (file, row, column or field); a file with any problem imports nothing. The export
-functions turn the live bank into file contents for a download.
+functions turn the live bank into file contents for a download; given the versions, each
+question carries the version it was exported at (`version:` in YAML, a `version` column in
+CSV and Excel), which the import compares with the database (`services.bank`).
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from question_bank.exchange import read_tables, to_yaml, write_tables
+from question_bank.exchange import VERSION_COLUMN, read_tables, to_yaml, write_tables
 from question_bank.loader import Problem, parse_questions, parse_yaml
 from question_bank.schema import Question
 
@@ -42,6 +45,7 @@ class ImportCheck:
     format: str
     questions: tuple[Question, ...]
     problems: tuple[Problem, ...]
+    versions: Mapping[str, int] = field(default_factory=dict)  # id -> version exported at
 
     @property
     def ok(self) -> bool:
@@ -77,10 +81,11 @@ def check_upload(file_name: str, content: bytes, file_format: str | None = None)
         )
     if not content.strip():
         return _refused(name, fmt, "the file is empty")
+    versions: dict[str, int] = {}
     if fmt == "yaml":
-        questions, problems = _read_yaml(name, content)
+        questions, problems = _read_yaml(name, content, versions)
     else:
-        questions, problems = _read_table(name, content, fmt)
+        questions, problems = _read_table(name, content, fmt, versions)
     if len(questions) + len({p.question_id for p in problems}) > MAX_IMPORT_QUESTIONS:
         return _refused(
             name,
@@ -93,22 +98,49 @@ def check_upload(file_name: str, content: bytes, file_format: str | None = None)
     ]
     if not questions and not problems:
         problems.append(Problem(name, "no questions found"))
-    return ImportCheck(name, fmt, tuple(questions), tuple(problems))
+    known = {q.id for q in questions}
+    versions = {i: v for i, v in versions.items() if i in known}
+    return ImportCheck(name, fmt, tuple(questions), tuple(problems), versions)
 
 
-def export_yaml(questions: Sequence[Question]) -> bytes:
-    """All questions as one YAML file (a list of questions)."""
-    return to_yaml(list(questions)).encode("utf-8")
+def export_yaml(questions: Sequence[Question], versions: Mapping[str, int] | None = None) -> bytes:
+    """All questions as one YAML file (a list of questions); with `versions`, each question
+    starts with `id` and `version` (the version it has in the database)."""
+    data: list[Any] = []
+    for question in questions:
+        item = question.model_dump(mode="json", exclude_none=True)
+        if versions is not None and question.id in versions:
+            item = {"id": item.pop("id"), VERSION_COLUMN: versions[question.id], **item}
+        data.append(item)
+    return to_yaml(data).encode("utf-8")
 
 
-def export_table(questions: Sequence[Question], file_format: str) -> bytes:
-    """All questions as CSV (one file, `record` column) or XLSX (three sheets)."""
+def export_table(
+    questions: Sequence[Question], file_format: str, versions: Mapping[str, int] | None = None
+) -> bytes:
+    """All questions as CSV (one file, `record` column) or XLSX (three sheets); with
+    `versions`, the questions table has a `version` column."""
     with tempfile.TemporaryDirectory() as folder:
-        path = write_tables(list(questions), Path(folder) / f"bank.{file_format}")
+        path = write_tables(list(questions), Path(folder) / f"bank.{file_format}", versions)
         return path.read_bytes()
 
 
-def _read_yaml(name: str, content: bytes) -> tuple[list[Question], list[Problem]]:
+def _take_versions(data: Any, versions: dict[str, int]) -> Any:
+    """The YAML data without `version:` keys, which go into `versions` (id -> version)."""
+    if isinstance(data, list):
+        return [_take_versions(item, versions) for item in data]
+    if not isinstance(data, dict) or VERSION_COLUMN not in data:
+        return data
+    data = dict(data)
+    version = data.pop(VERSION_COLUMN)
+    if isinstance(version, int) and not isinstance(version, bool) and version > 0:
+        versions[str(data.get("id"))] = version
+    return data
+
+
+def _read_yaml(
+    name: str, content: bytes, versions: dict[str, int]
+) -> tuple[list[Question], list[Problem]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -120,14 +152,16 @@ def _read_yaml(name: str, content: bytes) -> tuple[list[Question], list[Problem]
         data = data["questions"]
     if data is None:
         return [], []
-    return parse_questions(data, name)
+    return parse_questions(_take_versions(data, versions), name)
 
 
-def _read_table(name: str, content: bytes, fmt: str) -> tuple[list[Question], list[Problem]]:
+def _read_table(
+    name: str, content: bytes, fmt: str, versions: dict[str, int]
+) -> tuple[list[Question], list[Problem]]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / (Path(name).stem + f".{fmt}")
         path.write_bytes(content)
-        questions, problems = read_tables(path)
+        questions, problems = read_tables(path, versions)
     # read_tables names the temporary path when it cannot read the file at all
     return questions, [
         Problem(p.file.replace(str(path), name), p.message, p.question_id, p.field)

@@ -105,12 +105,13 @@ def save_scratch_rubric(
     return bank.save_question(db, actor, data, expected_version)
 
 
-def lab_examples(db: Database, question: Question) -> list[LabExample]:
-    """The question's graded examples: the bank's own, then those trainers added."""
+def lab_examples(db: Database, actor: Actor, question: Question) -> list[LabExample]:
+    """The question's graded examples: the bank's own, then those trainers added (trainers
+    only)."""
     own = [LabExample("bank", e.id, e.text, float(e.grade), e.language) for e in question.examples]
     added = [
         LabExample("trainer", str(example_id), answer, float(grade))
-        for example_id, answer, grade in bank.calibration_examples(db, question.id)
+        for example_id, answer, grade in bank.calibration_examples(db, actor, question.id)
     ]
     return own + added
 

@@ -109,7 +109,8 @@ def test_calibration_shows_agreement_before_and_after_then_applies(lab, app_db):
     at.number_input(key="lab_new_grade").set_value(1.0)
     next(b for b in at.button if b.label == "Add").click().run()
     assert "Added the graded example." in at.success[0].value
-    assert len(bank.calibration_examples(app_db, QUESTION)) == 1
+    trainer = accounts.sign_in(app_db, "train", PASSWORD)[0]
+    assert len(bank.calibration_examples(app_db, trainer, QUESTION)) == 1
     examples = rubric_lab_examples(at)
     assert len(examples) == examples_before + 1 >= 3
     assert "trainer" in examples["source"].tolist()

@@ -168,6 +168,38 @@ def test_a_yaml_list_imports_new_questions(open_page, seeded):
     assert bank.get_question(seeded, f"{QUESTION}-yaml2").version == 1
 
 
+def test_an_old_export_shows_each_clash_side_by_side_and_imports_only_when_decided(
+    open_page, seeded
+):
+    """Issue 12, finding 7: an export downloaded before a colleague's edit and deletion."""
+    from services import bank_files
+
+    entries = bank.list_entries(seeded)
+    old_file = bank_files.export_yaml(
+        [e.question for e in entries], {e.question.id: e.version for e in entries}
+    )
+    edit_behind_the_back(seeded, "A colleague's newer title", version=1)
+    bank.delete_question(seeded, other_trainer(seeded), "cs-beh-02", 1)
+
+    at = open_page("workbench.py", "train", language="en")
+    at.file_uploader[0].set_value(("old.yaml", old_file, "application/x-yaml")).run()
+    warning = texts(at.warning)
+    assert "2 question(s) were changed or deleted after this file was exported" in warning
+    shown = texts(at.code)
+    assert "A colleague's newer title" in shown  # the bank's version beside the file's
+    assert "was deleted by admin" in texts(at.markdown)
+    assert at.button(key="workbench_import_go").disabled  # nothing until each is decided
+
+    at.radio(key=f"workbench_import_choice_{QUESTION}_en").set_value("bank").run()
+    at.radio(key="workbench_import_choice_cs-beh-02_en").set_value("file").run()
+    assert not at.button(key="workbench_import_go").disabled
+    at.button(key="workbench_import_go").click().run()
+    assert "Imported: 1 new" in at.success[0].value
+    entry = bank.get_question(seeded, QUESTION)
+    assert (entry.version, entry.question.title.en) == (2, "A colleague's newer title")
+    assert bank.get_question(seeded, "cs-beh-02").version == 3
+
+
 def test_history_shows_a_diff_and_restores_an_old_version(open_page, seeded):
     original = bank.get_question(seeded, QUESTION).question.title.en
     edit_behind_the_back(seeded, "A worse title", version=1)
@@ -180,7 +212,10 @@ def test_history_shows_a_diff_and_restores_an_old_version(open_page, seeded):
     assert "Restored version 1; it is now version 3" in at.success[0].value
     entry = bank.get_question(seeded, QUESTION)
     assert (entry.version, entry.question.title.en) == (3, original)
-    assert [v.action for v in bank.history(seeded, QUESTION)][:2] == ["restore", "edit"]
+    assert [v.action for v in bank.history(seeded, other_trainer(seeded), QUESTION)][:2] == [
+        "restore",
+        "edit",
+    ]
     assert at.text_input(key="workbench_field_title_en").value == original
 
 

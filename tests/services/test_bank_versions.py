@@ -38,7 +38,7 @@ def test_second_save_of_the_same_version_is_a_conflict_with_both_versions(seeded
 
     current = bank_service.get_question(db, "cs-beh-01")
     assert current.version == 2 and current.question.title.en == "A's title"
-    versions = bank_service.history(db, "cs-beh-01")
+    versions = bank_service.history(db, users["train"], "cs-beh-01")
     assert [(v.version, v.action, v.author) for v in versions] == [
         (2, "edit", "train"),
         (1, "seed", "seed"),
@@ -61,7 +61,9 @@ def test_restore_makes_a_new_version_and_keeps_history(seeded, users):
     restored = bank_service.restore_version(db, users["train2"], "cs-beh-02", 1, 3)
     assert restored.version == 4 and restored.question == v1.question
     assert restored.updated_by == "train2"
-    assert [(v.version, v.action) for v in bank_service.history(db, "cs-beh-02")] == [
+    assert [
+        (v.version, v.action) for v in bank_service.history(db, users["train"], "cs-beh-02")
+    ] == [
         (4, "restore"),
         (3, "edit"),
         (2, "edit"),
@@ -110,4 +112,4 @@ def test_simultaneous_saves_of_one_version_one_wins_one_conflicts(seeded, users)
     assert len(conflicts) == 1 and len(saved) == 1, outcomes
     current = bank_service.get_question(db, "cs-sit-01")
     assert current.version == 2 and current.question == saved[0].question
-    assert len(bank_service.history(db, "cs-sit-01")) == 2
+    assert len(bank_service.history(db, users["train"], "cs-sit-01")) == 2

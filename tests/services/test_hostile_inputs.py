@@ -455,7 +455,9 @@ def _(c: Ctx) -> None:
         with pytest.raises(ValidationFailed) as failed:
             bank_service.add_calibration_example(c.db, c.users["train"], "cs-beh-01", GOOD, grade)
         assert problems_of(failed.value) == {"grade": "must be between 0 and 10"}
-    assert bank_service.calibration_examples(c.db, "cs-beh-01") == [(kept, GOOD, 8.0)]
+    assert bank_service.calibration_examples(c.db, c.users["train"], "cs-beh-01") == [
+        (kept, GOOD, 8.0)
+    ]
 
 
 @service_case("calibration-empty-or-unknown", "a blank calibration answer; an unknown question id")
@@ -483,7 +485,7 @@ def _(c: Ctx) -> None:
     assert "rubric.0.weight" in failed.value.en  # the page can show where
     after = bank_service.get_question(c.db, "cs-beh-01")
     assert after.version == 1 and after.question == entry.question
-    assert len(bank_service.history(c.db, "cs-beh-01")) == 1
+    assert len(bank_service.history(c.db, c.users["train"], "cs-beh-01")) == 1
 
 
 @service_case("question-duplicate-id", "creating a question whose id already exists")
