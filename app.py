@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages.common import ROLE_NAMES, current_actor, database, language_switch, tr
+from app_pages.page_errors import page_errors
 from services.accounts import needs_first_admin
 
 st.set_page_config(page_title="Interview trainer / 面试训练", page_icon="🎯", layout="wide")
@@ -49,4 +50,5 @@ if actor.role == "guest":
         )
 else:
     st.sidebar.caption(f"{actor.display_name} · {tr(role_zh, role_en)}")
-st.navigation(pages).run()
+with page_errors():  # every page: a clear message, never a traceback
+    st.navigation(pages).run()

@@ -25,6 +25,7 @@ from app_pages.common import (
     show_error,
     tr,
 )
+from app_pages.page_errors import parse_id
 from app_pages.widgets import feedback, question_card, status_label
 from question_bank.schema import CATEGORIES, Question
 from services import sessions
@@ -564,8 +565,9 @@ views = attempt(lambda: sessions.list_sessions(db, actor))
 if views is None:
     st.stop()
 
-if "mock_open_session" not in st.session_state and st.query_params.get("session", "").isdigit():
-    st.session_state["mock_open_session"] = int(st.query_params["session"])
+wanted_session = parse_id(st.query_params.get("session", ""))  # "²" or 10**20: ignored
+if "mock_open_session" not in st.session_state and wanted_session is not None:
+    st.session_state["mock_open_session"] = wanted_session
 
 open_id = st.session_state.get("mock_open_session")
 if open_id is not None:

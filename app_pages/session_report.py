@@ -16,6 +16,7 @@ from app_pages.common import (
     plain,
     tr,
 )
+from app_pages.page_errors import parse_id
 from services import sessions
 from services.session_report import (
     OVERALL_SCALE,
@@ -38,9 +39,9 @@ def number(value: float | None, digits: int = 0, signed: bool = False) -> str:
 
 def default_session(views: list[sessions.SessionView]) -> int | None:
     """The session asked for (?session=, or the one just finished), else the latest finished."""
-    wanted = st.query_params.get("session", "")
-    if wanted.isdigit():
-        return int(wanted)  # not necessarily the actor's: the service says so when it is not
+    wanted = parse_id(st.query_params.get("session", ""))
+    if wanted is not None:
+        return wanted  # not necessarily the actor's: the service says so when it is not
     if st.session_state.get("report_session_id") in {v.id for v in views}:
         return st.session_state["report_session_id"]
     finished = sorted(
