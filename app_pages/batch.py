@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import current_actor, language, live_bank, reporting_errors, scorer, tr
+from app_pages.tables import safe_table
 from scoring.batch import score_frame
 from services.accounts import require
 from services.batch_upload import MAX_UPLOAD_BYTES, read_upload, scored_csv_bytes
@@ -56,7 +57,7 @@ with reporting_errors():
         if notice:
             st.info(notice.message(language()))
         st.caption(tr(f"{name}：{len(frame)} 行", f"{name}: {len(frame)} rows"))
-        st.dataframe(frame.head(20), hide_index=True)
+        st.dataframe(safe_table(frame.head(20)), hide_index=True)
         if st.button(tr("开始评分", "Score the answers"), type="primary", key="batch_run"):
             bar = st.progress(0.0, text=tr("评分中…", "Scoring…"))
 
@@ -79,8 +80,8 @@ with reporting_errors():
             st.warning(
                 tr("以下行未能评分（已保留在结果中）：", "Rows not scored (kept in the output):")
             )
-            st.dataframe(bad_rows[["error"]], hide_index=False)
-        st.dataframe(scored, hide_index=True)
+            st.dataframe(safe_table(bad_rows[["error"]]), hide_index=False)
+        st.dataframe(safe_table(scored), hide_index=True)
         st.download_button(
             tr("下载评分结果 CSV", "Download the scored CSV"),
             scored_csv_bytes(scored),

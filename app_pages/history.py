@@ -15,6 +15,7 @@ from app_pages.common import (
     live_bank,
     tr,
 )
+from app_pages.tables import safe_table
 from app_pages.widgets import feedback
 from services import practice
 
@@ -70,14 +71,16 @@ st.subheader(tr("各题型", "Per category"))
 summary = practice.category_summary(attempts)
 summary["category"] = summary["category"].map(category_name)
 st.dataframe(
-    summary.rename(
-        columns={
-            "category": tr("题型", "Category"),
-            "attempts": tr("次数", "Attempts"),
-            "mean": tr("平均分", "Mean"),
-            "best": tr("最高分", "Best"),
-            "latest": tr("最近一次", "Latest"),
-        }
+    safe_table(
+        summary.rename(
+            columns={
+                "category": tr("题型", "Category"),
+                "attempts": tr("次数", "Attempts"),
+                "mean": tr("平均分", "Mean"),
+                "best": tr("最高分", "Best"),
+                "latest": tr("最近一次", "Latest"),
+            }
+        )
     ),
     hide_index=True,
     key="history_summary",
@@ -117,18 +120,22 @@ st.line_chart(
 st.subheader(tr("全部作答", "All attempts"))
 numbered = list(enumerate(attempts, start=1))
 st.dataframe(
-    [
-        {
-            "#": number,
-            tr("时间", "Time"): a.created_at.strftime("%Y-%m-%d %H:%M"),
-            tr("题目", "Question"): f"{a.question_id} · {question_title(a.question_id)}",
-            tr("题型", "Category"): category_name(a.category),
-            tr("得分", "Score"): round(a.report.score),
-            tr("题目分", "Points"): f"{a.report.points_score:.1f} / {a.report.points_possible:g}",
-            tr("用时（秒）", "Seconds"): a.seconds_taken,
-        }
-        for number, a in reversed(numbered)
-    ],
+    safe_table(
+        [
+            {
+                "#": number,
+                tr("时间", "Time"): a.created_at.strftime("%Y-%m-%d %H:%M"),
+                tr("题目", "Question"): f"{a.question_id} · {question_title(a.question_id)}",
+                tr("题型", "Category"): category_name(a.category),
+                tr("得分", "Score"): round(a.report.score),
+                tr(
+                    "题目分", "Points"
+                ): f"{a.report.points_score:.1f} / {a.report.points_possible:g}",
+                tr("用时（秒）", "Seconds"): a.seconds_taken,
+            }
+            for number, a in reversed(numbered)
+        ]
+    ),
     hide_index=True,
     key="history_table",
 )

@@ -26,6 +26,7 @@ from app_pages.common import (
     tr,
 )
 from app_pages.page_errors import parse_id
+from app_pages.tables import safe_table
 from app_pages.widgets import feedback, question_card, status_label
 from question_bank.schema import CATEGORIES, Question
 from services import sessions
@@ -426,22 +427,24 @@ def machine_view(view: SessionView, question: Question) -> None:
     yours, mine = tr("你的评级", "Yours"), tr("系统", "Machine")
     confidence, evidence = tr("把握", "Confidence"), tr("依据", "Evidence")
     st.dataframe(
-        pd.DataFrame(
-            {
-                "#": [str(number.get(p.point_id, "–")) for p in report.points],
-                mine: [status_label(p.status) for p in report.points],
-                yours: [
-                    f"{ratings[p.point_id]} · {tr(*POINT_SCALE[ratings[p.point_id]])}"
-                    if p.point_id in ratings
-                    else "–"
-                    for p in report.points
-                ],
-                confidence: [round(p.probability * 100) for p in report.points],
-                evidence: [
-                    p.evidence if p.evidence and p.status != "missing" else ""
-                    for p in report.points
-                ],
-            }
+        safe_table(
+            pd.DataFrame(
+                {
+                    "#": [str(number.get(p.point_id, "–")) for p in report.points],
+                    mine: [status_label(p.status) for p in report.points],
+                    yours: [
+                        f"{ratings[p.point_id]} · {tr(*POINT_SCALE[ratings[p.point_id]])}"
+                        if p.point_id in ratings
+                        else "–"
+                        for p in report.points
+                    ],
+                    confidence: [round(p.probability * 100) for p in report.points],
+                    evidence: [
+                        p.evidence if p.evidence and p.status != "missing" else ""
+                        for p in report.points
+                    ],
+                }
+            )
         ),
         hide_index=True,
         column_config={

@@ -25,6 +25,7 @@ from app_pages.common import (
     show_error,
     tr,
 )
+from app_pages.tables import safe_table
 from app_pages.widgets import feedback, question_card, status_label
 from question_bank.schema import CATEGORIES, DIFFICULTIES, Question
 from services import practice
@@ -289,7 +290,7 @@ def compare(question: Question, history: list[practice.AttemptView]) -> None:
                 "B": status_label(after) if after else "—",
             }
         )
-    st.dataframe(rows, hide_index=True, key=f"practice_compare_points_{question.id}")
+    st.dataframe(safe_table(rows), hide_index=True, key=f"practice_compare_points_{question.id}")
     left, right = st.columns(2)
     for column, view in ((left, first), (right, second)):
         column.code(view.answer, language=None, wrap_lines=True)

@@ -16,6 +16,7 @@ from app_pages.common import (
     show_error,
     tr,
 )
+from app_pages.tables import safe_table
 from app_pages.trainer_widgets import (
     conflict_panel,
     conflict_record,
@@ -217,12 +218,12 @@ with rubric_tab:
                     delta=f"{comparison.scratch.score - comparison.saved.score:+.0f}",
                 )
                 saved_col.dataframe(
-                    point_table(comparison.saved, question),
+                    safe_table(point_table(comparison.saved, question)),
                     hide_index=True,
                     column_config=POINT_COLUMNS,
                 )
                 scratch_col.dataframe(
-                    point_table(comparison.scratch, results["scratch"]),
+                    safe_table(point_table(comparison.scratch, results["scratch"])),
                     hide_index=True,
                     column_config=POINT_COLUMNS,
                 )
@@ -323,16 +324,18 @@ with calibration_tab:
     source_names = {"bank": tr("题库自带", "bank"), "trainer": tr("培训师添加", "trainer")}
     if examples:
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "source": source_names[e.source],
-                        "grade": e.grade,
-                        "language": e.language or "",
-                        "answer": e.answer,
-                    }
-                    for e in examples
-                ]
+            safe_table(
+                pd.DataFrame(
+                    [
+                        {
+                            "source": source_names[e.source],
+                            "grade": e.grade,
+                            "language": e.language or "",
+                            "answer": e.answer,
+                        }
+                        for e in examples
+                    ]
+                )
             ),
             hide_index=True,
             column_config={
@@ -399,7 +402,7 @@ with calibration_tab:
         st.markdown("**" + tr("校准结果", "Calibration result") + "**")
         st.write(tr("校准前：", "Before: ") + result.before.summary(lang))
         st.write(tr("校准后：", "After: ") + result.after.summary(lang))
-        st.dataframe(agreement_table(result.before, result.after), hide_index=True)
+        st.dataframe(safe_table(agreement_table(result.before, result.after)), hide_index=True)
         change = result.offset - result.previous_offset
         direction = (
             tr("更宽松", "more generous")
@@ -417,16 +420,18 @@ with calibration_tab:
         )
         with st.expander(tr("逐个示例", "Example by example")):
             st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "answer": b.preview,
-                            "grade": b.grade,
-                            "before": b.machine_grade,
-                            "after": a.machine_grade,
-                        }
-                        for b, a in zip(result.before.rows, result.after.rows, strict=True)
-                    ]
+                safe_table(
+                    pd.DataFrame(
+                        [
+                            {
+                                "answer": b.preview,
+                                "grade": b.grade,
+                                "before": b.machine_grade,
+                                "after": a.machine_grade,
+                            }
+                            for b, a in zip(result.before.rows, result.after.rows, strict=True)
+                        ]
+                    )
                 ),
                 hide_index=True,
                 column_config={

@@ -17,6 +17,7 @@ from app_pages.common import (
     tr,
 )
 from app_pages.page_errors import parse_id
+from app_pages.tables import safe_table
 from services import sessions
 from services.session_report import (
     OVERALL_SCALE,
@@ -100,7 +101,7 @@ def by_category(report: SessionReport) -> None:
     )
     if not frame.empty:
         scores_chart(frame, tr("题型", "Category"))
-    st.dataframe(frame, hide_index=True)
+    st.dataframe(safe_table(frame), hide_index=True)
 
 
 def by_question(report: SessionReport) -> None:
@@ -126,7 +127,7 @@ def by_question(report: SessionReport) -> None:
     )
     if not frame.empty:
         scores_chart(frame, tr("题号", "ID"))
-    st.dataframe(frame, hide_index=True)
+    st.dataframe(safe_table(frame), hide_index=True)
 
 
 def agreement(report: SessionReport) -> None:

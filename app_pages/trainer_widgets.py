@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import plain, show_error, tr
+from app_pages.tables import safe_table
 from question_bank.exchange import to_yaml
 from question_bank.loader import Problem
 from services import accounts
@@ -198,17 +199,19 @@ def problem_summary(problems: list[FormProblem]) -> None:
 def file_problems(problems: Iterable[Problem]) -> None:
     """Problems in an uploaded file, one row each: where (file, table row), question, column."""
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "where": p.file,
-                    "question": p.question_id or "",
-                    "field": p.field or "",
-                    "problem": said(p.message),
-                }
-                for p in problems
-            ],
-            columns=["where", "question", "field", "problem"],
+        safe_table(
+            pd.DataFrame(
+                [
+                    {
+                        "where": p.file,
+                        "question": p.question_id or "",
+                        "field": p.field or "",
+                        "problem": said(p.message),
+                    }
+                    for p in problems
+                ],
+                columns=["where", "question", "field", "problem"],
+            )
         ),
         hide_index=True,
         column_config={

@@ -13,6 +13,7 @@ from app_pages.common import (
     show_error,
     tr,
 )
+from app_pages.tables import safe_table
 from services import accounts
 from services.errors import ServiceError
 from storage.models import ROLES
@@ -29,7 +30,7 @@ def role_name(role: str) -> str:
 with reporting_errors():
     users = accounts.list_users(db, actor)
     st.dataframe(
-        pd.DataFrame(users).assign(role=lambda f: f["role"].map(role_name)),
+        safe_table(pd.DataFrame(users).assign(role=lambda f: f["role"].map(role_name))),
         hide_index=True,
         column_order=["username", "display_name", "role", "active", "created_at"],
     )

@@ -19,6 +19,7 @@ from app_pages.common import (
     show_error,
     tr,
 )
+from app_pages.tables import safe_table
 from app_pages.trainer_widgets import (
     FIELD_NAMES,
     conflict_panel,
@@ -29,7 +30,6 @@ from app_pages.trainer_widgets import (
     require_role,
     rubric_editor,
 )
-from question_bank.cells import neutralize_cell
 from question_bank.exchange import to_yaml
 from question_bank.schema import CATEGORIES, DIFFICULTIES
 from services import bank, bank_files, bank_forms
@@ -290,30 +290,32 @@ with edit_tab:
         )
     )
     table = st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "id": e.question.id,
-                    "bank": e.question.bank,
-                    "category": category_name(e.question.category),
-                    "title": e.question.title.get(lang),
-                    "points": e.question.points,
-                    "version": e.version,
-                    "updated_by": e.updated_by,
-                    "updated_at": e.updated_at,
-                }
-                for e in shown
-            ],
-            columns=[
-                "id",
-                "bank",
-                "category",
-                "title",
-                "points",
-                "version",
-                "updated_by",
-                "updated_at",
-            ],
+        safe_table(
+            pd.DataFrame(
+                [
+                    {
+                        "id": e.question.id,
+                        "bank": e.question.bank,
+                        "category": category_name(e.question.category),
+                        "title": e.question.title.get(lang),
+                        "points": e.question.points,
+                        "version": e.version,
+                        "updated_by": e.updated_by,
+                        "updated_at": e.updated_at,
+                    }
+                    for e in shown
+                ],
+                columns=[
+                    "id",
+                    "bank",
+                    "category",
+                    "title",
+                    "points",
+                    "version",
+                    "updated_by",
+                    "updated_at",
+                ],
+            )
         ),
         hide_index=True,
         on_select="rerun",
@@ -585,16 +587,18 @@ with history_tab:
         latest = versions[0]
         st.subheader(tr(f"{question_id} 的版本", f"Versions of {question_id}"))
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "version": v.version,
-                        "action": tr(*ACTION_NAMES.get(v.action, (v.action, v.action))),
-                        "author": v.author,
-                        "at": v.at,
-                    }
-                    for v in versions
-                ]
+            safe_table(
+                pd.DataFrame(
+                    [
+                        {
+                            "version": v.version,
+                            "action": tr(*ACTION_NAMES.get(v.action, (v.action, v.action))),
+                            "author": v.author,
+                            "at": v.at,
+                        }
+                        for v in versions
+                    ]
+                )
             ),
             hide_index=True,
             column_config={
@@ -787,12 +791,14 @@ with files_tab:
                     + plain(", ".join(preview["new_banks"]))
                 )
             st.dataframe(
-                pd.DataFrame(
-                    [
-                        {"id": q.id, "bank": q.bank, "title": q.title.get(lang)}
-                        for q in check.questions
-                    ]
-                ).map(neutralize_cell),
+                safe_table(
+                    pd.DataFrame(
+                        [
+                            {"id": q.id, "bank": q.bank, "title": q.title.get(lang)}
+                            for q in check.questions
+                        ]
+                    )
+                ),
                 hide_index=True,
             )
             choices = import_clash_choices(preview["clashes"])
