@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from question_bank.loader import BankSet, load_path
 from scoring.encoders import EncoderChoice, load_encoder
 from scoring.engine import Scorer
-from services import accounts
+from server.cookies import API_PREFIX, AUTH_COOKIE, GUEST_COOKIE
+from services import accounts, identity
 from services import bank as bank_service
 from services.accounts import Actor
 from services.errors import ServiceError, ValidationFailed
@@ -165,40 +166,168 @@ def scorer() -> Scorer:
 
 # --- who is using the app ------------------------------------------------------------------
 
+# Session-state keys that belong to the browser, not to the person using it: kept when the
+# person changes (everything else is cleared then, see `_forget_previous_person`).
+_BROWSER_KEYS = ("language", "common_language_switch", "common_model_ready", "common_bridge")
+_CREDENTIALS_IN_ADDRESSES = ("auth", "guest")  # what old links carried; never read
+
+
+def _cookie(name: str) -> str:
+    """A cookie the browser sent when this session's connection opened ("" if none)."""
+    try:
+        value = st.context.cookies.get(name)
+    except Exception:  # no browser connection (a script run without one)
+        return ""
+    return value if isinstance(value, str) else ""
+
 
 def current_actor() -> Actor:
-    """The signed-in user (token kept in the URL so a reload keeps them in), else a guest."""
-    token = st.session_state.get("auth_token") or st.query_params.get("auth", "")
+    """The signed-in user, else this browser's guest.
+
+    Who it is comes from the HttpOnly cookies the server's endpoints set (`server/routes.py`),
+    or from a sign-in made in this session; never from the page address, so a copied link
+    signs nobody in and cannot choose a guest. When the person changes (sign in, sign out,
+    another user), everything the previous one left in this session is cleared first.
+    """
+    for name in _CREDENTIALS_IN_ADDRESSES:
+        if name in st.query_params:  # an old link: the credential is ignored and dropped
+            del st.query_params[name]
+    db = database()
+    actor = _signed_in(db)
+    if actor is None:
+        if st.session_state.get("common_identity", "").startswith("user:"):
+            st.session_state.pop("common_session_guest", None)  # signed out: a new guest
+        actor = _guest(db)
+    _forget_previous_person(actor)
+    return actor
+
+
+def _signed_in(db: Database) -> Actor | None:
+    token = st.session_state.get("auth_token")  # a sign-in made in this session
     if token:
-        actor = accounts.actor_for_token(database(), token)
+        actor = accounts.actor_for_token(db, token)
         if actor is not None:
-            st.session_state["auth_token"] = token
-            if st.query_params.get("auth") != token:  # page switches may drop query params
-                st.query_params["auth"] = token
             return actor
-        st.session_state.pop("auth_token", None)
-        if "auth" in st.query_params:
-            del st.query_params["auth"]
-    guest = st.query_params.get("guest") or st.session_state.get("guest_token")
-    if not guest:
-        guest = secrets.token_urlsafe(12)
-    st.session_state["guest_token"] = guest
-    if st.query_params.get("guest") != guest:  # a reload finds the guest's drafts again
-        st.query_params["guest"] = guest
-    return Actor.guest(guest)
+        st.session_state.pop("auth_token", None)  # signed out elsewhere, password changed ...
+    token = _cookie(AUTH_COOKIE)
+    return accounts.actor_for_token(db, token) if token else None
+
+
+def _guest(db: Database) -> Actor:
+    """The guest of the server-issued cookie, else one for this session only."""
+    actor = identity.guest_for_key(db, _cookie(GUEST_COOKIE))
+    if actor is None:
+        guest_id = st.session_state.get("common_session_guest") or secrets.token_urlsafe(16)
+        st.session_state["common_session_guest"] = guest_id
+        actor = Actor.guest(guest_id)
+    st.session_state["guest_token"] = actor.owner.removeprefix("guest:")
+    return actor
+
+
+def _forget_previous_person(actor: Actor) -> None:
+    previous = st.session_state.get("common_identity")
+    if previous is not None and previous != actor.owner:
+        clear_person_state(keep=("auth_token", "common_session_guest"))
+        if actor.role == "guest":
+            st.session_state["guest_token"] = actor.owner.removeprefix("guest:")
+    st.session_state["common_identity"] = actor.owner
+
+
+def clear_person_state(keep: tuple[str, ...] = ()) -> None:
+    """Remove everything but the browser's settings from this session: drafts in answer
+    boxes, feedback shown, the selected session, form fields, timers ..."""
+    for key in list(st.session_state.keys()):
+        if key not in _BROWSER_KEYS and key not in keep:
+            del st.session_state[key]
+
+
+def sign_in_client() -> str:
+    """Where a sign-in try comes from, for the per-client limits: the browser's address."""
+    try:
+        address = st.context.ip_address
+    except Exception:
+        return ""
+    return address if isinstance(address, str) else ""
 
 
 def remember_sign_in(token: str) -> None:
+    """After a sign-in in this session: use it now, and have the browser store it as an
+    HttpOnly cookie (the bridge below posts it to the server, then reloads the page)."""
+    clear_person_state()
     st.session_state["auth_token"] = token
-    st.query_params["auth"] = token
+    st.session_state["common_bridge"] = {
+        "action": "session",
+        "token": token,
+        "nonce": secrets.token_hex(8),
+    }
 
 
 def forget_sign_in() -> None:
-    token = st.session_state.pop("auth_token", None)
-    if token:
-        accounts.sign_out(database(), token)
-    if "auth" in st.query_params:
-        del st.query_params["auth"]
+    """Sign out: end the session in the database, clear this session, reset the browser."""
+    db = database()
+    for token in {st.session_state.get("auth_token"), _cookie(AUTH_COOKIE)}:
+        if token:
+            accounts.sign_out(db, token)
+    clear_person_state()
+    st.session_state["common_bridge"] = {"action": "sign-out", "nonce": secrets.token_hex(8)}
+
+
+_BRIDGE_JS = """
+export default function (component) {
+  const { data, parentElement } = component;
+  if (!data || !data.action) return;
+  const done = (window.__interviewBridge ||= new Set());
+  if (done.has(data.nonce)) return;
+  done.add(data.nonce);
+  const path = data.action === "session" ? "/session" : "/sign-out";
+  const body = data.action === "session" ? { token: data.token } : {};
+  const say = (text) => {
+    const note = document.createElement("div");
+    note.setAttribute("role", "alert");
+    note.style.cssText = "color: var(--st-red-color, #c00); font-size: 0.85rem;";
+    note.textContent = text;
+    parentElement.replaceChildren(note);
+  };
+  fetch(data.api + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    credentials: "same-origin",
+    body: JSON.stringify(body),
+  })
+    .then(async (response) => {
+      if (response.ok) {
+        window.location.reload();
+        return;
+      }
+      const answer = await response.json().catch(() => ({}));
+      say(answer[data.lang] || data.failed);
+    })
+    .catch(() => say(data.failed));
+}
+"""
+_bridge = st.components.v2.component("interview_identity_bridge", js=_BRIDGE_JS)
+
+
+def identity_bridge() -> None:
+    """Carry out a pending sign-in or sign-out in the browser (cookies, then a reload).
+
+    The reload starts a new Streamlit session, so nothing of the previous person survives
+    in the page either. Drawn once per run by the entry script.
+    """
+    pending = st.session_state.get("common_bridge")
+    if not pending:
+        return
+    failed = tr(
+        "未能在此浏览器中保存登录状态（刷新后需重新登录）。请刷新页面后重试。",
+        "Could not store the sign-in in this browser (a reload would lose it). Reload the "
+        "page and try again.",
+    )
+    with st.sidebar:
+        _bridge(
+            key="common_identity_bridge",
+            data={**pending, "api": API_PREFIX, "lang": language(), "failed": failed},
+            height="content",
+        )
 
 
 # --- showing errors -------------------------------------------------------------------------
@@ -207,7 +336,9 @@ def forget_sign_in() -> None:
 def show_error(error: ServiceError) -> None:
     """Show a refused request in the current language (field problems listed one per line)."""
     if isinstance(error, ValidationFailed):
-        lines = [f"- **{p.field or tr('整体', 'record')}**: {p.message}" for p in error.problems]
+        lines = [
+            f"- **{p.field or tr('整体', 'record')}**: {p.text(language())}" for p in error.problems
+        ]
         st.error(tr("未保存，请修正：", "Not saved, please fix:") + "\n" + "\n".join(lines))
     else:
         st.error(error.message(language()))

@@ -23,6 +23,7 @@ from services.errors import (
     nul_problem,
     strip_blank,
 )
+from services.passwords import password_problem
 from storage.db import Database
 from storage.models import ROLES, AuthToken, SignInAttempt, User
 
@@ -36,7 +37,6 @@ CLIENT_MAX_DELAY = timedelta(minutes=15)
 TRUST_WINDOW = timedelta(days=30)  # a client that signed in as a user is theirs this long
 TOKEN_LIFETIME = timedelta(days=7)
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
-MIN_PASSWORD, MAX_PASSWORD = 8, 256
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -79,8 +79,30 @@ def needs_first_admin(db: Database) -> bool:
         return not session.scalar(select(func.count()).select_from(User))
 
 
-def create_first_admin(db: Database, username: str, password: str, display_name: str) -> Actor:
-    """The first-run step: only allowed while there is no account at all."""
+def create_first_admin(
+    db: Database,
+    username: str,
+    password: str,
+    display_name: str,
+    *,
+    setup_code: str | None = None,
+) -> Actor:
+    """The first-run step: only allowed while there is no account at all.
+
+    Args:
+        setup_code: what the person typed as the setup code printed on the server console
+            (`services.identity.announce_setup_code`). The page always passes it; None is
+            for code run on the server itself (tests, scripts), which needs no code.
+    """
+    if setup_code is not None:
+        from services.identity import setup_code_matches  # identity imports this module
+
+        if not setup_code_matches(db, setup_code):
+            raise PermissionDenied(
+                "The setup code is wrong. It is printed on the server's console and in its "
+                "log when the app starts without any account.",
+                "设置码不正确。应用在没有任何账户时启动，会在服务器控制台和日志中打印设置码。",
+            )
     problems = _account_problems(username, password, display_name)
     if problems:
         raise ValidationFailed(problems)
@@ -153,11 +175,22 @@ def update_user(
     active: bool | None = None,
     password: str | None = None,
 ) -> None:
+    """Change an account's role, active flag or password (administrators only).
+
+    A new role, a new password or deactivation ends every session of that account: its
+    browsers are signed out at their next action and sign in again with the new rights.
+    """
     require(actor, "admin")
     if role is not None and role not in ROLES:
         raise ValidationFailed([FieldProblem("role", f"must be one of {', '.join(ROLES)}")])
-    if password is not None and not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise ValidationFailed([FieldProblem("password", _password_rule())])
+    password_hash = None
+    if password is not None:
+        with db.read() as session:
+            target = session.get(User, user_id)
+            username = target.username if target else ""
+        if problem := password_problem(password, username):
+            raise ValidationFailed([problem])
+        password_hash = _hasher.hash(password)  # slow: before the transaction, not inside it
     with db.transaction() as session:
         user = session.get(User, user_id)
         if user is None:
@@ -166,14 +199,70 @@ def update_user(
             raise PermissionDenied(
                 "You cannot remove your own administrator rights.", "不能撤销你自己的管理员权限。"
             )
+        credentials_changed = (role is not None and role != user.role) or (
+            password_hash is not None
+        )
         if role is not None:
             user.role = role
         if active is not None:
             user.active = active
-            if not active:
-                session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
-        if password is not None:
-            user.password_hash = _hasher.hash(password)
+            credentials_changed = credentials_changed or not active
+        if password_hash is not None:
+            user.password_hash = password_hash
+        if credentials_changed:
+            revoke_tokens(session, user.id)
+
+
+def change_password(db: Database, actor: Actor, current: str, new: str) -> str:
+    """A signed-in user changes their own password; returns a new token for this browser.
+
+    Every other session of the account ends (tokens revoked), so a browser left signed in
+    elsewhere is signed out.
+
+    Raises:
+        PermissionDenied: a guest, or the current password is wrong.
+        ValidationFailed: the new password breaks the password rule.
+    """
+    if actor.user_id is None:
+        raise PermissionDenied("Sign in to change your password.", "请先登录再修改密码。")
+    with db.read() as session:
+        user = session.get(User, actor.user_id)
+        old_hash = user.password_hash if user and user.active else _DUMMY_HASH
+    if not _verify(old_hash, current or "") or user is None:
+        raise PermissionDenied("The current password is wrong.", "当前密码不正确。")
+    if problem := password_problem(new, user.username):
+        raise ValidationFailed([problem])
+    if new == current:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "password", "must differ from the current one", "新密码不能与当前密码相同"
+                )
+            ]
+        )
+    new_hash = _hasher.hash(new)  # slow: before the transaction, not inside it
+    token = secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        user = session.get(User, actor.user_id)
+        if user is None or not user.active or user.password_hash != old_hash:
+            raise PermissionDenied(
+                "The password was changed meanwhile; sign in again.", "密码已被修改，请重新登录。"
+            )
+        user.password_hash = new_hash
+        revoke_tokens(session, user.id)
+        session.add(
+            AuthToken(
+                token_hash=_token_hash(token),
+                user_id=user.id,
+                expires_at=datetime.now(UTC) + TOKEN_LIFETIME,
+            )
+        )
+    return token
+
+
+def revoke_tokens(session: Session, user_id: int) -> None:
+    """End every signed-in session of a user (inside the caller's transaction)."""
+    session.execute(delete(AuthToken).where(AuthToken.user_id == user_id))
 
 
 def sign_in(db: Database, username: str, password: str, client: str = "") -> tuple[Actor, str]:
@@ -312,8 +401,34 @@ def actor_for_token(db: Database, token: str) -> Actor | None:
 
 
 def sign_out(db: Database, token: str) -> None:
+    """End one signed-in session (the token stops working at once)."""
+    if not token:
+        return
     with db.transaction() as session:
         session.execute(delete(AuthToken).where(AuthToken.token_hash == _token_hash(token)))
+
+
+def rotate_token(db: Database, token: str) -> str | None:
+    """Swap a valid token for a new one with the same user and expiry; None if it is not valid.
+
+    The browser's cookie gets the new token, so the one the page held (it travelled to the
+    browser to be exchanged) is dead once the cookie is set.
+    """
+    if not token:
+        return None
+    fresh = secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        row = session.get(AuthToken, _token_hash(token))
+        if row is None or _aware(row.expires_at) < datetime.now(UTC):
+            return None
+        user = session.get(User, row.user_id)
+        if user is None or not user.active:
+            return None
+        session.add(
+            AuthToken(token_hash=_token_hash(fresh), user_id=row.user_id, expires_at=row.expires_at)
+        )
+        session.delete(row)
+    return fresh
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -343,18 +458,14 @@ def _client_key(client: str) -> str:
     return hashlib.sha256(client.encode("utf-8", "surrogatepass")).hexdigest()[:64]
 
 
-def _password_rule() -> str:
-    return f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"
-
-
 def _account_problems(username: str, password: str, display_name: str) -> list[FieldProblem]:
     problems = []
     if not USERNAME.fullmatch(username or ""):  # match() would let a trailing newline in
         problems.append(
             FieldProblem("username", "3 to 64 letters, digits, '.', '_' or '-' (no spaces)")
         )
-    if not MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD:
-        problems.append(FieldProblem("password", _password_rule()))
+    if problem := password_problem(password, username):
+        problems.append(problem)
     if not strip_blank(display_name) or len(display_name) > 128:  # zero-width alone is blank
         problems.append(FieldProblem("display_name", "required, at most 128 characters"))
     elif problem := nul_problem("display_name", display_name):

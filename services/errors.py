@@ -40,6 +40,10 @@ class InputRejected(ServiceError):
 class FieldProblem:
     field: str  # a dotted path such as "rubric.1.weight", or "" for the whole record
     message: str
+    message_zh: str = ""  # the message in Chinese, where one is written (else `message`)
+
+    def text(self, language: str) -> str:
+        return self.message_zh if language == "zh" and self.message_zh else self.message
 
 
 # Invisible characters that make a name look blank: zero-width space, ZWNJ, ZWJ, word joiner,
@@ -95,7 +99,8 @@ def reject_nul(text: str | None, what_en: str, what_zh: str) -> None:
 class ValidationFailed(ServiceError):
     def __init__(self, problems: list[FieldProblem]) -> None:
         listed = "; ".join(f"{p.field or '-'}: {p.message}" for p in problems)
-        super().__init__(f"Not saved: {listed}", f"未保存：{listed}")
+        listed_zh = "; ".join(f"{p.field or '-'}: {p.text('zh')}" for p in problems)
+        super().__init__(f"Not saved: {listed}", f"未保存：{listed_zh}")
         self.problems = problems
 
     def for_field(self, prefix: str) -> list[FieldProblem]:

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from services import accounts
+from services import accounts, identity
 from storage.db import Database
 from tests.app.conftest import PASSWORD, PROJECT
 
@@ -17,13 +17,14 @@ def test_first_run_creates_the_administrator(tmp_path, monkeypatch):
     at.session_state["language"] = "en"
     at.run()
     assert "First run" in at.info[0].value
-    at.text_input[0].input("boss")
-    at.text_input[1].input("The Boss")
-    at.text_input[2].input("short")
+    at.text_input(key="account_setup_code").input(identity.setup_code(Database(url)))
+    at.text_input[1].input("boss")
+    at.text_input[2].input("The Boss")
+    at.text_input[3].input("short")
     at.button[0].click().run()
     assert "password" in at.error[0].value  # too short: refused, fields kept
-    assert at.text_input[0].value == "boss"
-    at.text_input[2].input(PASSWORD)
+    assert at.text_input[1].value == "boss"
+    at.text_input[3].input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception
     assert "Signed in as The Boss" in at.success[0].value

@@ -126,15 +126,44 @@ def test_draft_comes_back_after_a_reload(open_page, app_db):
     assert not other.text_area
 
 
-def test_guest_draft_lives_under_the_guest_key_in_the_url(open_page):
+def test_a_guest_key_in_the_address_is_ignored(open_page):
+    """Guest identities are issued by the server (a signed cookie); a link cannot choose one,
+    so `?guest=<victim's key>` neither shows nor receives the victim's drafts."""
     at = start(open_page("practice.py"))
     answer_box(at).input("草稿内容").run()
     token = at.session_state["guest_token"]
     again = AppTest.from_file(str(PROJECT / "app_pages" / "practice.py"), default_timeout=60)
     again.query_params["guest"] = token
+    again.query_params["auth"] = token
     again.run()
     assert not again.exception
-    assert answer_box(again).value == "草稿内容"
+    assert again.session_state["guest_token"] != token
+    assert not again.text_area  # a new guest: the set-up form, not the victim's question
+    assert "guest" not in again.query_params and "auth" not in again.query_params
+
+
+def test_signing_in_on_a_shared_tab_clears_the_previous_person(open_page, app_db):
+    """A guest types a draft; a candidate signs in on the same tab: nothing of the guest's is
+    left in the session (answer box, set, feedback), and after the candidate signs out the
+    next guest sees nothing of the candidate's."""
+    at = start(open_page("practice.py"))
+    answer_box(at).input("访客的私人草稿").run()
+    assert at.session_state["practice_queue"]
+    _, token = accounts.sign_in(app_db, "cand", "correct-horse-9")
+    at.session_state["auth_token"] = token  # what the Account page's sign-in sets
+    at.run()
+    assert not at.exception
+    assert "practice_queue" not in at.session_state or at.session_state["practice_queue"] == []
+    assert all(box.value != "访客的私人草稿" for box in at.text_area)
+    assert f"practice_answer_{FIRST.id}" not in at.session_state
+
+    start(at)
+    answer_box(at).input("候选人的私人草稿").run()
+    accounts.sign_out(app_db, token)  # signed out (or the token revoked) meanwhile
+    at.run()
+    assert not at.exception
+    assert all(box.value != "候选人的私人草稿" for box in at.text_area)
+    assert f"practice_answer_{FIRST.id}" not in at.session_state
 
 
 def test_english_interface_shows_english_question_text(open_page):

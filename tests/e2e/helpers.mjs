@@ -299,3 +299,33 @@ export async function runE2E(name, body) {
   if (!failed) console.log(`E2E OK ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   process.exit(failed ? 1 : 0);
 }
+
+/** The app's identity cookies (server/cookies.py): HttpOnly, set by the server only. */
+export const AUTH_COOKIE = 'interview_session';
+export const GUEST_COOKIE = 'interview_guest';
+
+/**
+ * Make the page's browser context signed in with `token` (a token test_browser.py made with
+ * accounts.sign_in), as the server's sign-in endpoint would: an HttpOnly, SameSite=Lax
+ * cookie. `token` null clears the identity cookies (the next page load is a new guest).
+ */
+export async function useToken(page, url, token) {
+  const context = page.context();
+  await context.clearCookies();
+  if (token) {
+    await context.addCookies([
+      { name: AUTH_COOKIE, value: token, url, httpOnly: true, sameSite: 'Lax' },
+    ]);
+  }
+}
+
+/** Fill the st.text_input labelled `label` and press Tab (commit) without waiting. */
+export async function fillInput(page, label, value) {
+  step(`fill input "${label}"`);
+  const box = page
+    .locator('[data-testid="stTextInput"]')
+    .filter({ has: page.locator('[data-testid="stWidgetLabel"]', { hasText: label }) })
+    .locator('input')
+    .first();
+  await box.fill(value);
+}

@@ -240,21 +240,20 @@ def test_tour_of_the_main_pages(app_server, screenshot_dir, monkeypatch):
     data = _tour_data(app_server.database_url)
     wang, lin, zhou, sid = data["wang"], data["lin"], data["zhou"], data["session"]
     stops = [
-        {"path": f"/history?auth={wang}", "expect": "我的进步", "shot": "history.png"},
-        {"path": f"/mock_session?auth={lin}&session={sid}", "expect": "王小明", "shot": "mock_session.png"},
-        {"path": f"/session_report?auth={lin}&session={sid}", "expect": "王小明", "shot": "session_report.png"},
-        {"path": f"/session_report?auth={lin}&session={sid}&lang=en", "expect": "Agreement", "shot": "session_report_en.png"},
-        {"path": f"/workbench?auth={zhou}", "expect": "题库工作台", "shot": "workbench.png"},
-        {"path": f"/rubric_lab?auth={zhou}", "expect": "评分实验室", "shot": "rubric_lab.png"},
-        {"path": f"/batch?auth={lin}&lang=en", "expect": "Batch scoring", "shot": "batch_en.png"},
-        {"path": "/?lang=en", "expect": "Practice", "shot": "practice_en.png"},
+        {"path": "/history", "token": wang, "expect": "我的进步", "shot": "history.png"},
+        {"path": f"/mock_session?session={sid}", "token": lin, "expect": "王小明", "shot": "mock_session.png"},
+        {"path": f"/session_report?session={sid}", "token": lin, "expect": "王小明", "shot": "session_report.png"},
+        {"path": f"/session_report?session={sid}&lang=en", "token": lin, "expect": "Agreement", "shot": "session_report_en.png"},
+        {"path": "/workbench", "token": zhou, "expect": "题库工作台", "shot": "workbench.png"},
+        {"path": "/rubric_lab", "token": zhou, "expect": "评分实验室", "shot": "rubric_lab.png"},
+        {"path": "/batch?lang=en", "token": lin, "expect": "Batch scoring", "shot": "batch_en.png"},
+        {"path": "/?lang=en", "token": None, "expect": "Practice", "shot": "practice_en.png"},
     ]  # fmt: skip
     monkeypatch.setenv("E2E_TOUR", json.dumps(stops))
     output = run_script("tour", app_server, screenshot_dir)
     assert output.count("E2E STEP visit") == len(stops)
     for stop in stops:
         assert (screenshot_dir / stop["shot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
 
 
 def test_batch_upload_with_reference_answers(app_server, screenshot_dir, tmp_path, monkeypatch):
@@ -280,7 +279,59 @@ def test_batch_upload_with_reference_answers(app_server, screenshot_dir, tmp_pat
             "answer": ["数量盘点、重量盘点、账实核对", "They stay on.", "no reference here"],
         }
     ).to_csv(csv_path, index=False)
-    monkeypatch.setenv("E2E_BATCH_PATH", f"/batch?auth={token}&lang=en")
+    monkeypatch.setenv("E2E_BATCH_PATH", "/batch?lang=en")
+    monkeypatch.setenv("E2E_BATCH_TOKEN", token)
     monkeypatch.setenv("E2E_BATCH_CSV", str(csv_path))
     run_script("batch", app_server, screenshot_dir)
     assert (screenshot_dir / "batch_scored.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_identity_stays_out_of_addresses_and_a_shared_tab_is_safe(
+    app_server, screenshot_dir, monkeypatch
+):
+    """Issue 12: after sign-in the address carries no credential and a copied address signs
+    nobody in (nor does an old ?auth= link); on a shared tab signing in and out leaves
+    nothing of the previous person; a draft typed without leaving the box survives a reload."""
+    from services import accounts
+    from storage.db import Database
+
+    db = Database(app_server.database_url)
+    db.upgrade()
+    admin = _admin(db)
+    for username in ("idcand", "idcand2"):
+        accounts.create_user(db, admin, username, PASSWORD, "candidate", username)
+    old_token = accounts.sign_in(db, "idcand", PASSWORD)[1]
+    db.dispose()
+    config = {"password": PASSWORD, "first": "idcand", "second": "idcand2", "old_token": old_token}
+    monkeypatch.setenv("E2E_IDENTITY", json.dumps(config))
+    output = run_script("identity", app_server, screenshot_dir)
+    assert "draft comes back" in output
+    for name in ("identity_signed_in.png", "identity_draft_restored.png"):
+        assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _handshake_status(url: str, host: str, origin: str) -> int:
+    """The HTTP status of a WebSocket upgrade to Streamlit's stream with these headers."""
+    import base64
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\n"
+        f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n\r\n"
+    )
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=10) as s:
+        s.sendall(request.encode())
+        reply = s.recv(4096).decode("latin-1")
+    return int(reply.split()[1])
+
+
+def test_a_dns_rebinding_handshake_is_refused(app_server):
+    """A page on another site whose name now points at this machine opens the WebSocket
+    with its own Host and Origin: refused (server.allowedHosts in .streamlit/config.toml)."""
+    port = app_server.url.rsplit(":", 1)[1]
+    assert _handshake_status(app_server.url, f"127.0.0.1:{port}", app_server.url) == 101
+    evil = f"rebind.attacker.example:{port}"
+    assert _handshake_status(app_server.url, evil, f"http://{evil}") != 101

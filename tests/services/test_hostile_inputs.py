@@ -372,11 +372,11 @@ def _(c: Ctx) -> None:
 # --- accounts -------------------------------------------------------------------------------
 
 
-@service_case("password-too-short", "a 7-character password (new account and password reset)")
+@service_case("password-too-short", "a 9-character password (new account and password reset)")
 def _(c: Ctx) -> None:
     with pytest.raises(ValidationFailed) as failed:
-        accounts.create_user(c.db, c.users["admin"], "newbie", "1234567", "candidate", "New")
-    assert problems_of(failed.value) == {"password": "must be 8 to 256 characters"}
+        accounts.create_user(c.db, c.users["admin"], "newbie", "k7#Lm2qXz", "candidate", "New")
+    assert problems_of(failed.value) == {"password": "at least 10 characters (this one has 9)"}
     with pytest.raises(ValidationFailed):
         accounts.update_user(c.db, c.users["admin"], c.users["cand"].user_id, password="short")
     assert accounts.sign_in(c.db, "cand", PASSWORD)[0].username == "cand"  # old password works
@@ -384,11 +384,25 @@ def _(c: Ctx) -> None:
 
 @service_case("password-too-long", "a 257-character password")
 def _(c: Ctx) -> None:
+    longest = ("pq7" * 86)[:256]
     with pytest.raises(ValidationFailed) as failed:
-        accounts.create_user(c.db, c.users["admin"], "newbie", "p" * 257, "candidate", "New")
-    assert problems_of(failed.value) == {"password": "must be 8 to 256 characters"}
-    accounts.create_user(c.db, c.users["admin"], "newbie", "p" * 256, "candidate", "New")
-    assert accounts.sign_in(c.db, "newbie", "p" * 256)[0].username == "newbie"
+        accounts.create_user(c.db, c.users["admin"], "newbie", longest + "r", "candidate", "New")
+    assert problems_of(failed.value) == {"password": "at most 256 characters"}
+    accounts.create_user(c.db, c.users["admin"], "newbie", longest, "candidate", "New")
+    assert accounts.sign_in(c.db, "newbie", longest)[0].username == "newbie"
+
+
+@service_case(
+    "common-password", "'12345678', 'password', 'password123', 'qwertyuiop', 'aaaaaaaaaaaa'"
+)
+def _(c: Ctx) -> None:
+    for weak in ("12345678", "password", "password123", "Password123", "qwertyuiop", "a" * 12):
+        with pytest.raises(ValidationFailed) as failed:
+            accounts.create_user(c.db, c.users["admin"], "newbie", weak, "candidate", "New")
+        assert "密码" in failed.value.zh  # the message is written in Chinese too
+        with pytest.raises(ValidationFailed):
+            accounts.update_user(c.db, c.users["admin"], c.users["cand"].user_id, password=weak)
+    assert accounts.sign_in(c.db, "cand", PASSWORD)[0].username == "cand"  # old password works
 
 
 @service_case(

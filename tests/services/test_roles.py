@@ -184,10 +184,11 @@ def test_a_deactivated_users_token_stops_working(database, users):
     assert accounts.actor_for_token(database, fresh).username == "inter"
 
 
-def test_a_role_change_applies_to_an_open_token(database, users):
+def test_a_role_change_ends_an_open_token(database, users):
     _, token = accounts.sign_in(database, "inter", PASSWORD)
     accounts.update_user(database, users["admin"], users["inter"].user_id, role="candidate")
-    actor = accounts.actor_for_token(database, token)
+    assert accounts.actor_for_token(database, token) is None  # signed out: sign in again
+    actor, _ = accounts.sign_in(database, "inter", PASSWORD)
     with pytest.raises(PermissionDenied):
         sessions.create_session(database, actor, "Candidate A", ["cs-beh-01"])
 

@@ -1,0 +1,3 @@
+"""Fixtures for the server tests."""
+
+from tests.storage.backends import fast_hashing  # noqa: F401
