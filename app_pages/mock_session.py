@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from app_pages.autosave import autosave_while_typing
 from app_pages.common import (
     LANGUAGES,
     attempt,
@@ -528,6 +529,9 @@ def run_session(view: SessionView) -> None:
         height=220,
         on_change=autosave,
         args=(view.id, question_id, "answer", key),
+    )
+    autosave_while_typing(
+        actor, key, {"kind": "mock", "session_id": view.id, "question_id": question_id}
     )
     if st.button(tr("系统评分", "Score answer"), key=f"mock_score_{view.id}_{question_id}"):
         text = st.session_state.get(key, "")

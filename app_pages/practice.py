@@ -12,6 +12,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from app_pages.autosave import autosave_while_typing
 from app_pages.common import (
     DIFFICULTY_NAMES,
     attempt,
@@ -308,9 +309,9 @@ if not queue:
     if actor.role == "guest":
         st.caption(
             tr(
-                "你以访客身份练习：草稿和记录保存在本浏览器地址对应的访客身份下；登录后可长期保存。",
-                "You are practising as a guest: drafts and attempts are kept under this browser "
-                "address's guest key. Sign in to keep them for good.",
+                "你以访客身份练习：草稿和记录保存在此浏览器的访客身份下；登录后可长期保存。",
+                "You are practising as a guest: drafts and attempts are kept under this "
+                "browser's guest identity. Sign in to keep them for good.",
             )
         )
     set_up()
@@ -388,6 +389,7 @@ answer = st.text_area(
         "Write your answer here; it is saved as a draft as you go.",
     ),
 )
+autosave_while_typing(actor, key, {"kind": "practice", "question_id": question.id})
 answer = answer or ""
 notes = [
     tr(

@@ -1,4 +1,7 @@
-"""Users (administrators only): create accounts, change roles, deactivate, reset passwords."""
+"""Users (administrators only): create accounts, change roles, deactivate, reset passwords.
+
+A new role, a reset password or deactivation signs that account out of every browser.
+"""
 
 import pandas as pd
 import streamlit as st
@@ -62,8 +65,14 @@ with reporting_errors():
                 format_func=labels(ROLES, role_name),
             )
             active = st.checkbox(tr("启用", "Active"), value=user["active"])
+            own = user["id"] == actor.user_id
             new_password = st.text_input(
-                tr("新密码（留空则不改）", "New password (blank keeps it)"), type="password"
+                tr("新密码（留空则不改）", "New password (blank keeps it)"),
+                type="password",
+                disabled=own,
+                help=tr("修改自己的密码请到「账户」页。", "Change your own password on Account.")
+                if own
+                else None,
             )
             if st.form_submit_button(tr("保存", "Save")):
                 try:
@@ -73,4 +82,10 @@ with reporting_errors():
                 except ServiceError as error:
                     show_error(error)
                 else:
-                    st.success(tr(f"已保存 {chosen}（刷新后表格更新）", f"Saved {chosen}"))
+                    st.success(
+                        tr(
+                            f"已保存 {chosen}；角色或密码改变时，该账户在所有浏览器中的登录均已失效。",
+                            f"Saved {chosen}; a changed role or password has signed the account "
+                            "out of every browser.",
+                        )
+                    )
