@@ -17,6 +17,13 @@ def test_first_run_creates_the_administrator(tmp_path, monkeypatch):
     at.session_state["language"] = "en"
     at.run()
     assert "First run" in at.info[0].value
+    at.text_input(key="account_setup_code").input("AAAA-BBBB-CCCC")
+    at.text_input[1].input("boss")
+    at.text_input[2].input("The Boss")
+    at.text_input[3].input(PASSWORD)
+    at.button[0].click().run()
+    assert "setup code is wrong" in at.error[0].value  # no code, no administrator
+    assert accounts.needs_first_admin(Database(url))
     at.text_input(key="account_setup_code").input(identity.setup_code(Database(url)))
     at.text_input[1].input("boss")
     at.text_input[2].input("The Boss")
@@ -57,3 +64,22 @@ def test_bank_browser_searches_in_both_languages(open_page):
     assert len(at.expander) == 1
     at = open_page("bank_browser.py", language="zh")
     assert at.title[0].value == "题库"
+
+
+def test_a_user_changes_their_own_password_on_the_account_page(open_page, app_db):
+    at = open_page("account.py", "cand", language="en")
+    old_token = at.session_state["auth_token"]
+    at.text_input(key="account_current_password").input(PASSWORD)
+    at.text_input(key="account_new_password").input("password123")
+    at.text_input(key="account_new_password_again").input("password123")
+    at.button[1].click().run()
+    assert "most common passwords" in at.error[0].value
+    at.text_input(key="account_current_password").input(PASSWORD)
+    at.text_input(key="account_new_password").input("a-quiet-lighthouse-4")
+    at.text_input(key="account_new_password_again").input("a-quiet-lighthouse-4")
+    at.button[1].click().run()
+    assert not at.exception
+    assert any("Password changed" in s.value for s in at.success)
+    assert accounts.actor_for_token(app_db, old_token) is None  # other sessions ended
+    assert accounts.actor_for_token(app_db, at.session_state["auth_token"]).username == "cand"
+    assert accounts.sign_in(app_db, "cand", "a-quiet-lighthouse-4")[0].username == "cand"

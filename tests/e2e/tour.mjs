@@ -14,6 +14,7 @@ await runE2E('tour', async ({ page, url, shot }) => {
     await page.goto(url + stop.path, { waitUntil: 'domcontentloaded' });
     await waitForApp(page);
     await expectText(page, stop.expect, { timeout: 60_000 });
+    if (/[?&](auth|guest)=/.test(page.url())) throw new Error(`a credential in ${page.url()}`);
     await screenshot(page, shot(stop.shot));
   }
 });
