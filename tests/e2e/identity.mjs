@@ -65,17 +65,17 @@ async function boxValues(page) {
   return page.locator(ANSWER_BOX).evaluateAll((boxes) => boxes.map((b) => b.value));
 }
 
-async function typeAndWaitForAutosave(page, text, { failFirst = false } = {}) {
+async function typeAndWaitForAutosave(page, text, { failFirst = false, label = 'Your answer' } = {}) {
   let failures = failFirst ? 1 : 0;
   if (failFirst) {
     await page.route('**/app-api/draft', (route) => (failures-- > 0 ? route.abort() : route.continue()));
   }
-  await fillTextArea(page, 'Your answer', text, { commit: false });
+  await fillTextArea(page, label, text, { commit: false });
   if (failFirst) {
     step('the first save fails: the line under the box says so, the text stays');
     await page.locator('[data-autosave-status][data-state="error"]').first().waitFor({ timeout: 20_000 });
     await expectText(page, 'could not be saved');
-    const kept = await page.getByLabel('Your answer').inputValue();
+    const kept = await page.getByLabel(label).inputValue();
     if (kept !== text) throw new Error(`the text changed after a failed save: ${JSON.stringify(kept)}`);
     await screenshot(page, shot('identity_draft_save_failed.png'));
   }
@@ -158,4 +158,22 @@ await runE2E('identity', async ({ page, browser, url, shot: shotPath }) => {
   await expectText(tab, 'Guest (not signed in)');
   await screenshot(tab, shot('identity_after_sign_out.png'));
   await tab.context().close();
+
+  // --- 5. the mock-session answer box saves while typing too ------------------------------
+  const desk = await openApp(browser, `${url}/account?lang=en`);
+  await signIn(desk, url, config.interviewer);
+  await desk.goto(`${url}/mock_session?session=${config.mock_session}&lang=en`, {
+    waitUntil: 'domcontentloaded',
+  });
+  await waitForApp(desk);
+  const transcript = 'Transcribed while the candidate spoke; the box never lost the focus.';
+  await typeAndWaitForAutosave(desk, transcript, { label: "The candidate's answer" });
+  step('reload the mock session: the answer comes back');
+  await desk.reload({ waitUntil: 'domcontentloaded' });
+  await waitForApp(desk);
+  const answer = await desk.getByLabel("The candidate's answer").inputValue();
+  if (answer !== transcript) throw new Error(`mock answer lost on reload: ${JSON.stringify(answer)}`);
+  if (/[?&](auth|guest)=/.test(desk.url())) throw new Error(`a credential in ${desk.url()}`);
+  await screenshot(desk, shot('identity_mock_answer_restored.png'));
+  await desk.context().close();
 });

@@ -301,8 +301,19 @@ def test_identity_stays_out_of_addresses_and_a_shared_tab_is_safe(
     for username in ("idcand", "idcand2"):
         accounts.create_user(db, admin, username, PASSWORD, "candidate", username)
     old_token = accounts.sign_in(db, "idcand", PASSWORD)[1]
+    from services import sessions
+
+    interviewer = accounts.create_user(db, admin, "idinter", PASSWORD, "interviewer", "面试官")
+    mock = sessions.create_session(db, interviewer, "候选人甲", ["cs-beh-01"], "", "en")
     db.dispose()
-    config = {"password": PASSWORD, "first": "idcand", "second": "idcand2", "old_token": old_token}
+    config = {
+        "password": PASSWORD,
+        "first": "idcand",
+        "second": "idcand2",
+        "old_token": old_token,
+        "interviewer": "idinter",
+        "mock_session": mock.id,
+    }
     monkeypatch.setenv("E2E_IDENTITY", json.dumps(config))
     output = run_script("identity", app_server, screenshot_dir)
     assert "draft comes back" in output
