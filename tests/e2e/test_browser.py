@@ -339,6 +339,17 @@ def _handshake_status(url: str, host: str, origin: str) -> int:
     return int(reply.split()[1])
 
 
+def test_the_setup_code_is_printed_when_the_server_starts(app_server):
+    """The database was empty when the server started: the log names the code."""
+    from services import identity
+    from storage.db import Database
+
+    db = Database(app_server.database_url)
+    code = identity.setup_code(db)
+    db.dispose()
+    assert f"Setup code for the first administrator: {code}" in app_server.log.read_text()
+
+
 def test_a_dns_rebinding_handshake_is_refused(app_server):
     """A page on another site whose name now points at this machine opens the WebSocket
     with its own Host and Origin: refused (server.allowedHosts in .streamlit/config.toml)."""

@@ -98,6 +98,8 @@ def test_guest_keys_are_issued_and_signed_by_the_server(database):
     for forged in (guest_id, f"chosen-by-attacker.{signature}", f"{guest_id}.x", "", "a.b.c"):
         assert identity.guest_for_key(database, forged) is None
     assert identity.new_guest_key(database) != key
+    identity.forget_cached_secret()  # a restarted (or another) app process
+    assert identity.guest_for_key(database, key) == guest
 
 
 def test_the_first_administrator_needs_the_setup_code(database, fast_hashing):
