@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,17 +74,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory) -> AppServer:
-    """`streamlit run app.py` on a free port with its own SQLite database; stopped after."""
-    if MISSING:  # only reached with E2E_REQUIRED=1
-        pytest.fail("E2E_REQUIRED=1 but missing: " + "; ".join(MISSING), pytrace=False)
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def _streamlit_server(database_url: str, log: Path) -> Iterator[AppServer]:
+    """`streamlit run app.py` on a free port with the given database; stopped after."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
-    env["INTERVIEW_DATABASE_URL"] = f"sqlite:///{tmp / 'e2e.sqlite3'}"
-    log = tmp / "streamlit.log"
+    env["INTERVIEW_DATABASE_URL"] = database_url
     command = [
         sys.executable,
         "-m",
@@ -112,7 +110,7 @@ def app_server(tmp_path_factory) -> AppServer:
                     f"streamlit not healthy after {SERVER_TIMEOUT_S:.0f} s:\n{log.read_text()}"
                 )
             time.sleep(0.5)
-        yield AppServer(url=url, database_url=env["INTERVIEW_DATABASE_URL"], log=log)
+        yield AppServer(url=url, database_url=database_url, log=log)
     finally:
         process.terminate()
         try:
@@ -120,6 +118,16 @@ def app_server(tmp_path_factory) -> AppServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory) -> Iterator[AppServer]:
+    """`streamlit run app.py` on a free port with its own SQLite database; stopped after."""
+    if MISSING:  # only reached with E2E_REQUIRED=1
+        pytest.fail("E2E_REQUIRED=1 but missing: " + "; ".join(MISSING), pytrace=False)
+    tmp = tmp_path_factory.mktemp("e2e")
+    with _streamlit_server(f"sqlite:///{tmp / 'e2e.sqlite3'}", tmp / "streamlit.log") as server:
+        yield server
 
 
 @pytest.fixture
@@ -357,3 +365,22 @@ def test_a_dns_rebinding_handshake_is_refused(app_server):
     assert _handshake_status(app_server.url, f"127.0.0.1:{port}", app_server.url) == 101
     evil = f"rebind.attacker.example:{port}"
     assert _handshake_status(app_server.url, evil, f"http://{evil}") != 101
+
+
+def test_a_session_and_a_guests_draft_survive_a_server_restart(
+    app_server, screenshot_dir, tmp_path, monkeypatch
+):
+    """A second app process on the same database stands for the restarted server: the
+    browser's cookies (session token, server-signed guest key) still work there."""
+    from services import accounts
+    from storage.db import Database
+
+    db = Database(app_server.database_url)
+    db.upgrade()
+    accounts.create_user(db, _admin(db), "restart", PASSWORD, "candidate", "重启用户")
+    db.dispose()
+    with _streamlit_server(app_server.database_url, tmp_path / "second.log") as second:
+        config = {"second": second.url, "username": "restart", "password": PASSWORD}
+        monkeypatch.setenv("E2E_RESTART", json.dumps(config))
+        output = run_script("restart", app_server, screenshot_dir)
+    assert "signed in on the new process" in output
