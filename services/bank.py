@@ -3,6 +3,7 @@ version history, conflict detection on concurrent saves, and restore of earlier 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,7 +66,13 @@ def seed_if_empty(db: Database, bank_set: BankSet) -> int:
 
 
 def load_bank(db: Database) -> BankSet:
-    """The live bank (deleted questions left out), in the same shape the YAML loader returns."""
+    """The live bank (deleted questions left out), in the same shape the YAML loader returns.
+
+    This is the bank every page shows, so its text is made safe to render: images (markdown
+    or HTML) are replaced by their alt text, so that text a trainer wrote cannot make a
+    candidate's browser fetch a remote address (`without_images`). The stored questions,
+    which the workbench edits, keep the text as written.
+    """
     with db.read() as session:
         banks = {
             row.id: Bank.model_validate(row.data) for row in session.scalars(select(BankRecord))
@@ -75,8 +82,56 @@ def load_bank(db: Database) -> BankSet:
             .where(QuestionRecord.deleted.is_(False))
             .order_by(QuestionRecord.id)
         ).all()
-        questions = tuple(Question.model_validate(row.data) for row in rows)
+        questions = tuple(Question.model_validate(_texts_without_images(row.data)) for row in rows)
     return BankSet(banks=banks, questions=_bank_order(questions))
+
+
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+[^)]*)?\)")
+_REFERENCE_IMAGE = re.compile(r"!\[([^\]]*)\]\[[^\]]*\]")
+_REFERENCE_DEFINITION = re.compile(
+    r"^ {0,3}\[[^\]]+\]:[ \t]*<?(?:[a-z][a-z0-9+.-]*:|//|www\.|/)\S*.*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_HTML_MEDIA = re.compile(
+    r"<\s*(?:img|image|picture|source|video|audio|iframe|embed|object|svg)\b[^>]*>",
+    re.IGNORECASE,
+)
+_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
+
+
+def without_images(text: str) -> str:
+    """Text with every image replaced by its alt text (or "[image]"): markdown `![alt](url)`
+    and `![alt][ref]` with their `[ref]: url` lines, and HTML `<img>` and other media tags.
+
+    Bank text is rendered as markdown on the pages; an image there would make each reader's
+    browser request its address (a tracking pixel, or a probe of the reader's network).
+    """
+
+    def alt_of_markdown(match: re.Match[str]) -> str:
+        return match.group(1).strip() or "[image]"
+
+    def alt_of_html(match: re.Match[str]) -> str:
+        if not re.match(r"<\s*img", match.group(0), re.IGNORECASE):
+            return ""  # <video>, <source>, <iframe> ...: no text of their own
+        alt = _ALT.search(match.group(0))
+        found = next((g for g in alt.groups() if g), "") if alt else ""
+        return found.strip() or "[image]"
+
+    text = _MARKDOWN_IMAGE.sub(alt_of_markdown, text)
+    text = _REFERENCE_IMAGE.sub(alt_of_markdown, text)
+    text = _REFERENCE_DEFINITION.sub("", text)
+    return _HTML_MEDIA.sub(alt_of_html, text)
+
+
+def _texts_without_images(data: Any) -> Any:
+    """Question data with `without_images` applied to every text in it."""
+    if isinstance(data, str):
+        return without_images(data) if ("!" in data or "<" in data or "]:" in data) else data
+    if isinstance(data, list):
+        return [_texts_without_images(item) for item in data]
+    if isinstance(data, dict):
+        return {key: _texts_without_images(value) for key, value in data.items()}
+    return data
 
 
 def get_question(db: Database, question_id: str) -> QuestionEntry:

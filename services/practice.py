@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from question_bank.schema import Question
 from scoring.engine import MAX_ANSWER_CHARS
 from scoring.report import ScoreReport
+from services import limits
 from services.accounts import Actor
 from services.errors import InputRejected, NotFound, PermissionDenied, reject_nul
 from storage.db import Database
@@ -58,6 +59,7 @@ def save_draft(db: Database, actor: Actor, scope: str, text: str) -> None:
         )
     reject_nul(text, "text", "文本")
     reject_nul(scope, "draft scope", "草稿范围")
+    limits.check_autosave_rate(actor)
     with db.transaction() as session:
         db.lock(session, f"draft:{actor.owner}:{scope}")  # two tabs saving the first draft
         draft = session.scalar(
@@ -67,15 +69,18 @@ def save_draft(db: Database, actor: Actor, scope: str, text: str) -> None:
             if draft is not None:
                 session.delete(draft)
             return
+        if draft is None or draft.text != text:
+            limits.check_draft_quota(session, actor, scope, text, is_new=draft is None)
         if draft is None:
             session.add(Draft(owner=actor.owner, scope=scope, text=text))
         elif draft.text != text:
             draft.text = text
             draft.updated_at = datetime.now(UTC)
+    limits.maybe_purge(db)
 
 
 def load_draft(db: Database, actor: Actor, scope: str) -> str | None:
-    with db.transaction() as session:
+    with db.read() as session:
         return session.scalar(
             select(Draft.text).where(Draft.owner == actor.owner, Draft.scope == scope)
         )
@@ -97,6 +102,7 @@ def record_attempt(
     """Store a scored practice answer for the actor (guests too, under their guest key)."""
     check_answer_size(answer)
     with db.transaction() as session:
+        limits.check_attempt_quota(session, actor)
         row = Attempt(
             owner=actor.owner,
             question_id=question.id,
@@ -111,7 +117,9 @@ def record_attempt(
         )
         session.add(row)
         session.flush()
-        return _view(row)
+        view = _view(row)
+    limits.maybe_purge(db)
+    return view
 
 
 def list_attempts(
@@ -120,7 +128,7 @@ def list_attempts(
     """The actor's own attempts, oldest first; only an admin may ask for another owner's."""
     owner = owner or actor.owner
     _check_owner(actor, owner)
-    with db.transaction() as session:
+    with db.read() as session:
         query = select(Attempt).where(Attempt.owner == owner)
         if question_id:
             query = query.where(Attempt.question_id == question_id)
@@ -128,7 +136,7 @@ def list_attempts(
 
 
 def get_attempt(db: Database, actor: Actor, attempt_id: int) -> AttemptView:
-    with db.transaction() as session:
+    with db.read() as session:
         row = session.get(Attempt, attempt_id)
         if row is None:
             raise NotFound(f"No attempt {attempt_id}.", f"没有编号为 {attempt_id} 的作答记录。")
