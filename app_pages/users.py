@@ -19,6 +19,7 @@ from app_pages.common import (
 from app_pages.tables import safe_table
 from services import accounts
 from services.errors import ServiceError
+from services.passwords import MIN_PASSWORD
 from storage.models import ROLES
 
 db = database()
@@ -43,7 +44,13 @@ with reporting_errors():
         username = st.text_input(tr("用户名", "User name"))
         display_name = st.text_input(tr("显示名称", "Display name"))
         role = st.selectbox(tr("角色", "Role"), ROLES, format_func=labels(ROLES, role_name))
-        password = st.text_input(tr("初始密码", "Initial password"), type="password")
+        password = st.text_input(
+            tr(
+                f"初始密码（至少 {MIN_PASSWORD} 位，不能是常见密码）",
+                f"Initial password ({MIN_PASSWORD}+ characters, not a common one)",
+            ),
+            type="password",
+        )
         if st.form_submit_button(tr("创建", "Create"), type="primary"):
             created = attempt(
                 lambda: accounts.create_user(db, actor, username, password, role, display_name)
