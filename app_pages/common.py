@@ -126,7 +126,7 @@ def encoder_choice() -> EncoderChoice:
 
 def bank_revision(db: Database) -> tuple[int, int]:
     """A cheap fingerprint of the bank in the database; it changes on every save."""
-    with db.transaction() as session:
+    with db.read() as session:  # every page run asks: never wait for the write lock
         count, total = session.execute(
             select(func.count(), func.coalesce(func.sum(QuestionRecord.version), 0))
         ).one()

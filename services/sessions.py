@@ -140,7 +140,7 @@ def create_session(
 def list_sessions(db: Database, actor: Actor) -> list[SessionView]:
     """The sessions the actor ran (an admin sees all), newest first."""
     require(actor, "interviewer", "trainer")
-    with db.transaction() as session:
+    with db.read() as session:
         query = select(MockSession).order_by(MockSession.id.desc())
         if actor.role != "admin":
             query = query.where(MockSession.interviewer_id == actor.user_id)
@@ -149,7 +149,7 @@ def list_sessions(db: Database, actor: Actor) -> list[SessionView]:
 
 
 def get_session(db: Database, actor: Actor, session_id: int) -> SessionView:
-    with db.transaction() as session:
+    with db.read() as session:
         row = _own(session, actor, session_id)
         return _view(row, _answers(session, row.id))
 
@@ -287,7 +287,7 @@ def session_report(
         language: "zh" or "en", for the bank's texts in the report.
     """
     view = get_session(db, actor, session_id)
-    with db.transaction() as session:
+    with db.read() as session:
         interviewer = session.get(User, view.interviewer_id)
         interviewer_name = interviewer.display_name if interviewer else str(view.interviewer_id)
     return build_report(
