@@ -348,7 +348,7 @@ def sign_in_wait(session: Session, name_key: str, client_key: str, now: datetime
         )
     ).one()
     wait = _delay_left(client_count, client_last, CLIENT_FREE_FAILURES, CLIENT_MAX_DELAY, now)
-    trusted = session.scalar(
+    trusted = client_key and session.scalar(  # an unknown client ("") is trusted by no one
         select(SignInAttempt.id)
         .where(
             SignInAttempt.username == name_key,
@@ -358,7 +358,7 @@ def sign_in_wait(session: Session, name_key: str, client_key: str, now: datetime
         )
         .limit(1)
     )
-    if trusted is None:
+    if not trusted:
         name_count, name_last = session.execute(
             select(func.count(), func.max(SignInAttempt.at)).where(
                 SignInAttempt.username == name_key, *failed

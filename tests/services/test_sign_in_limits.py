@@ -106,6 +106,16 @@ def test_wrong_passwords_from_others_cannot_lock_the_administrator_out(database,
     assert accounts.sign_in(database, "admin", PASSWORD, "new-browser")[0].role == "admin"
 
 
+def test_a_caller_that_names_no_client_is_trusted_by_no_one(database, users):
+    """Without a client key every caller shares "": one success must not exempt them all."""
+    accounts.sign_in(database, "cand", PASSWORD)
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(PermissionDenied):
+            accounts.sign_in(database, "cand", "wrong-password")
+    with pytest.raises(RateLimited):
+        accounts.sign_in(database, "cand", "wrong-password")
+
+
 def test_failures_per_user_name_grow_a_delay_and_the_window_clears_it(database, users):
     for _ in range(accounts.MAX_FAILURES):
         with pytest.raises(PermissionDenied) as wrong:
