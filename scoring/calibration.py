@@ -115,28 +115,36 @@ def calibration_file(encoder_name: str) -> Path:
     return CALIBRATION_DIR / f"{safe}.json"
 
 
-DOMAINS = ("bank", "free")  # bank questions (interview answers); free-form rubrics
+# Which answers a calibrator is for: long (interview) answers, short (exam) answers, and
+# answers in a language the rubric is not written in. Files from before these domains name
+# them after where the rubric came from: a bank question or a free-form rubric.
+DOMAINS = ("long", "short", "cross")
+_OLD_DOMAINS = {"bank": "long", "free": "short"}
 
 
 @dataclass
 class Calibration:
     """What turns evidence into scores for one encoder.
 
-    A point calibrator per domain and answer language, keyed "bank:zh", "free:en"...: bank
-    questions are answered the way candidates talk in an interview, free-form rubrics are
-    mostly short exam answers against a reference, and lexical evidence means different
-    things for Chinese character bigrams and English words. Then two maps from weighted
-    coverage to a grade, one per domain.
+    A point calibrator per domain and answer language, keyed "long:zh", "short:en",
+    "cross:en"...: long interview answers and short exam answers read differently, lexical
+    evidence means different things for Chinese character bigrams and English words, and
+    across languages there is only semantic evidence. The scorer picks them by what the
+    answer and the rubric are (`Scorer._logits`). Then two maps from weighted coverage to a
+    grade, for long and short answers.
     """
 
     points: dict[str, PointCalibrator] = field(default_factory=dict)  # "domain:language"
-    bank_map: ScoreMap = field(default_factory=lambda: ScoreMap())
-    free_map: ScoreMap = field(default_factory=lambda: ScoreMap())
+    long_map: ScoreMap = field(default_factory=lambda: ScoreMap())
+    short_map: ScoreMap = field(default_factory=lambda: ScoreMap())
     provenance: dict[str, Any] = field(default_factory=dict)
 
-    def point(self, language: str, domain: str = "bank") -> PointCalibrator | None:
-        """The calibrator for answers in `language` to a target of `domain`; else the
-        domain's other language, else any fitted one."""
+    def has(self, domain: str, language: str) -> bool:
+        return f"{domain}:{language}" in self.points
+
+    def point(self, language: str, domain: str = "long") -> PointCalibrator | None:
+        """The calibrator for answers in `language` of `domain`; else the domain's other
+        language, else any fitted one."""
         same_domain = [key for key in self.points if key.startswith(f"{domain}:")]
         for key in (f"{domain}:{language}", *same_domain):
             if key in self.points:
@@ -151,9 +159,9 @@ class Calibration:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "encoder": encoder_name,
-            "points": {lang: model.to_dict() for lang, model in self.points.items()},
-            "score_map": self.bank_map.to_dict(),
-            "free_score_map": self.free_map.to_dict(),
+            "points": {key: model.to_dict() for key, model in self.points.items()},
+            "long_score_map": self.long_map.to_dict(),
+            "short_score_map": self.short_map.to_dict(),
             "provenance": self.provenance,
         }
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -169,15 +177,21 @@ class Calibration:
         points = data.get("points") or {"zh": data}  # files before per-language calibrators
         if not any(":" in key for key in points):  # before per-domain calibrators
             points = {f"{d}:{lang}": model for lang, model in points.items() for d in DOMAINS}
+        points = {_renamed(key): model for key, model in points.items()}
         return cls(
             {key: PointCalibrator.from_dict(model) for key, model in points.items()},
-            ScoreMap(**data.get("score_map", {})),
-            ScoreMap(**data.get("free_score_map", {})),
+            ScoreMap(**data.get("long_score_map", data.get("score_map", {}))),
+            ScoreMap(**data.get("short_score_map", data.get("free_score_map", {}))),
             data.get("provenance", {}),
         )
 
     def feature_names(self) -> set[tuple[str, ...]]:
         return {tuple(model.feature_names) for model in self.points.values()}
+
+
+def _renamed(key: str) -> str:
+    domain, _, language = key.partition(":")
+    return f"{_OLD_DOMAINS.get(domain, domain)}:{language}"
 
 
 class ScoreMap:

@@ -170,6 +170,53 @@ def interview_style(
     return out
 
 
+DEV_BANK = Path(__file__).resolve().parent.parent / "benchmarks" / "dev-bank"
+EVIDENCE_SET = Path(__file__).resolve().parent.parent / "benchmarks" / "evidence" / "answers.jsonl"
+
+
+def dev_bank(root: Path = DEV_BANK) -> list[Question]:
+    """The development bank's questions (benchmarks/dev-bank: roles other than customer
+    service, written for the project; never fitted on)."""
+    from question_bank.loader import load_path
+
+    return [
+        q for folder in sorted(root.glob("*/bank.yaml")) for q in load_path(folder.parent).questions
+    ]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """An answer with, for each rubric point it covers, the spans of it that cover the point."""
+
+    question: Question
+    id: str
+    language: str
+    text: str
+    spans: dict[str, tuple[tuple[int, int], ...]]  # point id -> (start, end) in text
+
+
+def evidence_set(
+    questions: list[Question] | tuple[Question, ...], path: Path = EVIDENCE_SET
+) -> list[EvidenceItem]:
+    """The evidence-annotated answers (benchmarks/evidence; never fitted on)."""
+    by_id = {q.id: q for q in questions}
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        text = row["text"]
+        spans = {
+            point: tuple((text.find(s), text.find(s) + len(s)) for s in quotes if s in text)
+            for point, quotes in row["evidence"].items()
+        }
+        if row["question_id"] in by_id:
+            out.append(
+                EvidenceItem(by_id[row["question_id"]], row["id"], row["language"], text, spans)
+            )
+    return out
+
+
 def _tsv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))

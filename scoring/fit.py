@@ -19,10 +19,11 @@ from __future__ import annotations
 import contextlib
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from sklearn.model_selection import GroupKFold
 
 from question_bank.schema import Question
 from scoring.calibration import Calibration, PointCalibrator, ScoreMap
@@ -44,6 +45,7 @@ from scoring.engine import (
     coverage_share,
 )
 
+MAP_FOLDS = 5  # folds by question for the long-answer score map's out-of-fold coverage
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 # Strong regularisation and sign-constrained weights (`FEATURE_SIGNS`): compared with C=0.5
 # and free weights they gained 0.07 on average when one source is left out of fitting and
@@ -59,8 +61,11 @@ SIGNS = tuple(FEATURE_SIGNS[name] for name in FEATURES)
 # For Chinese that is a bank share of 2/3 and 1/3; for English 2/5 and 1/7 (SemEval, real
 # student answers to many questions, has more weight there).
 SHARES = {
-    "bank": {"bank": 1.0, "sas_zh/LE": 0.25, "sas_zh/SR": 0.25, "semeval2013": 1.5},
-    "free": {"bank": 0.25, "sas_zh/LE": 0.25, "sas_zh/SR": 0.25, "semeval2013": 1.5},
+    "long": {"bank": 1.0, "sas_zh/LE": 0.25, "sas_zh/SR": 0.25, "semeval2013": 1.5},
+    "short": {"bank": 0.25, "sas_zh/LE": 0.25, "sas_zh/SR": 0.25, "semeval2013": 1.5},
+    # answers against a rubric written in the other language: the bank's examples scored
+    # against the rubric's other-language texts (the bank is bilingual)
+    "cross": {"bank-cross": 1.0},
 }
 # The free-form score map is fitted on these sources (graded on a continuous 0-1 scale).
 FREE_MAP_SOURCES = ("sas_zh/LE", "sas_zh/SR")
@@ -80,6 +85,7 @@ class Block:
     y: np.ndarray
     languages: np.ndarray
     answers: list[tuple[Target, AnswerEvidence, float]]  # target, evidence, grade 0-1
+    question_ids: list[str] = field(default_factory=list)  # per answer, for bank examples
 
 
 def bank_block(
@@ -95,7 +101,29 @@ def bank_block(
         X.append(ev.features)
         y.extend(float(p.id in ex.covers) for p in ex.question.rubric)
         answers.append((target, ev, ex.grade / 10))
-    return Block("bank", _stack(X), np.asarray(y, dtype=float), _languages(answers), answers)
+    ids = [ex.question.id for ex in examples]
+    return Block("bank", _stack(X), np.asarray(y, dtype=float), _languages(answers), answers, ids)
+
+
+def cross_lingual_block(scorer: Scorer, examples: Sequence[BankExample]) -> Block:
+    """The bank's examples against their rubric's texts in the other language, as a
+    free-form rubric: one row per (example, point), labelled as in `bank_block`."""
+    X, y, answers = [], [], []
+    for ex in examples:
+        other = "en" if ex.language == "zh" else "zh"
+        target = Target.from_texts(
+            [p.text.get(other) for p in ex.question.rubric],
+            question=ex.question.question.get(other),
+            weights=[p.weight for p in ex.question.rubric],
+        )
+        ev = scorer.evidence(target, ex.text)
+        X.append(ev.features)
+        y.extend(float(p.id in ex.covers) for p in ex.question.rubric)
+        answers.append((target, ev, ex.grade / 10))
+    ids = [ex.question.id for ex in examples]
+    return Block(
+        "bank-cross", _stack(X), np.asarray(y, dtype=float), _languages(answers), answers, ids
+    )
 
 
 def graded_block(scorer: Scorer, source: str, data: Sequence[GradedAnswer]) -> Block:
@@ -133,7 +161,7 @@ def combine(
     negative one 1 - s. Weights are scaled to average one.
     """
     parts = [(b, b.languages == language) for b in blocks]
-    parts = [(b, mask) for b, mask in parts if mask.any() and shares[b.source] > 0]
+    parts = [(b, mask) for b, mask in parts if mask.any() and shares.get(b.source, 0) > 0]
     total_share = sum(shares[b.source] for b, _ in parts)
     Xs, ys, ws = [], [], []
     for block, mask in parts:
@@ -155,30 +183,92 @@ def fit_calibration(
     signs: tuple[int, ...] = SIGNS,
 ) -> Calibration:
     """Fit a point calibrator per domain and language present in the blocks, then both
-    score maps (`c` and `signs` default to the shipped settings; the bench compares others)."""
+    score maps (`c` and `signs` default to the shipped settings; the bench compares others).
+
+    The long-answer map is fitted on the bank examples' out-of-fold coverage (each
+    question's examples scored by calibrators fitted without that question, `MAP_FOLDS`
+    folds): in-sample coverage is higher than what answers never seen get, and a map fitted
+    on it read strong answers to new questions as middling.
+    """
+    points = _fit_points(blocks, c, signs)
+    fitted = scorer.with_calibration(Calibration(points))
+    free = [a for b in blocks if b.source in FREE_MAP_SOURCES for a in b.answers]
+    return Calibration(
+        points,
+        _long_map(scorer, blocks, c, signs),
+        fit_score_map(fitted, free) if free else ScoreMap(),
+        provenance or {},
+    )
+
+
+def _fit_points(
+    blocks: Sequence[Block], c: float, signs: tuple[int, ...]
+) -> dict[str, PointCalibrator]:
     languages = sorted({str(lang) for b in blocks for lang in np.unique(b.languages)})
     points = {}
     for domain, shares in SHARES.items():
         for language in languages:
+            if not any(shares.get(b.source, 0) > 0 and (b.languages == language).any()
+                       for b in blocks):  # fmt: skip
+                continue
             X, y, w = combine(blocks, language, shares)
             model = PointCalibrator(C=c, feature_names=FEATURES, signs=signs)
             points[f"{domain}:{language}"] = model.fit(X, y, sample_weight=w)
-    fitted = scorer.with_calibration(Calibration(points))
-    bank = [a for b in blocks if b.source == "bank" for a in b.answers]
-    free = [a for b in blocks if b.source in FREE_MAP_SOURCES for a in b.answers]
-    return Calibration(
-        points,
-        fit_score_map(fitted, bank) if bank else ScoreMap(),
-        fit_score_map(fitted, free) if free else ScoreMap(),
-        provenance or {},
+    return points
+
+
+def _long_map(
+    scorer: Scorer, blocks: Sequence[Block], c: float, signs: tuple[int, ...]
+) -> ScoreMap:
+    """The long-answer score map, fitted on the bank examples' out-of-fold coverage."""
+    bank = next((b for b in blocks if b.source == "bank"), None)
+    if bank is None:
+        return ScoreMap()
+    questions = np.array(bank.question_ids)
+    shares, grades = [], []
+    for _train, test in GroupKFold(n_splits=min(MAP_FOLDS, len(set(questions)))).split(
+        questions, groups=questions
+    ):
+        held = set(questions[test])
+        kept = [_without(b, held) for b in blocks]
+        fold = scorer.with_calibration(Calibration(_fit_points(kept, c, signs)))
+        for i in test:
+            target, ev, grade = bank.answers[i]
+            shares.append(coverage_share(target, fold.probabilities(target, ev)))
+            grades.append(grade)
+    return ScoreMap().fit(np.array(shares), np.array(grades))
+
+
+def _without(block: Block, question_ids: set[str]) -> Block:
+    """The block less the answers to these questions (blocks of bank examples only)."""
+    if not block.question_ids:
+        return block
+    keep_answers = [q not in question_ids for q in block.question_ids]
+    keep_rows = np.repeat(keep_answers, [len(t.points) for t, _, _ in block.answers])
+    return Block(
+        block.source,
+        block.X[keep_rows],
+        block.y[keep_rows],
+        block.languages[keep_rows],
+        [a for a, keep in zip(block.answers, keep_answers, strict=True) if keep],
+        [q for q in block.question_ids if q not in question_ids],
     )
+
+
+def bank_blocks(
+    scorer: Scorer,
+    examples: Sequence[BankExample],
+    evidence: Sequence[AnswerEvidence] | None = None,
+) -> list[Block]:
+    """The bank's examples as training rows: against their own rubric, and across languages."""
+    return [bank_block(scorer, examples, evidence), cross_lingual_block(scorer, examples)]
 
 
 def fit_calibrator(
     scorer: Scorer, questions: Sequence[Question], use_datasets: bool = True
 ) -> Calibration:
     """Fit on the bank's examples and (if present) the datasets' train splits."""
-    blocks = [bank_block(scorer, bank_examples(questions))]
+    blocks = bank_blocks(scorer, bank_examples(questions))
     if use_datasets:
         blocks += dataset_blocks(scorer)
     return fit_calibration(scorer, blocks)

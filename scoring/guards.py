@@ -27,8 +27,14 @@ _REJECTION = re.compile(
 _GOOD_NEGATION = re.compile(
     r"避免|防止|以免|不要当众|不当众|不在.{0,6}面前|不轻易|不随意|绝不推诿|不推卸|不能让|不打断|不慌|"
     r"不急于|不放弃|不气馁|"
+    # the negation is about someone else's burden: "不用客户每次都重复说一遍"
+    r"(?:不用|不需要|没必要|不必|用不着)(?:再)?(?:让|叫|要)?(?:客户|顾客|用户|对方|他们|她们|他|她|大家|"
+    r"同事|新人|家属|乘客|住客|员工)|"
     # a bad outcome that will not happen: "体验也不会掉", "投诉不会再升级"
     r"不会(?:再|就)?(?:掉|降|下降|下滑|变差|流失|丢|出错|出问题|受影响|乱|耽误|遗漏|漏掉|升级|重复|再犯)|"
+    r"\bno need for (?:the |our |a )?(?:customers?|clients?|callers?|guests?|them|him|her|anyone)\b|"
+    r"\b(?:customers?|clients?|callers?|guests?|they|he|she)\s+(?:won't|will not|don't|doesn't|didn't|"
+    r"never)\s+(?:have|need|has)\s+to\b|"
     r"\b(?:avoid|prevent|never blame|without blaming|don't (?:quit|give up|panic|interrupt)|"
     r"never give up|(?:won't|will not|doesn't|does not|wouldn't) (?:drop|slip|suffer|fall|get worse|"
     r"be affected|happen again|escalate))\b",
@@ -41,12 +47,18 @@ _ACTION = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_PARTS = re.compile(r"[,，、;；]|\band\b|\bor\b|\bbut\b")
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 # Negation cues; a text's polarity is the parity of their count.
 _NEGATION = re.compile(
     r"不(?!仅|但|断|同|少|久|错|过|管|论|然|如|止|知不觉|光|只|足|便)|没有|没(?!收)|无法|无(?!论|数|限)"
     r"|未(?!来|必|知)|非(?!常|凡)|(?<![是与能可])否(?!则)"
     r"|\b(?:not|no|never|none|nothing|neither|nor|without|cannot)\b|n't",
+    re.IGNORECASE,
+)
+_CONCESSIVE = re.compile(
+    r"(?:哪怕|即使|即便|就算|纵然|甚至在)[^，,。;；]*|\b(?:even (?:if|when|before|though)|"
+    r"whether or not)\b[^,.;]*",
     re.IGNORECASE,
 )
 _MORE = re.compile(
@@ -63,7 +75,9 @@ _LESS = re.compile(
 
 def polarity(text: str) -> tuple[bool, int]:
     """(negated, direction) of a text: an odd number of negation cues, and +1 / -1 / 0 for
-    more-than / less-than / neither or both."""
+    more-than / less-than / neither or both. A concessive part ("哪怕尚未解决", "even
+    before the fix is ready") does not count: it qualifies the point, it does not negate it."""
+    text = _CONCESSIVE.sub(" ", text)
     negated = len(_NEGATION.findall(text)) % 2 == 1
     more, less = len(_MORE.findall(text)), len(_LESS.findall(text))
     return negated, (more > less) - (less > more)
@@ -104,7 +118,8 @@ def rejects(clause: str, points: Sequence[str] = ()) -> bool:
 def _closest(parts: list[str], wanted: set[str]) -> list[str]:
     """The parts sharing the most terms with `wanted` (all of them on a tie)."""
     overlap = [len(wanted & set(terms(part))) for part in parts]
-    return [part for part, n in zip(parts, overlap, strict=True) if n == max(overlap)]
+    most = max(overlap, default=0)
+    return [part for part, n in zip(parts, overlap, strict=True) if n == most]
 
 
 def listness(answer: str) -> float:
@@ -125,7 +140,7 @@ def enumeration(text: str) -> float:
 
 
 def _list_share(text: str, by_size: bool) -> float:
-    items = [i.strip(" 。.!！?？:：") for i in _LIST_SEPARATORS.split(text)]
+    items = [i.strip(" 。.!！?？:：") for i in _LIST_SEPARATORS.split(_spaces_as_separators(text))]
     items = [i for i in items if i]
     if len(items) < 3:
         return 0.0
@@ -137,6 +152,12 @@ def _list_share(text: str, by_size: bool) -> float:
     actions = len(_ACTION.findall(text))
     action_density = actions / max(1.0, sum(lengths) / 15)
     return max(0.0, min(1.0, short_share * (1.0 - min(1.0, action_density))))
+
+
+def _spaces_as_separators(text: str) -> str:
+    """Spaces between Chinese characters separate items ("沟通 倾听 单独谈话"); in English
+    they separate words, so they stay."""
+    return _CJK_SPACE.sub("、", text)
 
 
 def copy_ratio(answer: str, question: str, rubric_terms: frozenset[str] = frozenset()) -> float:

@@ -18,6 +18,7 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 LONG_CLAUSE_CHARS = 48  # longer pieces are split again at commas
 MIN_CLAUSE_CHARS = 10  # shorter comma pieces are joined to their neighbour
+MAX_CLAUSE_CHARS = 120  # no clause is longer: the encoder reads short texts, and cost stays linear
 
 
 def split_clauses(text: str) -> list[str]:
@@ -45,15 +46,41 @@ def _split_enumeration(sentence: str) -> list[str]:
 
 
 def _split_long(piece: str) -> list[str]:
+    """Split a long piece at commas, joining short parts to their neighbour; a piece with
+    no commas to split at (or a run of tiny parts) is cut every `MAX_CLAUSE_CHARS`, so no
+    clause is longer than that. Linear in the piece's length."""
     if _length(piece) <= LONG_CLAUSE_CHARS:
         return [piece]
     out: list[str] = []
+    sizes: list[int] = []
     for part in _COMMA.split(piece):
-        if out and (_length(out[-1]) < MIN_CLAUSE_CHARS or _length(part) < MIN_CLAUSE_CHARS // 2):
-            out[-1] += part
-        else:
-            out.append(part)
+        for chunk in _chunks(part):
+            size = _length(chunk)
+            joinable = out and sizes[-1] + size <= MAX_CLAUSE_CHARS
+            if joinable and (sizes[-1] < MIN_CLAUSE_CHARS or size < MIN_CLAUSE_CHARS // 2):
+                out[-1] += chunk
+                sizes[-1] += size
+            else:
+                out.append(chunk)
+                sizes.append(size)
     return out
+
+
+def _chunks(part: str) -> list[str]:
+    """`part` cut into pieces of at most `MAX_CLAUSE_CHARS` (at a space where there is one)."""
+    if _length(part) <= MAX_CLAUSE_CHARS:
+        return [part]
+    chunks, start, size = [], 0, 0
+    for i, char in enumerate(part):
+        size += 1 if CJK.match(char) else (1 if char.isalnum() else 0)
+        if size >= MAX_CLAUSE_CHARS and (
+            char.isspace() or CJK.match(char) or size >= 2 * MAX_CLAUSE_CHARS
+        ):
+            chunks.append(part[start : i + 1])
+            start, size = i + 1, 0
+    if start < len(part):
+        chunks.append(part[start:])
+    return chunks
 
 
 def _length(text: str) -> int:

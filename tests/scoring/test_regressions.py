@@ -1,0 +1,99 @@
+"""The answers quoted in the scorer issue (#11), each with what a person would expect."""
+
+from __future__ import annotations
+
+from scoring.engine import Target
+
+TEAM_CONFLICT = (
+    "去年双十一的时候我们组也遇到过类似的事。两位老员工一个坚持按标准话术走，一个觉得要灵活处理，"
+    "两个人在群里吵起来，新人都不知道听谁的。我先把他们分别叫到会议室单独聊，听听各自的想法，"
+    "发现其实都是为了客户好，只是方法不同。然后我把两人叫到一起，先把当天的排班调开，避免正面冲突，"
+    "再让他们一起整理一份高峰期的应答规范，标准话术为主，特殊情况可以灵活。后来那周的投诉量慢慢降下来了，"
+    "两个人关系也缓和了。"
+)
+VIP_REFUND = (
+    "我之前在电商客服做主管时碰到过一位VIP客户，连续三天打电话、发邮件投诉退款没到账。我先亲自给他回电，"
+    "第一句话就是道歉，告诉他我理解他的着急，并承诺当天下午五点前给他明确答复。挂了电话我就拉了财务和"
+    "支付的同事建了一个群，查到是银行通道退票了。我每隔两个小时给客户发一次进度，下午三点钱就重新打过去了。"
+    "事后我们把这类退票的情况加进了工单预警里。"
+)
+SPACED_KEYWORDS = (
+    "沟通 倾听 单独谈话 分析原因 团队会议 共同目标 调整分工 培训 流程 跟进 反馈机制 数据"
+)
+SYSTEM_ANSWER = (
+    "我理解的客服系统分两层。第一层是接入，电话、邮件、在线、微信这些渠道都进同一个平台；第二层是工单，"
+    "建单以后自动分配、流转，谁在处理一目了然。再往外是知识库、报表和CRM，客户资料同步过来，"
+    "不用客户每次都重复说一遍。我们还上了智能路由，按技能组派单。"
+)
+
+
+def _point(report, point_id):
+    return next(p for p in report.points if p.point_id == point_id)
+
+
+def test_the_private_talks_are_cited_for_the_private_talk_point(scorer, bank):
+    report = scorer.score(bank.question("cs-beh-01"), TEAM_CONFLICT)
+    talk = _point(report, "p1")  # 先冷静下来，分别与两人单独谈话……
+    assert talk.status == "covered"
+    assert "分别叫到会议室单独聊" in talk.evidence
+    assert "叫到一起" not in talk.evidence
+
+
+def test_updates_every_two_hours_are_the_follow_up_point_even_reworded(scorer, bank):
+    question = bank.question("cs-beh-02")
+    follow_up = _point(scorer.score(question, VIP_REFUND), "p4")  # 持续跟进进度，定时向客户反馈
+    assert follow_up.status != "missing"
+    assert "每隔两个小时" in follow_up.evidence
+    reworded = Target.from_texts(
+        [p.text.zh if p.id != "p4" else "至少每两小时向客户反馈一次" for p in question.rubric],
+        question=question.question.zh,
+    )
+    again = _point(scorer.score(reworded, VIP_REFUND), "p4")
+    assert again.status != "missing"
+    assert "每隔两个小时" in again.evidence
+
+
+def test_a_keyword_list_separated_by_spaces_is_caught_like_one_with_commas(scorer, bank):
+    question = bank.question("cs-beh-01")
+    spaced = scorer.score(question, SPACED_KEYWORDS)
+    listed = scorer.score(question, SPACED_KEYWORDS.replace(" ", "、"))
+    genuine = scorer.score(question, TEAM_CONFLICT)
+    for report in (spaced, listed):
+        assert "keyword_list" in {f.code for f in report.flags}
+        assert report.score < 15 < genuine.score
+        assert report.covered == 0
+
+
+def test_no_need_for_the_customer_to_repeat_is_not_a_rejection(scorer, bank):
+    report = scorer.score(bank.question("cs-tec-01"), SYSTEM_ANSWER)
+    assert not any(p.rejected for p in report.points)
+    assert "rejects_points" not in {f.code for f in report.flags}
+
+
+def test_an_english_strong_answer_to_a_chinese_free_form_rubric_is_scored(scorer, bank):
+    question = bank.question("cs-beh-02")
+    english = next(e for e in question.examples if e.id == "strong-en").text
+    chinese_rubric = Target.from_texts(
+        [p.text.zh for p in question.rubric], question=question.question.zh
+    )
+    across = scorer.score(chinese_rubric, english)
+    same = scorer.score(question, english)
+    assert "unrelated" not in {f.code for f in across.flags}
+    assert across.score >= 0.8 * same.score
+    assert across.score >= 60
+
+
+def test_a_bank_question_and_its_texts_as_a_free_form_rubric_score_alike(scorer, bank):
+    question = bank.question("cs-beh-02")
+    free_form = Target.from_texts(
+        [p.text.zh for p in question.rubric],
+        question=question.question.zh,
+        points=question.points,
+        weights=[p.weight for p in question.rubric],
+    )
+    for example in question.examples:
+        if example.language != "zh":
+            continue
+        bank_score = scorer.score(question, example.text).score
+        free_score = scorer.score(free_form, example.text).score
+        assert abs(bank_score - free_score) <= 10, example.id
