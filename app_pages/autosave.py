@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages.common import database, language, tr
-from server.cookies import API_PREFIX
+from server.cookies import api_path
 from services import identity
 from services.accounts import Actor
 
@@ -132,7 +132,7 @@ def autosave_while_typing(actor: Actor, box_key: str, target: dict[str, Any]) ->
             "key": box_key,
             "target": target,
             "owner_tag": identity.owner_tag(database(), actor.owner),
-            "api": API_PREFIX,
+            "api": api_path(),
             "lang": language(),
             "pause_ms": PAUSE_MS,
             "max_wait_ms": MAX_WAIT_MS,

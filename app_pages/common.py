@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from question_bank.loader import BankSet, load_path
 from scoring.encoders import EncoderChoice, load_encoder
 from scoring.engine import Scorer
-from server.cookies import API_PREFIX, AUTH_COOKIE, GUEST_COOKIE
+from server.cookies import AUTH_COOKIE, GUEST_COOKIE, api_path
 from services import accounts, identity
 from services import bank as bank_service
 from services.accounts import Actor
@@ -325,7 +325,7 @@ def identity_bridge() -> None:
     with st.sidebar:
         _bridge(
             key="common_identity_bridge",
-            data={**pending, "api": API_PREFIX, "lang": language(), "failed": failed},
+            data={**pending, "api": api_path(), "lang": language(), "failed": failed},
             height="content",
         )
 

@@ -17,3 +17,16 @@ GUEST_COOKIE = "interview_guest"  # a guest's server-signed key (services.identi
 GUEST_LIFETIME = timedelta(days=30)
 SAME_SITE = "lax"
 API_PREFIX = "/app-api"  # the endpoints (outside Streamlit's reserved /_stcore/ and friends)
+
+
+def base_path() -> str:
+    """Streamlit's `server.baseUrlPath` as a path prefix ("" or "/interview")."""
+    from streamlit import config
+
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
+def api_path() -> str:
+    """Where the endpoints are: API_PREFIX under the app's base path."""
+    return base_path() + API_PREFIX

@@ -31,7 +31,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.cookies import API_PREFIX, AUTH_COOKIE, GUEST_COOKIE, GUEST_LIFETIME, SAME_SITE
+from server.cookies import (
+    API_PREFIX,
+    AUTH_COOKIE,
+    GUEST_COOKIE,
+    GUEST_LIFETIME,
+    SAME_SITE,
+    api_path,
+    base_path,
+)
 from services import accounts, identity, practice, sessions
 from services.accounts import Actor
 from services.errors import NotFound, PermissionDenied, ServiceError
@@ -110,7 +118,7 @@ class GuestCookieMiddleware:
         if scope["type"] != "http" or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
+        path = scope.get("path", "").removeprefix(base_path())
         if path.startswith(_NO_GUEST_PREFIXES):
             await self.app(scope, receive, send)
             return
@@ -289,9 +297,9 @@ def _save(db: Database, actor: Actor, data: dict[str, Any], text: str) -> None:
 
 def routes() -> list[Route]:
     return [
-        Route(f"{API_PREFIX}/session", take_session, methods=["POST"]),
-        Route(f"{API_PREFIX}/sign-out", sign_out, methods=["POST"]),
-        Route(f"{API_PREFIX}/draft", save_draft, methods=["POST"]),
+        Route(f"{api_path()}/session", take_session, methods=["POST"]),
+        Route(f"{api_path()}/sign-out", sign_out, methods=["POST"]),
+        Route(f"{api_path()}/draft", save_draft, methods=["POST"]),
     ]
 
 

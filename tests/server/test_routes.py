@@ -260,3 +260,23 @@ def test_a_mock_session_answer_is_saved_only_for_the_interviewer_who_runs_it(app
     )  # fmt: skip
     assert status == 403 and answer["zh"]
     assert sessions.get_session(db, inter, view.id).answer("cs-beh-01").answer == saved
+
+
+def test_the_endpoints_follow_the_base_url_path(db):
+    """Behind a proxy path (server.baseUrlPath) the endpoints and the guest cookie move along."""
+    from streamlit import config
+
+    from server.cookies import api_path
+
+    before = config.get_option("server.baseUrlPath")
+    config.set_option("server.baseUrlPath", "interview")
+    try:
+        assert api_path() == "/interview/app-api"
+        app = Starlette(routes=routes.routes(), middleware=routes.middleware())
+        _, token = accounts.sign_in(db, "cand", PASSWORD)
+        status, headers, _ = call(app, "POST", "/interview/app-api/session", body={"token": token})
+        assert status == 200 and AUTH_COOKIE in set_cookies(headers)
+        _, headers, _ = call(app, "GET", "/interview/_stcore/health")
+        assert GUEST_COOKIE not in set_cookies(headers)
+    finally:
+        config.set_option("server.baseUrlPath", before)
