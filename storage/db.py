@@ -187,8 +187,8 @@ def _set_wal(cursor: sqlite3.Cursor, timeout_s: float = 30.0) -> None:
 
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1].split("?", 1)[0]
-        if path and path != ":memory:":
+        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
+        if path and path != ":memory:":  # "sqlite://" and ":memory:" are in memory
             _private_sqlite_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
