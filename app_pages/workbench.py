@@ -704,6 +704,8 @@ with files_tab:
     if st.session_state.pop("workbench_import_reset", False):
         st.session_state["workbench_import"] = {}
         st.session_state["workbench_import_text"] = ""
+        for key in [k for k in st.session_state if k.startswith("workbench_import_choice_")]:
+            del st.session_state[key]  # a later file's clashes are decided afresh
         st.session_state["workbench_upload_seq"] = (
             st.session_state.get("workbench_upload_seq", 0) + 1
         )
