@@ -93,16 +93,16 @@ if actor.role != "guest":
             else:
                 token = attempt(lambda: accounts.change_password(db, actor, current, new))
                 if token is not None:
-                    remember_sign_in(token)
-                    st.session_state["account_password_changed"] = True
+                    changed = tr(
+                        "密码已修改；其他浏览器中的登录已全部失效。",
+                        "Password changed; every other browser signed in as you has been "
+                        "signed out.",
+                    )
+                    remember_sign_in(token, notice=changed)
+                    st.session_state["account_password_changed"] = changed
                     st.rerun()
-    if st.session_state.get("account_password_changed"):
-        st.success(
-            tr(
-                "密码已修改；其他浏览器中的登录已全部失效。",
-                "Password changed; every other browser signed in as you has been signed out.",
-            )
-        )
+    if changed := st.session_state.get("account_password_changed"):
+        st.success(changed)  # until the page reloads; then the sidebar shows it once
     st.stop()
 
 st.caption(

@@ -250,15 +250,20 @@ def sign_in_client() -> str:
     return address if isinstance(address, str) else ""
 
 
-def remember_sign_in(token: str) -> None:
+def remember_sign_in(token: str, notice: str = "") -> None:
     """After a sign-in in this session: use it now, and have the browser store it as an
-    HttpOnly cookie (the bridge below posts it to the server, then reloads the page)."""
+    HttpOnly cookie (the bridge below posts it to the server, then reloads the page).
+
+    Args:
+        notice: a line to show once after the reload (e.g. "Password changed").
+    """
     clear_person_state()
     st.session_state["auth_token"] = token
     st.session_state["common_bridge"] = {
         "action": "session",
         "token": token,
         "nonce": secrets.token_hex(8),
+        "notice": notice,
     }
 
 
@@ -269,12 +274,26 @@ def forget_sign_in() -> None:
         if token:
             accounts.sign_out(db, token)
     clear_person_state()
-    st.session_state["common_bridge"] = {"action": "sign-out", "nonce": secrets.token_hex(8)}
+    st.session_state["common_bridge"] = {
+        "action": "sign-out",
+        "nonce": secrets.token_hex(8),
+        "notice": tr("已退出登录。", "Signed out."),
+    }
 
 
 _BRIDGE_JS = """
 export default function (component) {
   const { data, parentElement } = component;
+  const shown = sessionStorage.getItem("interview_notice");  // left by the last reload
+  if (shown) {
+    sessionStorage.removeItem("interview_notice");
+    const line = document.createElement("div");
+    line.setAttribute("role", "status");
+    line.setAttribute("data-identity-notice", "");
+    line.style.cssText = "color: var(--st-green-color, #177233); font-size: 0.85rem;";
+    line.textContent = shown;
+    parentElement.replaceChildren(line);
+  }
   if (!data || !data.action) return;
   const done = (window.__interviewBridge ||= new Set());
   if (done.has(data.nonce)) return;
@@ -296,6 +315,7 @@ export default function (component) {
   })
     .then(async (response) => {
       if (response.ok) {
+        if (data.notice) sessionStorage.setItem("interview_notice", data.notice);
         window.location.reload();
         return;
       }
@@ -309,14 +329,13 @@ _bridge = st.components.v2.component("interview_identity_bridge", js=_BRIDGE_JS)
 
 
 def identity_bridge() -> None:
-    """Carry out a pending sign-in or sign-out in the browser (cookies, then a reload).
+    """Carry out a pending sign-in or sign-out in the browser (cookies, then a reload), and
+    show once the notice the last one left ("Signed out.", "Password changed ...").
 
     The reload starts a new Streamlit session, so nothing of the previous person survives
     in the page either. Drawn once per run by the entry script.
     """
-    pending = st.session_state.get("common_bridge")
-    if not pending:
-        return
+    pending = st.session_state.get("common_bridge") or {}
     failed = tr(
         "未能在此浏览器中保存登录状态（刷新后需重新登录）。请刷新页面后重试。",
         "Could not store the sign-in in this browser (a reload would lose it). Reload the "

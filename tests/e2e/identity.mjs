@@ -59,6 +59,7 @@ async function signOut(page, url) {
   await waitForApp(page);
   await clickButton(page, 'Sign out', { exact: true, wait: false });
   await waitForCookie(page, false);
+  await expectText(page, 'Signed out.', { selector: '[data-testid="stSidebar"]' });
 }
 
 async function boxValues(page) {
@@ -176,4 +177,24 @@ await runE2E('identity', async ({ page, browser, url, shot: shotPath }) => {
   if (/[?&](auth|guest)=/.test(desk.url())) throw new Error(`a credential in ${desk.url()}`);
   await screenshot(desk, shot('identity_mock_answer_restored.png'));
   await desk.context().close();
+
+  // --- 6. changing one's own password keeps this browser signed in -----------------------
+  step('change the password on the Account page');
+  const before = (await cookieNamed(page, AUTH_COOKIE)).value;
+  await page.goto(`${url}/account?lang=en`, { waitUntil: 'domcontentloaded' });
+  await waitForApp(page);
+  await fillInput(page, 'Current password', config.password);
+  await fillInput(page, 'New password (', 'a-quiet-lighthouse-4');
+  await fillInput(page, 'New password again', 'a-quiet-lighthouse-4');
+  await clickButton(page, 'Change password', { exact: true, wait: false });
+  const deadline = Date.now() + 60_000;
+  while ((await cookieNamed(page, AUTH_COOKIE))?.value === before) {
+    if (Date.now() > deadline) throw new Error('the session cookie was not renewed');
+    await page.waitForTimeout(200);
+  }
+  await page.waitForTimeout(800);
+  await waitForApp(page);
+  await expectText(page, 'Password changed', { selector: '[data-testid="stSidebar"]' });
+  await expectText(page, 'Signed in as');
+  await screenshot(page, shot('identity_password_changed.png'));
 });
