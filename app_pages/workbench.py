@@ -249,7 +249,7 @@ if draft:
 if flash := st.session_state.pop("workbench_flash", None):
     st.success(flash)
 
-entries = bank.list_entries(db)
+entries = bank.list_entries(db, actor)
 all_ids = [e.question.id for e in entries]
 banks = live_bank().banks
 problems = st.session_state.get("workbench_problems", [])
@@ -668,7 +668,7 @@ with history_tab:
                         )
                     )
 
-    deleted = bank.deleted_entries(db)
+    deleted = bank.deleted_entries(db, actor)
     if deleted:
         with st.expander(
             tr(f"已删除的题目（{len(deleted)}）", f"Deleted questions ({len(deleted)})")
@@ -778,7 +778,7 @@ with files_tab:
             )
             file_problems(check.problems)
         else:
-            preview = bank.import_preview(db, list(check.questions), check.versions)
+            preview = bank.import_preview(db, actor, list(check.questions), check.versions)
             st.info(
                 tr(
                     f"{len(check.questions)} 道题：新增 {preview['created']}，更新 {preview['updated']}，"

@@ -142,8 +142,9 @@ def get_question(db: Database, question_id: str) -> QuestionEntry:
         return _entry(row)
 
 
-def list_entries(db: Database) -> list[QuestionEntry]:
-    """Every live question with its version and last editor, in bank order."""
+def list_entries(db: Database, actor: Actor) -> list[QuestionEntry]:
+    """Every live question with its version and last editor, in bank order (trainers)."""
+    require(actor, "trainer")
     with db.read() as session:
         rows = session.scalars(
             select(QuestionRecord).where(QuestionRecord.deleted.is_(False))
@@ -156,8 +157,9 @@ def list_entries(db: Database) -> list[QuestionEntry]:
     )
 
 
-def deleted_entries(db: Database) -> list[QuestionEntry]:
-    """Deleted questions (their last live content), newest deletion first."""
+def deleted_entries(db: Database, actor: Actor) -> list[QuestionEntry]:
+    """Deleted questions (their last live content), newest deletion first (trainers)."""
+    require(actor, "trainer")
     with db.read() as session:
         rows = session.scalars(
             select(QuestionRecord)
@@ -202,7 +204,10 @@ class ImportConflict(ServiceError):
 
 
 def import_preview(
-    db: Database, questions: list[Question], versions: Mapping[str, int] | None = None
+    db: Database,
+    actor: Actor,
+    questions: list[Question],
+    versions: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """What `import_questions` would do, without doing it.
 
@@ -215,6 +220,7 @@ def import_preview(
         (ImportClash: newer work it would undo, nothing imported unless each is decided)
         and "restores" (the ids of deleted questions it would bring back).
     """
+    require(actor, "trainer")
     counts: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0}
     with db.read() as session:
         known_banks = set(session.scalars(select(BankRecord.id)))

@@ -145,7 +145,7 @@ def test_a_malformed_csv_names_row_and_column_and_imports_nothing(open_page, see
     assert problems["where"][0] == "broken.csv questions row 2"
     assert "workbench_import_go" not in [b.key for b in at.button]
     assert bank.get_question(seeded, QUESTION).version == 1
-    assert all(e.version == 1 for e in bank.list_entries(seeded))
+    assert all(e.version == 1 for e in bank.list_entries(seeded, other_trainer(seeded)))
 
     # the uploaded text is kept: fix it in place, and it imports
     text = at.text_area(key="workbench_import_text").value
@@ -174,7 +174,7 @@ def test_an_old_export_shows_each_clash_side_by_side_and_imports_only_when_decid
     """Issue 12, finding 7: an export downloaded before a colleague's edit and deletion."""
     from services import bank_files
 
-    entries = bank.list_entries(seeded)
+    entries = bank.list_entries(seeded, other_trainer(seeded))
     old_file = bank_files.export_yaml(
         [e.question for e in entries], {e.question.id: e.version for e in entries}
     )
@@ -231,7 +231,9 @@ def test_duplicate_then_delete_with_confirmation(open_page, seeded):
     assert bank.get_question(seeded, f"{QUESTION}-copy")  # not yet
     at.button(key="workbench_delete_yes").click().run()
     assert f"Deleted {QUESTION}-copy." in at.success[0].value
-    assert f"{QUESTION}-copy" not in [e.question.id for e in bank.list_entries(seeded)]
+    assert f"{QUESTION}-copy" not in [
+        e.question.id for e in bank.list_entries(seeded, other_trainer(seeded))
+    ]
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

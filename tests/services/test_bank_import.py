@@ -10,12 +10,14 @@ import pytest
 from question_bank.exchange import read_tables
 from services import bank as bank_service
 from services import bank_files
+from services.accounts import Actor
 
 FORMATS = ("yaml", "csv", "xlsx")
+TRAINER = Actor("trainer", "user:0", 0, "exporter")  # who downloads the export
 
 
 def export(db, file_format: str) -> bytes:
-    entries = bank_service.list_entries(db)
+    entries = bank_service.list_entries(db, TRAINER)
     questions = [e.question for e in entries]
     versions = {e.question.id: e.version for e in entries}
     if file_format == "yaml":
@@ -39,7 +41,7 @@ def test_an_old_export_clashes_with_newer_edits_and_deletions(seeded, users, fil
     check = bank_files.check_upload(f"old.{file_format}", old_file)
     assert check.ok, check.problems
     assert check.versions["cs-beh-01"] == check.versions["cs-beh-02"] == 1
-    preview = bank_service.import_preview(db, list(check.questions), check.versions)
+    preview = bank_service.import_preview(db, users["train"], list(check.questions), check.versions)
     clashes = {c.question_id: c for c in preview["clashes"]}
     assert set(clashes) == {"cs-beh-01", "cs-beh-02"}
     changed, deleted = clashes["cs-beh-01"], clashes["cs-beh-02"]
@@ -56,7 +58,7 @@ def test_an_old_export_clashes_with_newer_edits_and_deletions(seeded, users, fil
     assert "Nothing was imported" in conflict.value.en and "未导入任何内容" in conflict.value.zh
     entry = bank_service.get_question(db, "cs-beh-01")
     assert (entry.version, entry.question.title.en) == (2, "Newer work")
-    assert "cs-beh-02" in [e.question.id for e in bank_service.deleted_entries(db)]
+    assert "cs-beh-02" in [e.question.id for e in bank_service.deleted_entries(db, users["train"])]
 
     # the trainer keeps the bank's cs-beh-01 (leaves it out) and brings cs-beh-02 back
     counts = bank_service.import_questions(
@@ -101,7 +103,7 @@ def test_a_current_export_edited_in_a_spreadsheet_imports_without_a_clash(
         q.model_copy(update={"points": q.points + 1}) if q.id == "cs-beh-01" else q
         for q in check.questions
     ]
-    preview = bank_service.import_preview(db, changed, check.versions)
+    preview = bank_service.import_preview(db, users["train"], changed, check.versions)
     assert preview["clashes"] == [] and preview["restores"] == []
     assert (preview["updated"], preview["created"]) == (1, 0)
     counts = bank_service.import_questions(db, users["train"], changed, check.versions)
@@ -116,7 +118,7 @@ def test_a_file_without_versions_still_imports_but_never_silently_restores(seede
     assert b"version:" not in plain
     check = bank_files.check_upload("plain.yaml", plain)
     assert check.ok and dict(check.versions) == {}
-    preview = bank_service.import_preview(db, list(check.questions), check.versions)
+    preview = bank_service.import_preview(db, users["train"], list(check.questions), check.versions)
     assert [c.question_id for c in preview["clashes"]] == ["cs-beh-02"]
     with pytest.raises(bank_service.ImportConflict):
         bank_service.import_questions(db, users["train"], list(check.questions))

@@ -56,6 +56,9 @@ def test_reads_of_trainer_data_check_the_actor(seeded, users, bank, who):
         lambda: bank_service.history(seeded, actor, "cs-beh-01"),
         lambda: bank_service.calibration_examples(seeded, actor, "cs-beh-01"),
         lambda: rubric_lab.lab_examples(seeded, actor, bank.question("cs-beh-01")),
+        lambda: bank_service.list_entries(seeded, actor),
+        lambda: bank_service.deleted_entries(seeded, actor),
+        lambda: bank_service.import_preview(seeded, actor, [bank.question("cs-beh-01")]),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):
