@@ -42,7 +42,7 @@ from server.cookies import (
 )
 from services import accounts, identity, practice, sessions
 from services.accounts import Actor
-from services.errors import NotFound, PermissionDenied, ServiceError
+from services.errors import NotFound, PermissionDenied, RateLimited, ServiceError
 from storage.db import Database
 
 LOGGER = logging.getLogger("interview_trainer.server")
@@ -267,7 +267,10 @@ async def save_draft(request: Request) -> Response:
     try:
         await run_in_threadpool(_save, db, actor, data, text)
     except ServiceError as error:
-        status = 403 if isinstance(error, PermissionDenied | NotFound) else 400
+        if isinstance(error, PermissionDenied | NotFound):
+            status = 403
+        else:  # too often (the page retries later) or too large: the text stays in the box
+            status = 429 if isinstance(error, RateLimited) else 400
         return _refusal(status, error.en, error.zh)
     except Exception:  # the database is locked or gone: the page keeps the text and retries
         LOGGER.exception("draft save failed")
