@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent / "rubrics" / "calibration"
 
@@ -48,19 +50,27 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
     ) -> PointCalibrator:
         """Fit; a feature whose weight comes out against its sign is left out (weight 0) and
         the rest refitted, one feature at a time, until every weight keeps its sign."""
-        X = np.asarray(X, dtype=float)
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_, labels = np.unique(y, return_inverse=True)
+        if len(self.classes_) > 2:
+            raise ValueError("Only binary classification is supported: covered or not.")
+        if len(self.classes_) < 2:
+            raise ValueError("Only 1 class in the training data: both covered and not are needed.")
+        weights = _check_sample_weight(sample_weight, X)
         signs = np.asarray(self.signs or (0,) * X.shape[1])
         if len(signs) != X.shape[1]:
             raise ValueError(f"{len(signs)} signs for {X.shape[1]} features")
-        self.mean_ = X.mean(axis=0)
-        self.scale_ = np.where(X.std(axis=0) > 1e-9, X.std(axis=0), 1.0)
+        self.mean_ = np.average(X, axis=0, weights=weights)
+        spread = np.sqrt(np.average((X - self.mean_) ** 2, axis=0, weights=weights))
+        self.scale_ = np.where(spread > 1e-9, spread, 1.0)
         Z = (X - self.mean_) / self.scale_
-        rate = float(np.clip(np.average(y, weights=sample_weight), 1e-6, 1 - 1e-6))
+        rate = float(np.clip(np.average(labels, weights=weights), 1e-6, 1 - 1e-6))
         coef, intercept = np.zeros(X.shape[1]), float(np.log(rate / (1 - rate)))  # no feature
         used = np.ones(X.shape[1], dtype=bool)
         while used.any():
             model = LogisticRegression(C=self.C, max_iter=2000)
-            model.fit(Z[:, used], np.asarray(y), sample_weight=sample_weight)
+            model.fit(Z[:, used], labels, sample_weight=weights)
             fitted = np.zeros(X.shape[1])
             fitted[used] = model.coef_[0]
             against = fitted * signs
@@ -70,19 +80,26 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
             used[np.argmin(against)] = False
         self.coef_ = coef
         self.intercept_ = intercept
-        self.classes_ = np.array([0, 1])
         return self
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        X = np.asarray(X, dtype=float)
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
         return ((X - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        check_is_fitted(self)
         p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
         return np.column_stack([1 - p, p])
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+        check_is_fitted(self)
+        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +124,7 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
         model.coef_ = np.array(data["coef"])
         model.intercept_ = float(data["intercept"])
         model.classes_ = np.array([0, 1])
+        model.n_features_in_ = len(model.coef_)
         return model
 
 

@@ -124,3 +124,15 @@ def test_every_feature_against_its_sign_leaves_the_base_rate():
     model = PointCalibrator(signs=(-1, -1)).fit(X[:, :2], y)  # both predict y positively
     assert (model.coef_ == 0).all()
     np.testing.assert_allclose(model.predict_proba(X[:, :2])[:, 1], y.mean())
+
+
+def test_the_point_calibrator_passes_scikit_learns_estimator_checks():
+    import warnings
+
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the checks warn about the ones they skip
+        results = check_estimator(PointCalibrator(), on_fail=None)
+    failed = [r["check_name"] for r in results if r["status"] == "failed"]
+    assert results and not failed
