@@ -53,6 +53,7 @@ from scoring.datasets import (
 )
 from scoring.encoders import CachedEncoder
 from scoring.engine import Scorer, Target
+from scoring.guard_table import GUARD_CODES
 from scoring.report import COVERED_AT, PARTIAL_AT
 from scoring.segment import split_clauses
 
@@ -356,9 +357,7 @@ def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     ]  # fmt: skip
 
 
-GUARD_FLAGS = frozenset(
-    {"too_short", "off_topic", "keyword_list", "copies_question", "rejects_points", "unrelated"}
-)
+GUARD_FLAGS = GUARD_CODES  # the guards that cap
 
 
 def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:

