@@ -19,6 +19,9 @@ from question_bank.schema import Bank, Question
 from question_bank.text import to_simplified
 
 BANK_FILE = "bank.yaml"
+# The app's YAML export names the version each question had in its database; a bank file
+# may carry it (a whole number) and the file format ignores it.
+EXPORTED_VERSION = "version"
 DEFAULT_BANK_DIR = Path(__file__).parent / "data"
 
 
@@ -107,6 +110,10 @@ def parse_questions(
             problems.append(Problem(label, f"expected a question mapping, got {_kind(raw)}"))
             continue
         question_id = str(raw.get("id")) if raw.get("id") is not None else None
+        if isinstance(raw.get(EXPORTED_VERSION), int) and not isinstance(
+            raw[EXPORTED_VERSION], bool
+        ):
+            raw = {k: v for k, v in raw.items() if k != EXPORTED_VERSION}
         try:
             question = Question.model_validate(simplify_chinese(raw))
         except ValidationError as error:

@@ -188,3 +188,23 @@ def test_an_unclosed_quote_names_the_line_it_was_opened_on(make_bank, question_d
     assert parse_yaml("a:\n  b: 1\n c: 2\n")[1] == (  # no quote involved: no "opened at"
         "malformed YAML: line 3, column 2: expected <block end>, but found '<block mapping start>'"
     )
+
+
+def test_a_question_exported_by_the_app_with_its_version_loads(tmp_path):
+    bank = load_path()
+    source = next(iter(bank.questions))
+    folder = tmp_path / "bank"
+    (folder / "questions").mkdir(parents=True)
+    shipped = DEFAULT_BANK_DIR / source.bank
+    (folder / "bank.yaml").write_text(
+        (shipped / "bank.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    text = (shipped / "questions" / f"{source.id}.yaml").read_text(encoding="utf-8")
+    (folder / "questions" / f"{source.id}.yaml").write_text(f"version: 3\n{text}", encoding="utf-8")
+    loaded = load_path(folder)
+    assert loaded.ok, loaded.problems
+    assert [q.id for q in loaded.questions] == [source.id]
+    (folder / "questions" / f"{source.id}.yaml").write_text(
+        f"version: three\n{text}", encoding="utf-8"
+    )
+    assert not load_path(folder).ok  # anything but a whole number is still an unknown field
