@@ -19,7 +19,7 @@ from question_bank.loader import BankSet, load_path
 from scoring.encoders import EncoderChoice, load_encoder
 from scoring.engine import Scorer
 from server.cookies import AUTH_COOKIE, GUEST_COOKIE, api_path
-from services import accounts, identity
+from services import accounts, identity, rubric_lab
 from services import bank as bank_service
 from services.accounts import Actor
 from services.errors import ServiceError, ValidationFailed
@@ -149,19 +149,24 @@ def _scorer_at(revision: tuple[int, int]) -> Scorer:
     return Scorer(
         choice.encoder,
         context=_bank_at(revision).questions,
+        offsets={},  # the trainers' offsets come from the database on every run (`scorer`)
         warnings=[choice.warning] if choice.warning else [],
     )
 
 
 def scorer() -> Scorer:
-    """The scorer for the live bank; the first call loads the model behind a status message."""
-    revision = bank_revision(database())
+    """The scorer for the live bank, with the trainers' per-question offsets as the database
+    holds them now; the first call loads the model behind a status message."""
+    db = database()
+    revision = bank_revision(db)
     if "common_model_ready" not in st.session_state:
         with st.spinner(tr("正在加载评分模型（首次约需几秒）…", "Loading the scoring model…")):
             result = _scorer_at(revision)
         st.session_state["common_model_ready"] = True
-        return result
-    return _scorer_at(revision)
+    else:
+        result = _scorer_at(revision)
+    result.offsets = rubric_lab.question_offsets(db, result.encoder_name)
+    return result
 
 
 # --- who is using the app ------------------------------------------------------------------

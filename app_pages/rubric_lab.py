@@ -4,7 +4,6 @@ saving anything, save the rubric when it works, and calibrate a question on grad
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
 from app_pages.common import (
     attempt,
     current_actor,
@@ -304,14 +303,13 @@ with calibration_tab:
     st.caption(
         tr(
             "评分示例是有经验的面试官给出的 0–10 分回答。校准会为这道题拟合一个偏移量，让机器评分更接近培训师的评分："
-            "正数让这道题评分更宽松，负数更严格。偏移量只对本机的评分器生效（保存在 rubrics/question_offsets.json，"
-            f"按模型 {current_scorer.encoder_name} 分开），应用后评分器会重新加载。",
+            "正数让这道题评分更宽松，负数更严格。偏移量保存在数据库里，所有应用进程都会使用"
+            f"（按模型分开，当前模型 {current_scorer.encoder_name}），应用后立即生效。",
             "Graded examples are answers graded 0–10 as an experienced interviewer would. "
             "Calibration fits an offset for this question so that the machine's grades come "
             "closer to the trainers': positive makes the scorer more generous on it, negative "
-            "stricter. The offset applies to this machine's scorer (saved in "
-            f"rubrics/question_offsets.json, per model — here {current_scorer.encoder_name}) and "
-            "takes effect when the scorer reloads, which applying does for you.",
+            "stricter. The offset is saved in the database, so every app process uses it (per "
+            f"model — here {current_scorer.encoder_name}); it takes effect as soon as you apply it.",
         )
     )
     st.caption(
@@ -446,17 +444,18 @@ with calibration_tab:
             key="lab_apply",
             disabled=result.encoder != current_scorer.encoder_name,
         ):
-            path = attempt(
-                lambda: rubric_lab.apply_offset(actor, current_scorer, question_id, result.offset)
+            saved = attempt(
+                lambda: rubric_lab.apply_offset(
+                    db, actor, current_scorer, question_id, result.offset
+                )
             )
-            if path is not None:
-                common._scorer_at.clear()
+            if saved is not None:
                 st.session_state.pop("lab_calibration", None)
                 done(
                     tr(
-                        f"已应用：{question_id} 的偏移量 {result.offset:+.2f} 已保存到 {path.name}（模型 "
-                        f"{result.encoder}），评分器已重新加载。只影响本机。",
-                        f"Applied: offset {result.offset:+.2f} for {question_id} saved to {path.name} "
-                        f"(model {result.encoder}); the scorer was reloaded. This machine only.",
+                        f"已应用：{question_id} 的偏移量 {saved:+.2f} 已保存到数据库（模型 "
+                        f"{result.encoder}），所有评分立即使用。",
+                        f"Applied: offset {saved:+.2f} for {question_id} saved in the database "
+                        f"(model {result.encoder}); every score uses it from now on.",
                     )
                 )

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from question_bank.schema import Question
 from scoring import trainer
@@ -22,6 +23,7 @@ from services.accounts import Actor, require
 from services.bank_forms import rubric_from_rows
 from services.errors import InputRejected
 from storage.db import Database
+from storage.models import QuestionOffset, utcnow
 
 SEPARATOR = re.compile(r"^\s*-{3,}\s*$", re.MULTILINE)
 MAX_SAMPLE_ANSWERS = 20
@@ -135,12 +137,29 @@ def calibrate(
         ) from exc
 
 
-def apply_offset(actor: Actor, scorer: Scorer, question_id: str, offset: float) -> Path:
-    """Store the fitted offset for this machine's scorer (rubrics/question_offsets.json).
-
-    The running scorer is updated too; other processes pick it up when they reload.
-    """
+def apply_offset(
+    db: Database, actor: Actor, scorer: Scorer, question_id: str, offset: float
+) -> float:
+    """Store the fitted offset of a question for the scorer's encoder in the database, where
+    every app process reads it (`question_offsets`); the running scorer is updated too."""
     require(actor, "trainer")
-    path = trainer.save_question_offset(scorer.encoder_name, question_id, offset)
+    offset = float(offset)
+    with db.transaction() as session:
+        row = session.get(QuestionOffset, (scorer.encoder_name, question_id))
+        if row is None:
+            row = QuestionOffset(encoder=scorer.encoder_name, question_id=question_id)
+            session.add(row)
+        row.offset, row.author, row.updated_at = offset, actor.username, utcnow()
     scorer.offsets[question_id] = offset
-    return path
+    return offset
+
+
+def question_offsets(db: Database, encoder_name: str) -> dict[str, float]:
+    """The trainers' per-question offsets for one encoder (question id -> logit offset)."""
+    with db.read() as session:
+        rows = session.execute(
+            select(QuestionOffset.question_id, QuestionOffset.offset).where(
+                QuestionOffset.encoder == encoder_name
+            )
+        ).all()
+    return {question_id: float(offset) for question_id, offset in rows}

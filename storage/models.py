@@ -179,6 +179,18 @@ class CalibrationExample(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class QuestionOffset(Base):
+    """A trainer's calibration of one question for one encoder: a logit offset added to
+    every point's probability (shared by every app process through the database)."""
+
+    __tablename__ = "question_offsets"
+    encoder: Mapped[str] = mapped_column(String(200), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset: Mapped[float] = mapped_column(Float)
+    author: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ServerSecret(Base):
     """A random key the app processes share (created on first use), e.g. to sign guest keys."""
 

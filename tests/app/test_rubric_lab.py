@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from question_bank.loader import load_path
 from scoring import engine
-from services import accounts, bank
+from services import accounts, bank, rubric_lab
 from storage.db import Database
 from tests.app.conftest import PASSWORD
 
@@ -23,7 +21,7 @@ ANSWERS = (
 
 @pytest.fixture
 def lab(open_page, app_db: Database, monkeypatch, tmp_path):
-    """The lab page for a trainer, scoring lexically, with offsets written to a temp file."""
+    """The lab page for a trainer, scoring lexically; no offsets file is read or written."""
     monkeypatch.setenv("INTERVIEW_ENCODER", "lexical")  # fast; the page works the same
     monkeypatch.setattr(engine, "QUESTION_OFFSETS_FILE", tmp_path / "question_offsets.json")
     bank.seed_if_empty(app_db, load_path())
@@ -128,9 +126,11 @@ def test_calibration_shows_agreement_before_and_after_then_applies(lab, app_db):
     ]
 
     at.button(key="lab_apply").click().run()
-    assert "the scorer was reloaded" in at.success[0].value
-    saved = json.loads(engine.QUESTION_OFFSETS_FILE.read_text(encoding="utf-8"))
-    assert QUESTION in saved["lexical"]
+    assert "saved in the database" in at.success[0].value
+    offsets = rubric_lab.question_offsets(app_db, "lexical")
+    assert QUESTION in offsets  # in the database, where every app process reads it
+    assert not engine.QUESTION_OFFSETS_FILE.exists()  # nothing written into the source tree
+    assert f"Current offset: {offsets[QUESTION]:+.2f}" in "\n".join(c.value for c in at.caption)
 
 
 def rubric_lab_examples(at: AppTest):

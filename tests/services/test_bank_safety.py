@@ -65,3 +65,16 @@ def test_reads_of_trainer_data_check_the_actor(seeded, users, bank, who):
             call()
     assert len(bank_service.calibration_examples(seeded, users["train"], "cs-beh-01")) == 1
     assert bank_service.history(seeded, users["admin"], "cs-beh-01")[0].version == 1
+
+
+def test_question_offsets_live_in_the_database_and_need_a_trainer(seeded, users):
+    from scoring.engine import Scorer
+
+    scorer = Scorer(None, offsets={})
+    with pytest.raises(PermissionDenied):
+        rubric_lab.apply_offset(seeded, users["cand"], scorer, "cs-beh-01", 0.5)
+    rubric_lab.apply_offset(seeded, users["train"], scorer, "cs-beh-01", 0.5)
+    rubric_lab.apply_offset(seeded, users["train"], scorer, "cs-beh-01", -0.25)  # replaces
+    assert rubric_lab.question_offsets(seeded, "lexical") == {"cs-beh-01": -0.25}
+    assert rubric_lab.question_offsets(seeded, "usem3") == {}
+    assert scorer.offsets == {"cs-beh-01": -0.25}
