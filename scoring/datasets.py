@@ -155,10 +155,7 @@ def interview_style(
     examples of kind strong (grade 7 or more), partial (4 or more) or weak."""
     by_id = {q.id: q for q in questions}
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for row in _jsonl(path):
         grade = float(row["grade"])
         kind = "strong" if grade >= 7 else "partial" if grade >= 4 else "weak"
         question = by_id.get(row["question_id"])
@@ -201,10 +198,7 @@ def evidence_set(
     """The evidence-annotated answers (benchmarks/evidence; never fitted on)."""
     by_id = {q.id: q for q in questions}
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for row in _jsonl(path):
         text = row["text"]
         spans = {
             point: tuple((text.find(s), text.find(s) + len(s)) for s in quotes if s in text)
@@ -215,6 +209,12 @@ def evidence_set(
                 EvidenceItem(by_id[row["question_id"]], row["id"], row["language"], text, spans)
             )
     return out
+
+
+def _jsonl(path: Path) -> list[dict]:
+    """The objects of a JSON-lines file, blank lines skipped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def _tsv(path: Path) -> list[list[str]]:
