@@ -18,7 +18,7 @@ from services import accounts, practice
 from services.accounts import Actor
 from services.errors import PermissionDenied, RateLimited
 from storage.models import SignInAttempt, User
-from tests.storage.backends import PASSWORD
+from tests.storage.backends import PASSWORD, at_once
 
 STORM_SECONDS = 10.0
 STORM_THREADS = 4
@@ -187,7 +187,7 @@ def test_two_first_run_sign_ups_at_once_make_one_administrator(database, monkeyp
     """Finding 4: on PostgreSQL two simultaneous first-run sign-ups both became admin."""
     # the real hashing cost keeps the old race window as wide as in production
     for trial in range(5):
-        results = _at_once(
+        results = at_once(
             4,
             lambda i, trial=trial: accounts.create_first_admin(
                 database, f"admin{trial}x{i}", PASSWORD, f"Admin {i}"
@@ -200,26 +200,6 @@ def test_two_first_run_sign_ups_at_once_make_one_administrator(database, monkeyp
             assert session.scalar(select(func.count()).select_from(User)) == 1
         with database.transaction() as session:
             session.execute(User.__table__.delete())
-
-
-def _at_once(count: int, work) -> list[object]:
-    """work(0) ... work(count - 1) in threads released together: results or exceptions."""
-    start = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def run(i: int) -> None:
-        start.wait()
-        try:
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def _wait(database, username: str, client: str) -> int:

@@ -12,8 +12,9 @@ The fixtures are imported by `tests/storage/conftest.py` and `tests/services/con
 from __future__ import annotations
 
 import os
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from argon2 import PasswordHasher
@@ -129,3 +130,23 @@ def seeded(database, bank) -> Database:
 
     assert bank_service.seed_if_empty(database, bank) == len(bank.questions)
     return database
+
+
+def at_once(count: int, work: Callable[[int], object]) -> list[object]:
+    """Run work(0) ... work(count - 1) in threads released together; results or exceptions."""
+    start = threading.Barrier(count)
+    results: list[object] = [None] * count
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

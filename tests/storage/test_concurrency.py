@@ -6,9 +6,7 @@ runs the same load at a larger size; its results are in benchmarks/storage-concu
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 
@@ -16,29 +14,9 @@ from services import accounts, practice, sessions
 from services.accounts import Actor
 from services.errors import PermissionDenied, RateLimited
 from storage.loadtest import markdown_table, run_load
-from tests.storage.backends import PASSWORD
+from tests.storage.backends import PASSWORD, at_once
 
 THREADS = 20
-
-
-def at_once(count: int, work: Callable[[int], object]) -> list[object]:
-    """Run work(0) ... work(count - 1) in threads released together; results or exceptions."""
-    start = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def run(i: int) -> None:
-        start.wait()
-        try:
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_twenty_threads_score_and_save_attempts_and_drafts(database, bank, lexical_scorer):
