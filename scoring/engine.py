@@ -10,10 +10,14 @@ embedded as one text, and the pair and whole-answer vectors are sums of clause v
 lexical evidence (IDF-weighted character bigrams / word stems, the question's own wording
 discounted) and a contradiction check (negation, more/less), adds answer-level signals
 (keyword list, copied question, off-topic, length), and turns them into a probability with
-the fitted `PointCalibrator` for the target's domain (bank question or free-form rubric) and
-the answer's language. Guards (too short, keyword list, copied question, off-topic,
-unrelated, rejected points) cap the probabilities; they are judged against the target: a
-rubric of terms expects a listed answer, short points allow short answers.
+the fitted calibrators that fit the answer: long and short answers' blended by its size, or
+the cross-lingual one when the rubric is not written in the answer's language; never chosen
+by where the rubric came from (`Scorer._logits`). Each clause is also embedded alone, and the
+clause cited for a point is the one that supports it against the other points
+(`evidence_clauses`). The guards of `scoring.guard_table` (too short, keyword list, copied
+question, off-topic, unrelated, rejected points) cap the probabilities and are the flags
+shown; they are judged against the target: a rubric of terms expects a listed answer, short
+points allow short answers.
 """
 
 from __future__ import annotations
