@@ -132,9 +132,9 @@ class Target:
     def from_question(cls, question: Question) -> Target:
         """The target of a bank question: its rubric points in both languages.
 
-        Built like `from_texts` from the same texts (the point's text is its anchor, the
-        strong form an alternative phrasing), so the bank path and a free-form rubric typed
-        from the question's own texts are judged by the same rules.
+        Built like `from_texts` from the same texts (each point's text is its one anchor), so
+        the bank path and a free-form rubric typed from the question's own texts are judged
+        by the same rules; the strong form only helps choose the clause cited as evidence.
         """
         points = tuple(
             PointSpec(
@@ -513,7 +513,7 @@ class Scorer:
         language: str,
         units: tuple[list[str], list[int]],
         question_text: str,
-        clauses: Sequence[str] = (),
+        clauses: Sequence[str],
     ) -> dict[str, Any] | None:
         """Semantic evidence; `units` are the texts embedded and each clause's unit;
         "own" is each clause embedded alone (for choosing the cited clause)."""

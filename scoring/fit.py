@@ -92,37 +92,33 @@ def bank_block(
     scorer: Scorer,
     examples: Sequence[BankExample],
     evidence: Sequence[AnswerEvidence] | None = None,
+    across_languages: bool = False,
 ) -> Block:
-    """One row per (example, rubric point), labelled 1 when the example covers the point."""
+    """One row per (example, rubric point), labelled 1 when the example covers the point.
+
+    With `across_languages`, each example is scored against its rubric's texts in the other
+    language as a free-form rubric (the bank is bilingual): the rows of the cross-lingual
+    calibrator ("bank-cross").
+    """
     X, y, answers = [], [], []
     for i, ex in enumerate(examples):
-        target = Target.from_question(ex.question)
+        target = _cross_target(ex) if across_languages else Target.from_question(ex.question)
         ev = evidence[i] if evidence is not None else scorer.evidence(target, ex.text)
         X.append(ev.features)
         y.extend(float(p.id in ex.covers) for p in ex.question.rubric)
         answers.append((target, ev, ex.grade / 10))
+    source = "bank-cross" if across_languages else "bank"
     ids = [ex.question.id for ex in examples]
-    return Block("bank", _stack(X), np.asarray(y, dtype=float), _languages(answers), answers, ids)
+    return Block(source, _stack(X), np.asarray(y, dtype=float), _languages(answers), answers, ids)
 
 
-def cross_lingual_block(scorer: Scorer, examples: Sequence[BankExample]) -> Block:
-    """The bank's examples against their rubric's texts in the other language, as a
-    free-form rubric: one row per (example, point), labelled as in `bank_block`."""
-    X, y, answers = [], [], []
-    for ex in examples:
-        other = "en" if ex.language == "zh" else "zh"
-        target = Target.from_texts(
-            [p.text.get(other) for p in ex.question.rubric],
-            question=ex.question.question.get(other),
-            weights=[p.weight for p in ex.question.rubric],
-        )
-        ev = scorer.evidence(target, ex.text)
-        X.append(ev.features)
-        y.extend(float(p.id in ex.covers) for p in ex.question.rubric)
-        answers.append((target, ev, ex.grade / 10))
-    ids = [ex.question.id for ex in examples]
-    return Block(
-        "bank-cross", _stack(X), np.asarray(y, dtype=float), _languages(answers), answers, ids
+def _cross_target(example: BankExample) -> Target:
+    other = "en" if example.language == "zh" else "zh"
+    rubric = example.question.rubric
+    return Target.from_texts(
+        [p.text.get(other) for p in rubric],
+        question=example.question.question.get(other),
+        weights=[p.weight for p in rubric],
     )
 
 
@@ -187,8 +183,9 @@ def fit_calibration(
 
     The long-answer map is fitted on the bank examples' out-of-fold coverage (each
     question's examples scored by calibrators fitted without that question, `MAP_FOLDS`
-    folds): in-sample coverage is higher than what answers never seen get, and a map fitted
-    on it read strong answers to new questions as middling.
+    folds), the coverage a new question's answers get. On the development sets it chose the
+    same map as in-sample coverage did; it is kept because it cannot learn from the very
+    examples it grades.
     """
     points = _fit_points(blocks, c, signs)
     fitted = scorer.with_calibration(Calibration(points))
@@ -261,7 +258,10 @@ def bank_blocks(
     evidence: Sequence[AnswerEvidence] | None = None,
 ) -> list[Block]:
     """The bank's examples as training rows: against their own rubric, and across languages."""
-    return [bank_block(scorer, examples, evidence), cross_lingual_block(scorer, examples)]
+    return [
+        bank_block(scorer, examples, evidence),
+        bank_block(scorer, examples, across_languages=True),
+    ]
 
 
 def fit_calibrator(
