@@ -19,32 +19,15 @@ from question_bank.loader import BankSet, load_path
 from scoring.encoders import EncoderChoice, load_encoder
 from scoring.engine import Scorer
 from server.cookies import AUTH_COOKIE, GUEST_COOKIE, api_path
-from services import accounts, identity, rubric_lab
+from services import accounts, identity, names, rubric_lab
 from services import bank as bank_service
 from services.accounts import Actor
 from services.errors import ServiceError, ValidationFailed
+from services.names import CATEGORY_NAMES, DIFFICULTY_NAMES, ROLE_NAMES, STATUS_NAMES  # noqa: F401
 from storage.db import Database
 from storage.models import QuestionRecord
 
 LANGUAGES = {"zh": "中文", "en": "English"}
-CATEGORY_NAMES = {
-    "behavioral": ("行为面试", "Behavioral"),
-    "situational": ("情景面试", "Situational"),
-    "technical": ("专业知识", "Technical"),
-    "stress": ("压力面试", "Stress"),
-}
-DIFFICULTY_NAMES = {
-    "easy": ("简单", "Easy"),
-    "medium": ("中等", "Medium"),
-    "hard": ("困难", "Hard"),
-}
-ROLE_NAMES = {
-    "guest": ("访客", "Guest"),
-    "candidate": ("候选人", "Candidate"),
-    "interviewer": ("面试官", "Interviewer"),
-    "trainer": ("培训师", "Trainer"),
-    "admin": ("管理员", "Administrator"),
-}
 T = TypeVar("T")
 
 
@@ -73,8 +56,13 @@ def tr(zh: str, en: str) -> str:
 
 
 def category_name(category: str) -> str:
-    zh, en = CATEGORY_NAMES.get(category, (category, category))
-    return tr(zh, en)
+    """A category's name in the current language (names come from `services.names`)."""
+    return names.category_name(category, language())
+
+
+def status_name(status: str) -> str:
+    """A point status's name ("covered", "partial", "missing") in the current language."""
+    return names.status_name(status, language())
 
 
 def labels(options: Iterable[T], label: Callable[[T], str]) -> Callable[[T], str]:

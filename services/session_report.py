@@ -25,31 +25,10 @@ from typing import Any, Literal
 from question_bank.cells import neutralize_cell  # re-exported (older imports use this path)
 from question_bank.schema import CATEGORIES, Question
 from scoring.report import ScoreReport, aggregate
+from services.names import CATEGORY_NAMES, MACHINE_LEVEL, OVERALL_SCALE, POINT_SCALE
+from services.names import category_name as _category_name
 
 Source = Literal["interviewer", "machine"]
-
-OVERALL_SCALE: dict[int, tuple[str, str, str, str]] = {
-    1: ("不合格", "Unsatisfactory", "遗漏大部分要点", "Misses most points"),
-    2: ("待提高", "Needs improvement", "只覆盖少数要点，缺少具体做法",
-        "Covers a few points, with little concrete action"),
-    3: ("合格", "Meets expectations", "覆盖主要要点，但有疏漏",
-        "Covers the main points with some gaps"),
-    4: ("良好", "Exceeds expectations", "覆盖几乎所有要点，做法具体",
-        "Covers nearly every point with concrete actions"),
-    5: ("优秀", "Outstanding", "覆盖所有要点，有具体事例和结果",
-        "Covers every point with concrete evidence and results"),
-}  # fmt: skip
-"""The anchored 1-5 scale for a whole answer: rating -> (zh label, en label, zh, en descriptor)."""
-
-POINT_SCALE: dict[int, tuple[str, str]] = {
-    0: ("未覆盖", "Missing"),
-    1: ("部分", "Partly"),
-    2: ("覆盖", "Covered"),
-}
-"""The interviewer's rating of one rubric point: rating -> (zh label, en label)."""
-
-MACHINE_LEVEL: dict[str, int] = {"missing": 0, "partial": 1, "covered": 2}
-"""A machine point status on the interviewer's 0-2 point scale."""
 
 STRENGTHS_PER_CATEGORY = 2
 MAX_GAPS = 8
@@ -102,9 +81,9 @@ LABELS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "zh": {"behavioral": "行为题", "situational": "情景题", "technical": "专业题", "stress": "压力题", "other": "其他"},
-    "en": {"behavioral": "Behavioral", "situational": "Situational", "technical": "Technical", "stress": "Stress", "other": "Other"},
-}  # fmt: skip
+    lang: {c: name[i] for c, name in CATEGORY_NAMES.items()} for i, lang in enumerate(("zh", "en"))
+}
+"""Category names per language (from `services.names`, the one place for them)."""
 
 RECOMMENDATIONS: dict[str, dict[str, str]] = {
     "behavioral": {
@@ -558,7 +537,7 @@ def label(key: str, language: str) -> str:
 
 def category_label(category: str, language: str) -> str:
     """A category's display name in `language`; the raw id for an unknown category."""
-    return CATEGORY_LABELS["en" if language == "en" else "zh"].get(category, category)
+    return _category_name(category, language)
 
 
 def to_json(report: SessionReport) -> str:

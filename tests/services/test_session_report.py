@@ -286,7 +286,8 @@ def test_html_labels_in_both_languages(report):
     assert OVERALL_SCALE[5][1] in en and OVERALL_SCALE[5][0] in zh
     assert POINT_SCALE[0][1] in en and POINT_SCALE[0][0] in zh
     assert 'lang="zh-CN"' in zh and 'lang="en"' in en
-    assert "行为题" in zh and "Behavioral" in en and "行为题" not in en
+    assert "行为面试" in zh and "Behavioral" in en and "行为面试" not in en
+    assert "行为题" not in zh  # one name everywhere: the app says 行为面试
 
 
 def test_labels_exist_in_both_languages():
