@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Base, SchemaVersion
@@ -39,9 +39,41 @@ def _sign_in_client_column(connection: Connection) -> None:
     )
 
 
+def _session_candidate_columns(connection: Connection) -> None:
+    """Version 3: a mock session names the candidate's account (who may read its candidate
+    report), and an answer's notes can be shared with the candidate. Columns already there
+    (a database created by a newer create_all) are left alone."""
+    columns = {
+        table: {c["name"] for c in inspect(connection).get_columns(table)}
+        for table in ("mock_sessions", "session_answers")
+    }
+    if "candidate_user_id" not in columns["mock_sessions"]:
+        connection.execute(
+            text(
+                "ALTER TABLE mock_sessions ADD COLUMN candidate_user_id INTEGER "
+                "REFERENCES users (id)"
+            )
+        )
+    connection.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_mock_sessions_candidate_user_id "
+            "ON mock_sessions (candidate_user_id)"
+        )
+    )
+    if "notes_shared" not in columns["session_answers"]:
+        connection.execute(
+            text(
+                "ALTER TABLE session_answers ADD COLUMN notes_shared BOOLEAN NOT NULL DEFAULT false"
+            )
+        )
+
+
 # Upgrades after the first schema: (version, step taking a Connection). New tables need no step
 # (create_all adds them); a step is for changed columns or data. Append, never edit a released one.
-MIGRATIONS: list[tuple[int, Callable]] = [(2, _sign_in_client_column)]
+MIGRATIONS: list[tuple[int, Callable]] = [
+    (2, _sign_in_client_column),
+    (3, _session_candidate_columns),
+]
 SCHEMA_VERSION = max([1, *(version for version, _ in MIGRATIONS)])
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -114,6 +115,11 @@ class MockSession(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | finished
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The candidate's account, when they have one (they then read their report); None for a
+    # named external candidate. Added by upgrade 3.
+    candidate_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), nullable=True, index=True
+    )
 
 
 class SessionAnswer(Base):
@@ -132,6 +138,8 @@ class SessionAnswer(Base):
     overall_rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The interviewer shares `notes` with the candidate (their report shows them); upgrade 3.
+    notes_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class BankRecord(Base):
