@@ -69,7 +69,56 @@ MESSAGES = (  # pydantic's English messages, said in both languages
         "至少需要一项",
         "needs at least one item",
     ),
+    # the messages of a bank file's check (services.bank_files, question_bank.exchange)
+    (re.compile(r"^'(.*)' is not a number$"), r"“\1”不是数字", r"'\1' is not a number"),
+    (
+        re.compile(r"^question '(.*)' is not in the questions table$"),
+        r"题目“\1”不在 questions 表中",
+        r"question '\1' is not in the questions table",
+    ),
+    (re.compile(r"^missing columns?: (.*)$"), r"缺少列：\1", r"missing columns: \1"),
+    (re.compile(r"^the (\S+) table is missing$"), r"缺少 \1 表", r"the \1 table is missing"),
+    (
+        re.compile(r"^Input should be less than or equal to (\S+)$"),
+        r"不能大于 \1",
+        r"must be at most \1",
+    ),
+    (
+        re.compile(r"^Input should be greater than or equal to (\S+)$"),
+        r"不能小于 \1",
+        r"must be at least \1",
+    ),
+    (re.compile(r"^Input should be a valid (number|integer).*$"), "必须是数字", "must be a number"),
+    (re.compile(r"^Input should be (.*)$"), r"只能是 \1", r"must be \1"),
+    (re.compile(r"^unknown field$"), "未知字段", "unknown field"),
+    (
+        re.compile(r"^(\w+)_zh has (\d+) lines but \w+_en has (\d+).*$"),
+        r"\1_zh 有 \2 行，而 \1_en 有 \3 行：每一项都需要中文和英文各一行",
+        r"\1_zh has \2 lines but \1_en has \3: each item needs a Chinese and an English line",
+    ),
+    (
+        re.compile(r"^the id appears more than once in the file$"),
+        "这个编号在文件中出现了不止一次",
+        "the id appears more than once in the file",
+    ),
+    (re.compile(r"^no questions found$"), "文件中没有题目", "no questions found"),
+    (re.compile(r"^the file is empty$"), "文件是空的", "the file is empty"),
+    (
+        re.compile(r"^(?:Value error, )?example '(.*)' covers unknown rubric points (.*)$"),
+        r"示例“\1”覆盖了不存在的评分要点 \2",
+        r"example '\1' covers unknown rubric points \2",
+    ),
+    (
+        re.compile(r"^(?:Value error, )?rubric point ids repeat: (.*)$"),
+        r"评分要点编号重复：\1",
+        r"rubric point ids repeat: \1",
+    ),
 )
+TABLE_NAMES = {  # a bank file's tables (CSV record kinds, Excel sheets)
+    "questions": ("题目表（questions）", "questions table"),
+    "rubric_points": ("评分要点表（rubric_points）", "rubric_points table"),
+    "examples": ("评分示例表（examples）", "examples table"),
+}
 
 
 def require_role(actor: Actor, *roles: str) -> None:
@@ -196,14 +245,26 @@ def problem_summary(problems: list[FormProblem]) -> None:
     )
 
 
-def file_problems(problems: Iterable[Problem]) -> None:
-    """Problems in an uploaded file, one row each: where (file, table row), question, column."""
+def problem_place(problem: Problem, file_name: str | None = None) -> str:
+    """Where a file problem is, as a person finds it: file, table (sheet) and row."""
+    name = file_name or problem.file
+    if problem.table is None:
+        return problem.file
+    zh, en = TABLE_NAMES.get(problem.table, (problem.table, problem.table))
+    if problem.row is None:
+        return f"{name} · {tr(zh, en)}"
+    return f"{name} · {tr(zh, en)} · " + tr(f"第 {problem.row} 行", f"row {problem.row}")
+
+
+def file_problems(problems: Iterable[Problem], file_name: str | None = None) -> None:
+    """Problems in an uploaded file, one row each: where (file, table, row), question,
+    column, and what is wrong, in the reader's language."""
     st.dataframe(
         safe_table(
             pd.DataFrame(
                 [
                     {
-                        "where": p.file,
+                        "where": problem_place(p, file_name),
                         "question": p.question_id or "",
                         "field": p.field or "",
                         "problem": said(p.message),
@@ -215,7 +276,9 @@ def file_problems(problems: Iterable[Problem]) -> None:
         ),
         hide_index=True,
         column_config={
-            "where": tr("位置（文件、表、行）", "Where (file, table, row)"),
+            "where": st.column_config.TextColumn(
+                tr("位置（文件、表、行）", "Where (file, table, row)"), width="medium"
+            ),
             "question": tr("题目", "Question"),
             "field": tr("列/字段", "Column / field"),
             "problem": st.column_config.TextColumn(tr("问题", "Problem"), width="large"),

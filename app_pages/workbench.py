@@ -776,7 +776,7 @@ with files_tab:
                     "the file is checked again:",
                 )
             )
-            file_problems(check.problems)
+            file_problems(check.problems, name)
         else:
             preview = bank.import_preview(db, actor, list(check.questions), check.versions)
             st.info(

@@ -199,7 +199,7 @@ def from_tables(
     problems: list[Problem] = []
     for name in ("questions", "rubric_points"):
         if name not in tables:
-            problems.append(Problem(source, f"the {name} table is missing"))
+            problems.append(Problem(source, f"the {name} table is missing", table=name))
     if problems:
         return [], problems
     for name, cols in TABLES.items():
@@ -208,7 +208,9 @@ def from_tables(
             missing = [c for c in cols if c not in present]
             if missing:
                 problems.append(
-                    Problem(f"{source} {name}", f"missing columns: {', '.join(missing)}")
+                    Problem(
+                        f"{source} {name}", f"missing columns: {', '.join(missing)}", table=name
+                    )
                 )
     if problems:
         return [], problems
@@ -222,8 +224,10 @@ def from_tables(
         for row_number, row in _rows(frames[name]):
             if row["question_id"] not in known_ids:
                 problems.append(
-                    Problem(
-                        f"{source} {name} row {row_number}",
+                    _problem(
+                        source,
+                        name,
+                        row_number,
                         f"question {row['question_id']!r} is not in the questions table",
                         row["question_id"] or None,
                         "question_id",
@@ -234,59 +238,144 @@ def from_tables(
 
     questions: list[Question] = []
     for row_number, row in _rows(frames["questions"]):
-        label = f"{source} questions row {row_number}"
-        try:
-            raw = _question_from_row(row, children[row["id"]])
-        except ValueError as exc:
-            problems.append(Problem(label, str(exc), row["id"] or None))
-            continue
-        parsed, found = parse_questions(raw, label)
+        parsed, found = _question_from_rows(source, row_number, row, children[row["id"]])
         questions.extend(parsed)
         problems.extend(found)
     return questions, problems
 
 
-def _question_from_row(
-    row: dict[str, str], children: dict[str, list[tuple[int, dict[str, str]]]]
-) -> dict[str, Any]:
+Children = dict[str, list[tuple[int, dict[str, str]]]]  # table -> (row number, row) pairs
+
+
+def _problem(
+    source: str,
+    table: str,
+    row: int,
+    message: str,
+    question_id: str | None = None,
+    column: str | None = None,
+) -> Problem:
+    """A problem at one table row (and column), as a person counts rows in the file."""
+    return Problem(f"{source} {table} row {row}", message, question_id, column, table, row)
+
+
+def _question_from_rows(
+    source: str, row_number: int, row: dict[str, str], children: Children
+) -> tuple[list[Question], list[Problem]]:
+    """One question from its row and its rubric and example rows.
+
+    Every problem is reported, each at its own table, row and column: a cell that is not a
+    number, list cells whose lines do not pair up, and whatever validation finds in the rest
+    (a cell already reported is not reported again by validation).
+    """
+    question_id = row["id"] or None
+    found: list[Problem] = []
+    reported: set[str] = set()  # validation paths already reported for a cell
+
+    def cell(path: str, table: str, number: int, column: str, read: Any) -> Any:
+        try:
+            return read()
+        except ValueError as exc:
+            found.append(_problem(source, table, number, str(exc), question_id, column))
+            reported.add(path)
+            return None
+
+    def here(path: str, column: str, read: Any) -> Any:
+        return cell(path, "questions", row_number, column, read)
+
+    rubric = children.get("rubric_points", [])
+    examples = children.get("examples", [])
     raw: dict[str, Any] = {
         "id": row["id"],
         "bank": row["bank"],
         "category": row["category"],
         "title": _join(row, "title"),
         "question": _join(row, "question"),
-        "competencies": _join_list(row, "competencies"),
-        "points": _number(row["points"], "points"),
+        "competencies": here(
+            "competencies", "competencies_en", lambda: _join_list(row, "competencies")
+        ),
+        "points": here("points", "points", lambda: _number(row["points"])),
         "difficulty": row["difficulty"] or None,
-        "answer_time_seconds": _number(row["answer_time_seconds"], "answer_time_seconds"),
+        "answer_time_seconds": here(
+            "answer_time_seconds",
+            "answer_time_seconds",
+            lambda: _number(row["answer_time_seconds"]),
+        ),
         "tags": [t.strip() for t in row["tags"].split(",") if t.strip()],
         "source": {"document": row["source_document"], "section": row["source_section"] or None},
         "reference_answer": _join(row, "reference_answer", optional=True),
-        "follow_ups": _join_list(row, "follow_ups"),
+        "follow_ups": here("follow_ups", "follow_ups_en", lambda: _join_list(row, "follow_ups")),
         "rubric": [
-            {
-                "id": p["point_id"],
-                "text": _join(p, "text"),
-                "weight": _number(p["weight"], f"weight (rubric_points row {n})"),
-                "strong": _join(p, "strong", optional=True),
-                "weak": _join(p, "weak", optional=True),
-            }
-            for n, p in children.get("rubric_points", [])
+            _point(
+                p,
+                lambda p=p, i=i, n=n: cell(
+                    f"rubric.{i}.weight", "rubric_points", n, "weight", lambda: _number(p["weight"])
+                ),
+            )
+            for i, (n, p) in enumerate(rubric)
         ],
         "examples": [
             {
                 "id": e["example_id"],
                 "kind": e["kind"],
                 "language": e["language"],
-                "grade": _number(e["grade"], f"grade (examples row {n})"),
+                "grade": cell(
+                    f"examples.{i}.grade", "examples", n, "grade", lambda e=e: _number(e["grade"])
+                ),
                 "covers": [c.strip() for c in e["covers"].split(",") if c.strip()],
                 "comment": e["comment"] or None,
                 "text": e["text"],
             }
-            for n, e in children.get("examples", [])
+            for i, (n, e) in enumerate(examples)
         ],
     }
-    return {k: v for k, v in raw.items() if v is not None}
+    raw = {k: v for k, v in raw.items() if v is not None}
+    label = f"{source} questions row {row_number}"
+    parsed, invalid = parse_questions(raw, label)
+    for problem in invalid:
+        path = problem.field or ""
+        if any(path == r or path.startswith(f"{r}.") for r in reported):
+            continue
+        table, number, column = _place(path, row_number, children)
+        found.append(_problem(source, table, number, problem.message, question_id, column))
+    return (parsed if not found else []), found
+
+
+def _point(row: dict[str, str], weight: Any) -> dict[str, Any]:
+    """A rubric point from its row; `weight()` reads the weight cell (an empty one is left
+    out, so the default applies)."""
+    point = {
+        "id": row["point_id"],
+        "text": _join(row, "text"),
+        "strong": _join(row, "strong", optional=True),
+        "weak": _join(row, "weak", optional=True),
+    }
+    if row["weight"].strip():
+        point["weight"] = weight()
+    return point
+
+
+_NESTED_COLUMNS = {  # (list, key) -> column in its table
+    ("rubric", "id"): "point_id",
+    ("examples", "id"): "example_id",
+}
+
+
+def _place(path: str, row_number: int, children: Children) -> tuple[str, int, str | None]:
+    """The table, row and column of a validation path such as `rubric.2.text.en`."""
+    parts = path.split(".") if path else []
+    if len(parts) >= 2 and parts[0] in ("rubric", "examples") and parts[1].isdigit():
+        table = "rubric_points" if parts[0] == "rubric" else "examples"
+        rows = children.get(table, [])
+        index = int(parts[1])
+        number = rows[index][0] if index < len(rows) else row_number
+        rest = parts[2:]
+        if not rest:
+            return table, number, None
+        column = _NESTED_COLUMNS.get((parts[0], rest[0]), "_".join(rest))
+        return table, number, column
+    names = [p for p in parts if not p.isdigit()]
+    return "questions", row_number, "_".join(names) or None
 
 
 def write_tables(
@@ -446,13 +535,13 @@ def _join_list(row: dict[str, str], prefix: str) -> list[dict[str, str]]:
     return [{"zh": z, "en": e} for z, e in zip(zh, en, strict=True)]
 
 
-def _number(value: str, column: str) -> int | float | None:
+def _number(value: str) -> int | float | None:
     if not value.strip():
         return None
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{column}: {value!r} is not a number") from None
+        raise ValueError(f"{value.strip()!r} is not a number") from None
     return int(number) if number.is_integer() else number
 
 

@@ -27,12 +27,19 @@ DEFAULT_BANK_DIR = Path(__file__).parent / "data"
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in a bank file."""
+    """One thing wrong in a bank file.
+
+    For a CSV or Excel file, `table` and `row` say where a person finds it: the table (sheet)
+    and the row as the spreadsheet numbers it (the header is row 1); `field` is then the
+    column. `file` is a label that already includes them (for messages in English).
+    """
 
     file: str
     message: str
     question_id: str | None = None
     field: str | None = None
+    table: str | None = None
+    row: int | None = None
 
     def __str__(self) -> str:
         where = [self.file]

@@ -203,6 +203,48 @@ class ImportConflict(ServiceError):
         self.clashes = clashes
 
 
+IMPORT_STATUSES = ("changed", "deleted", "new", "unchanged")  # the order a preview lists
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One question of an import file against the bank.
+
+    status: "new" (not in the bank), "changed" (differs from the bank's version),
+    "deleted" (deleted in the bank; importing brings it back) or "unchanged".
+    changes: what differs from the bank's version, e.g. ("title", "rubric p3").
+    """
+
+    question_id: str
+    title: dict[str, str]
+    status: str
+    changes: tuple[str, ...] = ()
+
+
+def changed_parts(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    """The top-level fields that differ between two questions' data; rubric points are
+    named one by one ("rubric p3"; "rubric +p9" added, "rubric -p2" removed)."""
+    parts = []
+    for key in dict.fromkeys([*old, *new]):
+        if old.get(key) == new.get(key):
+            continue
+        if key != "rubric":
+            parts.append(key)
+            continue
+        before = {p["id"]: p for p in old.get("rubric") or []}
+        after = {p["id"]: p for p in new.get("rubric") or []}
+        for point_id in dict.fromkeys([*before, *after]):
+            if point_id not in before:
+                parts.append(f"rubric +{point_id}")
+            elif point_id not in after:
+                parts.append(f"rubric -{point_id}")
+            elif before[point_id] != after[point_id]:
+                parts.append(f"rubric {point_id}")
+        if not any(p.startswith("rubric") for p in parts):
+            parts.append("rubric")  # the same points in another order
+    return tuple(parts)
+
+
 def import_preview(
     db: Database,
     actor: Actor,
@@ -217,27 +259,40 @@ def import_preview(
 
     Returns:
         counts ("created", "updated", "unchanged"), "new_banks" it would add, "clashes"
-        (ImportClash: newer work it would undo, nothing imported unless each is decided)
-        and "restores" (the ids of deleted questions it would bring back).
+        (ImportClash: newer work it would undo, nothing imported unless each is decided),
+        "restores" (the ids of deleted questions it would bring back) and "rows"
+        (ImportRow per question: changed first, then deleted, new, unchanged; file order
+        within each).
     """
     require(actor, "trainer")
     counts: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0}
+    found: list[ImportRow] = []
     with db.read() as session:
         known_banks = set(session.scalars(select(BankRecord.id)))
         rows = {q.id: session.get(QuestionRecord, q.id) for q in questions}
         clashes = _clashes(rows, questions, versions or {})
         for question in questions:
             row = rows[question.id]
+            data = question.model_dump(mode="json")
+            title = data["title"]
             if row is None or row.deleted:
                 counts["created"] += 1
-            elif row.data == question.model_dump(mode="json"):
+                status = "new" if row is None else "deleted"
+                changes = () if row is None else changed_parts(row.data, data)
+                found.append(ImportRow(question.id, title, status, changes))
+            elif row.data == data:
                 counts["unchanged"] += 1
+                found.append(ImportRow(question.id, title, "unchanged"))
             else:
                 counts["updated"] += 1
+                found.append(
+                    ImportRow(question.id, title, "changed", changed_parts(row.data, data))
+                )
         restores = [q.id for q in questions if rows[q.id] is not None and rows[q.id].deleted]
     counts["new_banks"] = sorted({q.bank for q in questions} - known_banks)
     counts["clashes"] = clashes
     counts["restores"] = restores
+    counts["rows"] = sorted(found, key=lambda r: IMPORT_STATUSES.index(r.status))
     return counts
 
 

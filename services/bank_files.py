@@ -13,7 +13,7 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -163,10 +163,7 @@ def _read_table(
         path.write_bytes(content)
         questions, problems = read_tables(path, versions)
     # read_tables names the temporary path when it cannot read the file at all
-    return questions, [
-        Problem(p.file.replace(str(path), name), p.message, p.question_id, p.field)
-        for p in problems
-    ]
+    return questions, [replace(p, file=p.file.replace(str(path), name)) for p in problems]
 
 
 def _refused(name: str, fmt: str, message: str) -> ImportCheck:

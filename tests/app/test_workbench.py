@@ -140,9 +140,10 @@ def test_a_malformed_csv_names_row_and_column_and_imports_nothing(open_page, see
     assert "nothing was imported" in texts(at.error)
     problems = at.dataframe[-1].value  # one row per problem, with where it is
     assert len(problems) == 1
-    assert f"rubric_points row {first_point + 2}" in problems["problem"][0]
-    assert "'heavy' is not a number" in problems["problem"][0]
-    assert problems["where"][0] == "broken.csv questions row 2"
+    assert problems["problem"][0] == "'heavy' is not a number"
+    # its own table and the row a spreadsheet shows (issue 13: it said "questions row 2")
+    assert problems["where"][0] == f"broken.csv · rubric_points table · row {first_point + 2}"
+    assert problems["field"][0] == "weight"
     assert "workbench_import_go" not in [b.key for b in at.button]
     assert bank.get_question(seeded, QUESTION).version == 1
     assert all(e.version == 1 for e in bank.list_entries(seeded, other_trainer(seeded)))

@@ -133,3 +133,80 @@ def test_the_version_column_does_not_stop_other_readers(tmp_path, bank):
     assert problems == [] and len(questions) == len(bank.questions)
     assert versions == {"cs-beh-01": 7}
     assert read_tables(path)[0] == questions
+
+
+def planted_file(bank, file_format: str, tmp_path) -> tuple[bytes, dict[str, int]]:
+    """An export with two planted errors in two tables of one question: a rubric weight that
+    is not a number and a graded example's grade above 10. Returns the file and the rows a
+    spreadsheet shows for them (the header is row 1)."""
+    import pandas as pd
+
+    from question_bank.exchange import RECORD_OF_TABLE, to_tables
+
+    tables = to_tables(bank.questions)
+    question_id = bank.questions[0].id
+    rubric, examples = tables["rubric_points"], tables["examples"]
+    point = rubric.index[rubric["question_id"] == question_id][1]  # its second point
+    example = examples.index[examples["question_id"] == question_id][0]
+    rubric["weight"] = rubric["weight"].astype(object)
+    examples["grade"] = examples["grade"].astype(object)
+    rubric.loc[point, "weight"] = "heavy"
+    examples.loc[example, "grade"] = "12"
+    path = tmp_path / f"planted.{file_format}"
+    if file_format == "xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            for name, frame in tables.items():
+                frame.to_excel(writer, sheet_name=name, index=False)
+        rows = {"rubric_points": int(point) + 2, "examples": int(example) + 2}
+    else:
+        frames = [frame.assign(record=RECORD_OF_TABLE[name]) for name, frame in tables.items()]
+        combined = pd.concat(frames, ignore_index=True)
+        combined = combined[["record"] + [c for c in combined.columns if c != "record"]]
+        combined.to_csv(path, index=False, encoding="utf-8-sig")
+        rows = {  # the row a spreadsheet shows (header row 1), whatever lines cells span
+            "rubric_points": len(tables["questions"]) + int(point) + 2,
+            "examples": len(tables["questions"]) + len(rubric) + int(example) + 2,
+        }
+    return path.read_bytes(), rows
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_every_planted_error_is_reported_at_its_own_table_and_row(bank, tmp_path, file_format):
+    """Issue 13, item 6: two errors in two tables of one question are both reported, each
+    with the table (sheet) and the row a person counts (the header is row 1)."""
+    content, rows = planted_file(bank, file_format, tmp_path)
+    check = bank_files.check_upload(f"planted.{file_format}", content)
+    assert not check.ok
+    where = sorted((p.table, p.row, p.field) for p in check.problems)
+    assert where == [
+        ("examples", rows["examples"], "grade"),
+        ("rubric_points", rows["rubric_points"], "weight"),
+    ]
+    messages = {p.table: p.message for p in check.problems}
+    assert messages["rubric_points"] == "'heavy' is not a number"
+    assert "less than or equal to 10" in messages["examples"]
+    assert {p.question_id for p in check.problems} == {bank.questions[0].id}
+    assert bank.questions[0].id not in {q.id for q in check.questions}
+
+
+def test_the_preview_marks_what_changes_changed_first(seeded, users):
+    db = seeded
+    bank_service.delete_question(db, users["train2"], "cs-beh-02", 1)
+    check = bank_files.check_upload("now.yaml", export(db, "yaml"))
+    questions = list(check.questions)
+    last = questions[-1]
+    data = last.model_dump(mode="json")
+    data["title"]["en"] = "Changed title"
+    data["rubric"][1]["text"]["zh"] = "改过的要点"
+    questions[-1] = bank_service.validate_question(data)
+    new = bank_service.validate_question({**data, "id": "cs-new-99"})
+    gone = bank_service.history(db, users["train"], "cs-beh-02")[-1].data
+    questions += [new, bank_service.validate_question(gone)]
+
+    rows = bank_service.import_preview(db, users["train"], questions, check.versions)["rows"]
+    assert [r.status for r in rows[:3]] == ["changed", "deleted", "new"]
+    assert rows[0].question_id == last.id
+    assert rows[0].changes == ("title", f"rubric {last.rubric[1].id}")
+    assert rows[1].question_id == "cs-beh-02" and rows[2].question_id == "cs-new-99"
+    assert {r.status for r in rows[3:]} == {"unchanged"}
+    assert len(rows) == len(questions)

@@ -670,14 +670,20 @@ def _(c: Ctx) -> None:
             (frame["record"] == "rubric_point") & (frame["question_id"] == first)
         ]
         frame.loc[rubric_rows[0], "weight"] = "abc"
+        broken.append(int(rubric_rows[0]) + 2)  # the row a spreadsheet shows for it
         return frame
 
+    broken: list[int] = []
     questions, problems = read_tables(bank_csv(c, break_weight))
     assert [q.id for q in questions] == [q.id for q in c.bank.questions[1:3]]  # the others
     assert len(problems) == 1 and problems[0].question_id == first
-    assert problems[0].file == "bank.csv questions row 2"
-    assert "weight (rubric_points row " in problems[0].message
-    assert "'abc' is not a number" in problems[0].message
+    assert problems[0].file == f"bank.csv rubric_points row {broken[0]}"  # its own table and row
+    assert (problems[0].table, problems[0].row, problems[0].field) == (
+        "rubric_points",
+        broken[0],
+        "weight",
+    )
+    assert problems[0].message == "'abc' is not a number"
     path = c.tmp / "ragged.csv"
     path.write_text("record,id,bank\nquestion,cs-a-01,b\nquestion,cs-a-02,b,extra,cells\n")
     questions, problems = read_tables(path)
