@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from question_bank.schema import Question
 from scoring.engine import MAX_ANSWER_CHARS
@@ -17,15 +17,35 @@ from scoring.report import ScoreReport
 from services import limits
 from services.accounts import Actor
 from services.errors import InputRejected, NotFound, PermissionDenied, reject_nul
+from services.follow_ups import FollowUp, FollowUpResult
 from storage.db import Database
-from storage.models import Attempt, Draft
+from storage.models import Attempt, Draft, FollowUpAnswer
 
 MAX_DRAFT_CHARS = 200_000  # drafts keep more than can be scored, so a long paste is not lost
 SET_SCOPE = "practice-set"  # the draft scope that keeps a practice set and its position
+MAX_FOLLOW_UP_ANSWERS = 30  # per attempt
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    """A follow-up answered after an attempt: the question, the answer, what it lifted."""
+
+    id: int
+    point_id: str
+    prompt: str
+    source: str
+    answer: str
+    report: ScoreReport
+    lifted: tuple[str, ...]
+    score_before: float
+    score_after: float
+    created_at: datetime
 
 
 @dataclass(frozen=True)
 class AttemptView:
+    """An attempt; `report` is the merged report once follow-ups have lifted points."""
+
     id: int
     owner: str
     question_id: str
@@ -35,6 +55,17 @@ class AttemptView:
     report: ScoreReport
     seconds_taken: int | None
     created_at: datetime
+    follow_ups: tuple[FollowUpView, ...] = ()
+
+    @property
+    def lifted(self) -> frozenset[str]:
+        """The points covered (or partly covered) thanks to a follow-up answer."""
+        return frozenset(p for f in self.follow_ups for p in f.lifted)
+
+    @property
+    def first_score(self) -> float:
+        """The score before any follow-up answer."""
+        return self.follow_ups[0].score_before if self.follow_ups else self.report.score
 
 
 def check_answer_size(answer: str) -> None:
@@ -122,6 +153,92 @@ def record_attempt(
     return view
 
 
+def same_answer(db: Database, actor: Actor, question_id: str, answer: str) -> AttemptView | None:
+    """The actor's earlier attempt at this question with exactly this text (surrounding
+    blanks ignored), if any: scoring it again would only duplicate it."""
+    wanted = answer.strip()
+    with db.read() as session:
+        rows = session.scalars(
+            select(Attempt)
+            .where(Attempt.owner == actor.owner, Attempt.question_id == question_id)
+            .order_by(Attempt.id.desc())
+        )
+        for row in rows:
+            if row.answer.strip() == wanted:
+                return _view(row, _follow_ups(session, [row.id]).get(row.id, ()))
+    return None
+
+
+def record_follow_up(
+    db: Database,
+    actor: Actor,
+    attempt_id: int,
+    follow_up: FollowUp,
+    answer: str,
+    result: FollowUpResult,
+    base: ScoreReport,
+) -> AttemptView:
+    """Keep a follow-up answer with its attempt and make the merged report the attempt's.
+
+    Args:
+        attempt_id: the attempt (the actor's own).
+        follow_up: the question that was answered.
+        answer: the follow-up answer as typed.
+        result: `follow_ups.score_follow_up` on the attempt's report `base`.
+        base: the report the follow-up was scored against; if the attempt has changed since
+            (another tab answered a follow-up), InputRejected and nothing is stored.
+    """
+    if not answer.strip():
+        raise InputRejected(
+            "The follow-up answer is empty: write it first. Nothing was recorded.",
+            "追问的回答是空的：请先写下回答。没有记录任何内容。",
+        )
+    check_answer_size(answer)
+    with db.transaction() as session:
+        db.lock(session, f"attempt:{attempt_id}")
+        row = session.get(Attempt, attempt_id)
+        if row is None:
+            raise NotFound(f"No attempt {attempt_id}.", f"没有编号为 {attempt_id} 的作答记录。")
+        if row.owner != actor.owner:
+            raise PermissionDenied(
+                "This attempt belongs to someone else.", "这次作答属于其他用户，无法补充。"
+            )
+        if ScoreReport.from_dict(row.report) != base:
+            raise InputRejected(
+                "This attempt changed in another tab; reload the page and answer again "
+                "(your text is kept).",
+                "这次作答已在其他标签页中更新，请刷新页面后再回答（你的文字已保留）。",
+            )
+        count = session.scalar(
+            select(func.count())
+            .select_from(FollowUpAnswer)
+            .where(FollowUpAnswer.attempt_id == attempt_id)
+        )
+        if count >= MAX_FOLLOW_UP_ANSWERS:
+            raise InputRejected(
+                f"This attempt already has {count} follow-up answers, the most it keeps.",
+                f"这次作答已有 {count} 条追问回答，已达上限。",
+            )
+        session.add(
+            FollowUpAnswer(
+                attempt_id=attempt_id,
+                point_id=follow_up.point_id,
+                prompt=follow_up.text,
+                source=follow_up.source,
+                answer=answer,
+                report=result.report.to_dict(),
+                lifted=list(result.lifted),
+                score_before=row.score,
+                score_after=result.merged.score,
+            )
+        )
+        row.score = result.merged.score
+        row.points_score = result.merged.points_score
+        row.report = result.merged.to_dict()
+        session.flush()
+        return _view(row, _follow_ups(session, [row.id]).get(row.id, ()))
+
+
 def list_attempts(
     db: Database, actor: Actor, owner: str | None = None, question_id: str | None = None
 ) -> list[AttemptView]:
@@ -132,7 +249,9 @@ def list_attempts(
         query = select(Attempt).where(Attempt.owner == owner)
         if question_id:
             query = query.where(Attempt.question_id == question_id)
-        return [_view(row) for row in session.scalars(query.order_by(Attempt.id))]
+        rows = list(session.scalars(query.order_by(Attempt.id)))
+        follow_ups = _follow_ups(session, [row.id for row in rows])
+        return [_view(row, follow_ups.get(row.id, ())) for row in rows]
 
 
 def get_attempt(db: Database, actor: Actor, attempt_id: int) -> AttemptView:
@@ -141,7 +260,7 @@ def get_attempt(db: Database, actor: Actor, attempt_id: int) -> AttemptView:
         if row is None:
             raise NotFound(f"No attempt {attempt_id}.", f"没有编号为 {attempt_id} 的作答记录。")
         _check_owner(actor, row.owner)
-        return _view(row)
+        return _view(row, _follow_ups(session, [row.id]).get(row.id, ()))
 
 
 def progress_frame(attempts: list[AttemptView]) -> pd.DataFrame:
@@ -286,7 +405,7 @@ def _check_owner(actor: Actor, owner: str) -> None:
         )
 
 
-def _view(row: Attempt) -> AttemptView:
+def _view(row: Attempt, follow_ups: tuple[FollowUpView, ...] = ()) -> AttemptView:
     return AttemptView(
         row.id,
         row.owner,
@@ -297,4 +416,32 @@ def _view(row: Attempt) -> AttemptView:
         ScoreReport.from_dict(row.report),
         row.seconds_taken,
         row.created_at,
+        follow_ups,
     )
+
+
+def _follow_ups(session, attempt_ids: list[int]) -> dict[int, tuple[FollowUpView, ...]]:
+    """The follow-up answers of these attempts, oldest first, by attempt id."""
+    found: dict[int, list[FollowUpView]] = {}
+    for start in range(0, len(attempt_ids), 500):  # bounded IN lists
+        rows = session.scalars(
+            select(FollowUpAnswer)
+            .where(FollowUpAnswer.attempt_id.in_(attempt_ids[start : start + 500]))
+            .order_by(FollowUpAnswer.id)
+        )
+        for row in rows:
+            found.setdefault(row.attempt_id, []).append(
+                FollowUpView(
+                    row.id,
+                    row.point_id,
+                    row.prompt,
+                    row.source,
+                    row.answer,
+                    ScoreReport.from_dict(row.report),
+                    tuple(row.lifted or ()),
+                    row.score_before,
+                    row.score_after,
+                    row.created_at,
+                )
+            )
+    return {key: tuple(value) for key, value in found.items()}

@@ -100,6 +100,26 @@ class Attempt(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class FollowUpAnswer(Base):
+    """An answer to a follow-up question aimed at a point the attempt missed; the attempt's
+    score and report hold the merged result, `score_before` what it was before this one."""
+
+    __tablename__ = "follow_up_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), index=True
+    )
+    point_id: Mapped[str] = mapped_column(String(64))  # the point the question aimed at
+    prompt: Mapped[str] = mapped_column(Text)  # the follow-up question as shown
+    source: Mapped[str] = mapped_column(String(16))  # bank | written
+    answer: Mapped[str] = mapped_column(Text)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)  # the follow-up answer's own report
+    lifted: Mapped[list[Any]] = mapped_column(JSON)  # point ids whose status it improved
+    score_before: Mapped[float] = mapped_column(Float)
+    score_after: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class MockSession(Base):
     """An interviewer's mock interview of a named candidate."""
 
@@ -185,6 +205,20 @@ class CalibrationExample(Base):
     grade: Mapped[float] = mapped_column(Float)
     author: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TranslationCheck(Base):
+    """A trainer confirmed that the English of one question text (`text_key`, such as
+    `rubric.p3.text`) still fits this Chinese text, although the English was not edited
+    after the Chinese changed (services/bank_translations.py)."""
+
+    __tablename__ = "translation_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), index=True)
+    text_key: Mapped[str] = mapped_column(String(200))
+    zh_text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class QuestionOffset(Base):
