@@ -41,6 +41,7 @@ def navigation() -> None:
             page("app_pages/mock_session.py", "模拟面试", "Mock sessions", "🎙️"),
             page("app_pages/session_report.py", "面试报告", "Session reports", "📋"),
             page("app_pages/batch.py", "批量评分", "Batch scoring", "📦"),
+            page("app_pages/cohort.py", "学员总览", "Cohort", "🗺️"),
         ]
     if actor.can("trainer"):
         pages[tr("培训师", "Trainer")] = [

@@ -10,8 +10,8 @@ from tests.app.conftest import PASSWORD, PROJECT
 PAGES_BY_ROLE = {
     None: ["practice", "history", "bank_browser", "account"],
     "cand": ["practice", "history", "bank_browser", "account"],
-    "inter": ["mock_session", "session_report", "batch"],
-    "train": ["workbench", "rubric_lab", "mock_session"],
+    "inter": ["mock_session", "session_report", "batch", "cohort"],
+    "train": ["workbench", "rubric_lab", "mock_session", "cohort"],
     "admin": ["users", "workbench", "batch"],
 }
 FORBIDDEN = {None: "workbench.py", "cand": "mock_session.py", "inter": "workbench.py"}
