@@ -26,11 +26,17 @@ from app_pages.common import (
     show_error,
     tr,
 )
-from app_pages.tables import safe_table
-from app_pages.widgets import feedback, question_card, status_label
+from app_pages.widgets import (
+    feedback_details,
+    feedback_summary,
+    follow_up_answers,
+    question_card,
+    status_label,
+)
 from question_bank.schema import CATEGORIES, DIFFICULTIES, Question
-from services import practice
+from services import follow_ups, practice
 from services.errors import ServiceError
+from services.practice import round_score
 from services.sessions import seed_exam
 
 db = database()
@@ -110,8 +116,16 @@ def submit(question: Question, answer: str) -> None:
         show_error(error)
         return
     autosave(question.id)
+    same = attempt(lambda: practice.same_answer(db, actor, question.id, answer))
+    if same is not None:  # the same text again: show its feedback, record nothing new
+        st.session_state.setdefault("practice_feedback", {})[question.id] = same.id
+        st.session_state[f"practice_same_{question.id}"] = same.created_at.strftime(
+            "%Y-%m-%d %H:%M"
+        )
+        st.rerun()
     try:
-        report = scorer().score(question, answer)
+        with st.spinner(tr("正在评分…", "Scoring…")):
+            report = scorer().score(question, answer)
     except Exception as error:  # the scorer should not raise; if it does, keep the text
         st.error(
             tr(
@@ -129,6 +143,37 @@ def submit(question: Question, answer: str) -> None:
     saved = attempt(lambda: practice.record_attempt(db, actor, question, answer, report, seconds))
     if saved is not None:
         st.session_state.setdefault("practice_feedback", {})[question.id] = saved.id
+        for side in ("a", "b"):  # compare the latest two again
+            st.session_state.pop(f"practice_compare_{side}_{question.id}", None)
+        st.rerun()
+
+
+def answer_follow_up(
+    question: Question, shown: practice.AttemptView, asked: follow_ups.FollowUp, text: str
+) -> None:
+    """Score a follow-up answer against the open points and keep it with the attempt; on any
+    refusal the text stays in its box."""
+    if not text.strip():
+        st.warning(
+            tr(
+                "追问的回答是空的：请先写下回答再提交。没有记录任何内容。",
+                "The follow-up answer is empty: write it first, then submit. Nothing was recorded.",
+            )
+        )
+        return
+    try:
+        practice.check_answer_size(text)
+    except ServiceError as error:
+        show_error(error)
+        return
+    with st.spinner(tr("正在评分…", "Scoring…")):
+        result = follow_ups.score_follow_up(scorer(), question, shown.report, text)
+    saved = attempt(
+        lambda: practice.record_follow_up(db, actor, shown.id, asked, text, result, shown.report)
+    )
+    if saved is not None:
+        st.session_state[f"practice_follow_up_done_{shown.id}"] = list(result.lifted)
+        st.session_state[f"practice_follow_up_clear_{shown.id}"] = True
         st.rerun()
 
 
@@ -237,12 +282,13 @@ def show_clocks(question_id: str, budget: int) -> None:
 
 
 def compare(question: Question, history: list[practice.AttemptView]) -> None:
-    """Two attempts at the current question side by side."""
+    """Two attempts at the current question side by side (the latest two unless chosen);
+    the points as stacked rows, so nothing is cut off on a phone."""
     st.subheader(tr("比较两次作答", "Compare two attempts"))
-    ids = [a.id for a in history]
+    ids = [a.id for a in reversed(history)]  # newest first
     by_id = {a.id: a for a in history}
     names = {
-        a.id: f"#{n} · {a.created_at:%m-%d %H:%M} · {a.report.score:.0f}"
+        a.id: f"#{n} · {a.created_at:%m-%d %H:%M} · {round_score(a.report.score)}"
         for n, a in enumerate(history, start=1)
     }
     pick_a, pick_b = st.columns(2)
@@ -250,7 +296,7 @@ def compare(question: Question, history: list[practice.AttemptView]) -> None:
         pick_a.selectbox(
             tr("作答 A", "Attempt A"),
             ids,
-            index=len(ids) - 2,
+            index=1,
             format_func=labels(ids, names.get),
             key=f"practice_compare_a_{question.id}",
         )
@@ -259,18 +305,18 @@ def compare(question: Question, history: list[practice.AttemptView]) -> None:
         pick_b.selectbox(
             tr("作答 B", "Attempt B"),
             ids,
-            index=len(ids) - 1,
+            index=0,
             format_func=labels(ids, names.get),
             key=f"practice_compare_b_{question.id}",
         )
     ]
     left, right = st.columns(2)
     for column, view in ((left, first), (right, second)):
-        delta = view.report.score - first.report.score if view is second else None
+        delta = round_score(view.report.score) - round_score(first.report.score)
         column.metric(
-            tr("得分（百分制）", "Score (0–100)"),
-            f"{view.report.score:.0f}",
-            delta=None if delta is None else f"{delta:+.0f}",
+            tr("得分（百分制）", "Score (0–100)") + (" · A" if view is first else " · B"),
+            round_score(view.report.score),
+            delta=None if view is first else delta,
         )
         column.caption(
             tr(
@@ -284,17 +330,87 @@ def compare(question: Question, history: list[practice.AttemptView]) -> None:
             title = question.point(point_id).text.get(lang)
         except KeyError:
             title = point_id
-        rows.append(
-            {
-                tr("评分要点", "Rubric point"): title,
-                "A": status_label(before) if before else "—",
-                "B": status_label(after) if after else "—",
-            }
-        )
-    st.dataframe(safe_table(rows), hide_index=True, key=f"practice_compare_points_{question.id}")
+        a_status = status_label(before) if before else "—"
+        b_status = status_label(after) if after else "—"
+        colon = tr("：", ": ")
+        rows.append(f"- **{title}**  \n  A{colon}{a_status} · B{colon}{b_status}")
+    with st.container(key=f"practice_compare_points_{question.id}"):
+        st.markdown("\n".join(rows))
     left, right = st.columns(2)
-    for column, view in ((left, first), (right, second)):
+    for column, view, name in ((left, first, "A"), (right, second, "B")):
+        column.caption(tr(f"作答 {name}", f"Attempt {name}"))
         column.code(view.answer, language=None, wrap_lines=True)
+
+
+def follow_up_section(question: Question, shown: practice.AttemptView) -> None:
+    """One follow-up per point the answer missed or only touched; the answer to one is
+    scored against all of them and can lift them."""
+    st.subheader(tr("追问：补上遗漏的要点", "Follow-up: fill the gaps"))
+    follow_up_answers(question, shown.follow_ups)
+    done = st.session_state.pop(f"practice_follow_up_done_{shown.id}", None)
+    if done is not None:
+        if done:
+            lifted = [_point_title(question, point_id) for point_id in done]
+            st.success(
+                tr("通过追问补充了：", "Covered in the follow-up: ")
+                + tr("；", "; ").join(lifted)
+                + tr("。得分已更新。", ". The score is updated.")
+            )
+        else:
+            st.info(
+                tr(
+                    "这次追问回答没有补上新的要点。可以换个角度，说说你具体做了什么、结果如何。",
+                    "This follow-up answer covered no new point. Try saying what exactly you "
+                    "did and what came of it.",
+                )
+            )
+    asked = follow_ups.follow_ups_for(question, shown.report, None, scorer())
+    if not asked:
+        st.caption(
+            tr("每个要点都已覆盖，没有需要追问的。", "Every point is covered: no follow-up.")
+        )
+        return
+    st.caption(
+        tr(
+            "每个追问对准一个还没覆盖或只覆盖了一部分的要点。你的回答会按这些要点评分，"
+            "补上的要点计入这次作答的得分（每个要点取两次中更好的一次）。",
+            "Each follow-up aims at a point the answer missed or only touched. Your answer is "
+            "scored against these points, and any it covers count towards this attempt (each "
+            "point keeps the better of the two).",
+        )
+    )
+    by_point = {f.point_id: f for f in asked}
+    point_ids = list(by_point)
+    chosen = st.radio(
+        tr("选择一个追问来回答", "Choose a follow-up to answer"),
+        point_ids,
+        format_func=labels(point_ids, lambda i: by_point[i].text),
+        key=f"practice_follow_up_pick_{shown.id}_{lang}",
+    )
+    box = f"practice_follow_up_answer_{shown.id}"
+    if st.session_state.pop(f"practice_follow_up_clear_{shown.id}", False):
+        st.session_state[box] = ""
+    text = st.text_area(
+        tr("你对追问的回答", "Your answer to the follow-up"),
+        key=box,
+        height=140,
+        placeholder=tr(
+            "具体说说你做了什么、怎么做的、结果如何。",
+            "Say what you did, how, and what came of it.",
+        ),
+    )
+    if st.button(
+        tr("提交追问回答", "Submit the follow-up answer"),
+        key=f"practice_follow_up_submit_{shown.id}",
+    ):
+        answer_follow_up(question, shown, by_point[chosen or point_ids[0]], text or "")
+
+
+def _point_title(question: Question, point_id: str) -> str:
+    try:
+        return question.point(point_id).text.get(lang)
+    except KeyError:
+        return point_id
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -349,6 +465,27 @@ leave_col.button(
     width="stretch",
     help=tr("草稿和作答记录都会保留。", "Drafts and attempts are kept."),
 )
+
+shown_id = st.session_state.get("practice_feedback", {}).get(question.id)
+shown = attempt(lambda: practice.get_attempt(db, actor, shown_id)) if shown_id else None
+if shown is not None:  # score and next steps first, above the question (a phone's first screen)
+    st.subheader(tr("评分反馈", "Feedback"))
+    if same_at := st.session_state.pop(f"practice_same_{question.id}", None):
+        st.info(
+            tr(
+                f"这段回答和你 {same_at} 提交的完全相同，已经评过分，没有重复记录。"
+                "下面是当时的反馈；修改回答后再提交即可重新评分。",
+                f"This answer is exactly the one you submitted at {same_at}; it was already "
+                "scored and is not recorded twice. Below is its feedback; change the answer "
+                "and submit again for a new score.",
+            )
+        )
+    feedback_summary(
+        question,
+        shown.report,
+        key=f"practice_feedback_{shown.id}",
+        first_score=shown.first_score,
+    )
 
 question_card(question, key=f"practice_card_{question.id}")
 
@@ -405,13 +542,12 @@ st.caption(" · ".join(notes))
 if draft_error := st.session_state.get(f"practice_draft_error_{question.id}"):
     show_error(draft_error)
 
-shown_id = st.session_state.get("practice_feedback", {}).get(question.id)
 submit_col, retry_col, _ = st.columns([1, 1, 2])
 if submit_col.button(
     tr("提交评分", "Submit for scoring"), type="primary", key=f"practice_submit_{question.id}"
 ):
     submit(question, answer)
-if shown_id is not None:
+if shown is not None:
     retry_col.button(
         tr("再答一次（清空输入框）", "Retry (clear the box)"),
         on_click=retry,
@@ -423,12 +559,18 @@ if shown_id is not None:
         ),
     )
 
-if shown_id is not None:
-    shown = attempt(lambda: practice.get_attempt(db, actor, shown_id))
-    if shown is not None:
-        st.divider()
-        st.subheader(tr("评分反馈", "Feedback"))
-        feedback(question, shown.answer, shown.report, key=f"practice_feedback_{shown.id}")
+if shown is not None:
+    st.divider()
+    st.subheader(tr("评分详情", "The evidence"))
+    feedback_details(
+        question,
+        shown.answer,
+        shown.report,
+        key=f"practice_feedback_{shown.id}",
+        lifted=shown.lifted,
+    )
+    st.divider()
+    follow_up_section(question, shown)
 
 history = attempt(lambda: practice.list_attempts(db, actor, question_id=question.id)) or []
 if history:

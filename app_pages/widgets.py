@@ -1,19 +1,26 @@
-"""Pieces of UI more than one page draws: the question card and the feedback on an answer."""
+"""Pieces of UI more than one page draws: the question card and the feedback on an answer.
+
+The feedback leads with what to do next (the two or three most useful missed points, in plain
+words), then shows the answer with its evidence coloured by status, then every point with a
+bar in the same colour and its percentage explained.
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Collection, Sequence
 
 import streamlit as st
 
-from app_pages.common import category_name, language, tr
+from app_pages.common import category_name, language, status_name, tr
 from question_bank.schema import Question
-from scoring.report import ScoreReport
+from scoring.report import COVERED_AT, PARTIAL_AT, PointResult, ScoreReport
+from services.practice import FollowUpView, round_score
 
-STATUS_LOOK = {  # status -> (icon, highlight colour, zh, en)
-    "covered": ("✅", "#c8f0c8", "已覆盖", "Covered"),
-    "partial": ("🟡", "#fff0b3", "部分覆盖", "Partly"),
-    "missing": ("❌", "#f8d0d0", "未覆盖", "Missing"),
+STATUS_LOOK = {  # status -> (icon, highlight colour, bar colour)
+    "covered": ("✅", "#c8f0c8", "#2e8b57"),
+    "partial": ("🟡", "#fff0b3", "#d4a017"),
+    "missing": ("❌", "#f8d0d0", "#c0392b"),
 }
 STAR_NAMES = {
     "situation": ("情境", "Situation"),
@@ -21,11 +28,12 @@ STAR_NAMES = {
     "action": ("行动", "Action"),
     "result": ("结果", "Result"),
 }
+MAX_TIPS = 3
 
 
 def status_label(status: str) -> str:
-    icon, _, zh, en = STATUS_LOOK[status]
-    return f"{icon} {tr(zh, en)}"
+    """A point status with its icon ("✅ 已覆盖"), names from services.names."""
+    return f"{STATUS_LOOK[status][0]} {status_name(status)}"
 
 
 def question_card(question: Question, key: str) -> None:
@@ -72,77 +80,245 @@ def highlighted_answer(answer: str, report: ScoreReport) -> str:
         pieces.append(html.escape(answer[cursor:start]))
         colour = STATUS_LOOK[status][1]
         pieces.append(
-            f'<mark style="background:{colour};padding:0 2px;border-radius:3px">'
+            f'<mark style="background:{colour};padding:0 2px;border-radius:3px" '
+            f'title="{html.escape(status_name(status))}">'
             f"{html.escape(answer[start:end])}<sup>{number}</sup></mark>"
         )
         cursor = end
     pieces.append(html.escape(answer[cursor:]))
     body = "".join(pieces).replace("\n", "<br>")
-    return f'<div style="line-height:1.8;white-space:normal">{body}</div>'
+    return f'<div style="line-height:1.8;white-space:normal;overflow-wrap:anywhere">{body}</div>'
 
 
-def feedback(question: Question, answer: str, report: ScoreReport, key: str) -> None:
-    """The full feedback on one answer: scores, flags, points, STAR, length, reference."""
-    lang = language()
-    score_col, points_col, covered_col = st.columns(3)
-    score_col.metric(tr("得分（百分制）", "Score (0–100)"), f"{report.score:.0f}")
-    points_col.metric(
-        tr("题目分", "Question points"), f"{report.points_score:.1f} / {report.points_possible:g}"
+def status_legend() -> str:
+    """The three status colours with their names, as one line of HTML."""
+    chips = [
+        f'<span style="background:{light};border-left:4px solid {strong};padding:1px 6px;'
+        f'border-radius:3px;margin-right:6px;white-space:nowrap">{icon} '
+        f"{html.escape(status_name(status))}</span>"
+        for status, (icon, light, strong) in STATUS_LOOK.items()
+    ]
+    return f'<div class="status-legend" style="line-height:2">{"".join(chips)}</div>'
+
+
+def percentage_note() -> str:
+    """What a point's percentage means, in the reader's language."""
+    covered, partial = f"{COVERED_AT:.0%}", f"{PARTIAL_AT:.0%}"
+    return tr(
+        f"百分比表示评分器有多确定你的回答已覆盖这一点：{covered} 及以上算已覆盖，"
+        f"{partial}–{covered} 算部分覆盖，低于 {partial} 算未覆盖。",
+        f"The percentage is how sure the scorer is that your answer covers the point: "
+        f"{covered} or more counts as covered, {partial}–{covered} as partly covered, "
+        f"below {partial} as missing.",
     )
-    covered_col.metric(tr("覆盖要点", "Points covered"), f"{report.covered} / {len(report.points)}")
-    for flag in report.flags:
-        show = {"error": st.error, "warning": st.warning}.get(flag.severity, st.info)
-        show(flag.message(lang))
+
+
+def next_steps(question: Question, report: ScoreReport) -> list[str]:
+    """The two or three most useful things to add, in plain words in the reader's language:
+    the heaviest missed points first, then the partly covered ones."""
+    lang = language()
+    open_points = [p for p in report.points if p.status != "covered"]
+    open_points.sort(key=lambda p: (p.status != "missing", -p.weight, p.probability))
+    tips = []
+    for point in open_points[:MAX_TIPS]:
+        rubric_point = _rubric_point(question, point.point_id)
+        what = rubric_point.text.get(lang) if rubric_point else point.text
+        what = what.rstrip("。.")
+        if point.status == "missing":
+            tip = tr(f"试着补充：{what}。", f"Try adding: {_lower_first(what)}.")
+        else:
+            tip = tr(f"再具体一些：{what}。", f"Say more about: {_lower_first(what)}.")
+        example = rubric_point.strong.get(lang) if rubric_point and rubric_point.strong else None
+        if example:
+            tip += tr(f"例如：{example.rstrip('。')}。", f" For example: {example.rstrip('.')}.")
+        tips.append(tip)
+    return tips
+
+
+def feedback_summary(
+    question: Question, report: ScoreReport, key: str, first_score: float | None = None
+) -> None:
+    """The top of the feedback: the score, the next steps and anything wrong with the answer
+    as a whole. Compact, so that on a phone it sits in the first screen. `first_score`: the
+    score before follow-up answers lifted points (shown as the change)."""
+    with st.container(border=True, key=f"{key}_summary"):
+        score_col, tips_col = st.columns([1, 3])
+        score, before = round_score(report.score), None
+        if first_score is not None and round_score(first_score) != score:
+            before = round_score(first_score)
+        score_col.metric(
+            tr("得分（百分制）", "Score (0–100)"),
+            score,
+            delta=None if before is None else score - before,
+            help=None
+            if before is None
+            else tr(
+                f"首次作答 {before} 分，追问回答补上要点后 {score} 分。",
+                f"{before} for the answer, {score} after follow-up answers covered more points.",
+            ),
+        )
+        score_col.caption(
+            tr(
+                f"覆盖要点 {report.covered} / {len(report.points)} · "
+                f"题目分 {report.points_score:.1f} / {report.points_possible:g}",
+                f"Points covered {report.covered} / {len(report.points)} · "
+                f"question points {report.points_score:.1f} / {report.points_possible:g}",
+            )
+        )
+        with tips_col:
+            tips = next_steps(question, report)
+            if tips:
+                st.markdown("**" + tr("下一步这样改进", "What to do next") + "**")
+                st.markdown("\n".join(f"{n}. {tip}" for n, tip in enumerate(tips, start=1)))
+            else:
+                st.markdown(
+                    "**"
+                    + tr("每个要点都覆盖到了。", "Every point is covered.")
+                    + "** "
+                    + tr(
+                        "可以再对照参考答案，看看细节和结果数据。",
+                        "Compare with the reference answer for detail and results.",
+                    )
+                )
+        for flag in report.flags:
+            show = {"error": st.error, "warning": st.warning}.get(flag.severity, st.info)
+            show(flag.message(language()))
+
+
+def feedback_details(
+    question: Question,
+    answer: str,
+    report: ScoreReport,
+    key: str,
+    lifted: Collection[str] = (),
+) -> None:
+    """The evidence: the answer coloured by status, every point with its bar, STAR, length
+    and the reference answer. `lifted` points were covered in a follow-up answer."""
+    lang = language()
     for warning in report.warnings:
         st.caption(f"⚠️ {warning}")
-
     st.markdown(
         "**" + tr("你的回答（标出了对应要点的句子）", "Your answer (evidence marked)") + "**"
     )
+    st.markdown(status_legend(), unsafe_allow_html=True)
     st.markdown(highlighted_answer(answer, report), unsafe_allow_html=True)
 
-    st.markdown("**" + tr("逐条评分要点", "Rubric points, one by one") + "**")
+    st.markdown(
+        "**" + tr("逐条评分要点", "Rubric points, one by one") + "**",
+        help=percentage_note(),
+    )
+    st.caption(percentage_note())
     for number, point in enumerate(report.points, start=1):
-        rubric_point = _rubric_point(question, point.point_id)
-        title = rubric_point.text.get(lang) if rubric_point else point.text
-        with st.container(border=True):
-            st.markdown(f"**{number}. {title}** — {status_label(point.status)}")
-            st.progress(min(max(point.probability, 0.0), 1.0), text=f"{point.probability:.0%}")
-            if point.evidence and point.status != "missing":
-                st.caption(tr("依据：", "Evidence: ") + point.evidence)
-            if point.rejected:
-                st.caption(
-                    tr(
-                        "该句提到此要点但表示不会这样做。",
-                        "This clause names the point only to reject it.",
-                    )
-                )
-            if point.status != "covered":
-                advice = (
-                    rubric_point.strong.get(lang) if rubric_point and rubric_point.strong else None
-                )
-                advice = advice or point.advice
-                if advice:
-                    st.markdown(
-                        tr("💡 好的回答会补充：", "💡 A strong answer would add: ") + advice
-                    )
+        _point_row(question, number, point, point.point_id in lifted, lang)
 
     if report.star is not None and question.category == "behavioral":
         st.markdown("**" + tr("STAR 结构检查", "STAR check") + "**")
-        columns = st.columns(5)
-        for column, (element, (zh, en)) in zip(columns, STAR_NAMES.items(), strict=False):
-            present = getattr(report.star, element)
-            column.markdown(f"{'✅' if present else '⬜'} {tr(zh, en)}")
-        columns[4].markdown(
+        found = [
+            f"{'✅' if getattr(report.star, element) else '⬜'} {tr(zh, en)}"
+            for element, (zh, en) in STAR_NAMES.items()
+        ]
+        found.append(
             f"{'✅' if report.star.quantified_result else '⬜'} "
             + tr("量化结果", "Quantified result")
         )
+        st.markdown(" · ".join(found))
     if report.suggested_chars:
         st.caption(_length_note(report))
     if question.reference_answer and st.toggle(
         tr("显示参考答案", "Show the reference answer"), key=f"{key}_reference"
     ):
         st.info(question.reference_answer.get(lang))
+
+
+def feedback(
+    question: Question,
+    answer: str,
+    report: ScoreReport,
+    key: str,
+    lifted: Collection[str] = (),
+    first_score: float | None = None,
+) -> None:
+    """The full feedback on one answer: score and next steps first, then the evidence."""
+    feedback_summary(question, report, key, first_score)
+    feedback_details(question, answer, report, key, lifted)
+
+
+def follow_up_answers(question: Question, follow_ups: Sequence[FollowUpView]) -> None:
+    """The follow-up questions answered after an attempt: question, answer, what it lifted."""
+    if not follow_ups:
+        return
+    lang = language()
+    st.markdown("**" + tr("已回答的追问", "Follow-ups answered") + "**")
+    for item in follow_ups:
+        with st.container(border=True):
+            st.markdown(tr("**追问：**", "**Follow-up:** ") + html.escape(item.prompt))
+            st.markdown(
+                f"<div style='overflow-wrap:anywhere'>{html.escape(item.answer)}</div>",
+                unsafe_allow_html=True,
+            )
+            if item.lifted:
+                names = []
+                for point_id in item.lifted:
+                    point = _rubric_point(question, point_id)
+                    names.append(point.text.get(lang) if point else point_id)
+                st.caption(
+                    tr("通过追问补充：", "Covered in the follow-up: ")
+                    + tr("；", "; ").join(names)
+                    + tr(
+                        f"（得分 {round_score(item.score_before)} → {round_score(item.score_after)}）",
+                        f" (score {round_score(item.score_before)} → {round_score(item.score_after)})",
+                    )
+                )
+            else:
+                st.caption(
+                    tr("这次追问回答没有补上新的要点。", "This answer covered no new point.")
+                )
+
+
+def _point_row(
+    question: Question, number: int, point: PointResult, lifted: bool, lang: str
+) -> None:
+    """One rubric point: title and status, a bar in the status colour, evidence, advice."""
+    rubric_point = _rubric_point(question, point.point_id)
+    title = rubric_point.text.get(lang) if rubric_point else point.text
+    strong = STATUS_LOOK[point.status][2]
+    share = min(max(point.probability, 0.0), 1.0)
+    with st.container(border=True):
+        line = f"**{number}. {title}** — {status_label(point.status)}"
+        if lifted:
+            line += " · " + tr("🔁 通过追问补充", "🔁 covered in the follow-up")
+        st.markdown(line)
+        st.markdown(
+            f'<div title="{html.escape(percentage_note())}" style="display:flex;'
+            'align-items:center;gap:8px">'
+            f'<div style="flex:1;background:#eee;border-radius:4px;height:10px">'
+            f'<div style="width:{share:.0%};background:{strong};height:10px;'
+            'border-radius:4px"></div></div>'
+            f'<span style="min-width:3em;text-align:right">{share:.0%}</span></div>',
+            unsafe_allow_html=True,
+        )
+        if point.evidence and point.status != "missing":
+            source = tr("追问回答中的依据：", "Evidence in the follow-up: ") if lifted else None
+            st.caption((source or tr("依据：", "Evidence: ")) + point.evidence)
+        if point.rejected:
+            st.caption(
+                tr(
+                    "该句提到此要点但表示不会这样做。",
+                    "This clause names the point only to reject it.",
+                )
+            )
+        if point.status != "covered":
+            advice = rubric_point.strong.get(lang) if rubric_point and rubric_point.strong else None
+            advice = advice or point.advice
+            if advice:
+                st.markdown(tr("💡 好的回答会补充：", "💡 A strong answer would add: ") + advice)
+
+
+def _lower_first(text: str) -> str:
+    """ "Follows up on ..." -> "follows up on ..." (an acronym such as "CRM" stays)."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _length_note(report: ScoreReport) -> str:

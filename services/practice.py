@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -66,6 +67,12 @@ class AttemptView:
     def first_score(self) -> float:
         """The score before any follow-up answer."""
         return self.follow_ups[0].score_before if self.follow_ups else self.report.score
+
+
+def round_score(score: float) -> int:
+    """A 0-100 score as every page shows it: a whole number, halves rounded up (36.5 -> 37),
+    so the same mean reads the same in a metric, a table and a chart."""
+    return math.floor(score + 0.5)
 
 
 def check_answer_size(answer: str) -> None:

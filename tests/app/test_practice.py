@@ -17,6 +17,11 @@ BANK = load_path()
 FIRST = BANK.question("cs-beh-01")  # the first question of a default set
 STRONG = {e.language: e.text for e in FIRST.examples if e.kind == "strong"}
 STATUS_WORDS = ("✅", "🟡", "❌")
+FOLLOW_UP_PARTIAL = (
+    "当时两名老员工因为工单分配方式吵起来了。我先分别找他们单独谈话，听听各自的想法和难处，"
+    "然后开了一个团队会，让大家回到活动目标上。"
+)
+FOLLOW_UP_CAUSE = "我查了工单记录和数据，发现分歧卡在工单分配环节，根子是两人对流程的认知不同。"
 
 
 def start(at: AppTest) -> AppTest:
@@ -41,6 +46,10 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
 def point_lines(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown if any(w in m.value for w in STATUS_WORDS)]
 
@@ -56,8 +65,9 @@ def test_guest_submits_and_reads_the_feedback(open_page, app_db):
     submit(at, STRONG["zh"])
     shown = metrics(at)
     assert float(shown["得分（百分制）"]) > 0
-    assert shown["覆盖要点"].endswith(f"/ {len(FIRST.rubric)}")
+    assert re.search(rf"覆盖要点 \d / {len(FIRST.rubric)}", captions(at))
     assert len(point_lines(at)) >= len(FIRST.rubric)  # one status line per rubric point
+    assert "评分器有多确定" in captions(at)  # the percentage explained
     guest = Actor.guest(at.session_state["guest_token"])
     recorded = practice.list_attempts(app_db, guest)
     assert [a.question_id for a in recorded] == [FIRST.id]
@@ -83,7 +93,7 @@ def test_candidate_submits_with_the_answer_timer(open_page, app_db):
     submit(at, STRONG["en"])
     shown = metrics(at)
     assert float(shown["Score (0–100)"]) > 50
-    assert shown["Question points"].endswith(f"/ {FIRST.points}")
+    assert "question points" in captions(at) and f"/ {FIRST.points}" in captions(at)
     assert any("Covered" in line for line in point_lines(at))
     recorded = practice.list_attempts(app_db, actor_of(app_db, at))
     assert len(recorded) == 1
@@ -212,9 +222,55 @@ def test_compare_appears_after_two_attempts(open_page, app_db):
     first = at.selectbox(key=f"practice_compare_a_{FIRST.id}")
     second = at.selectbox(key=f"practice_compare_b_{FIRST.id}")
     assert first.value != second.value
-    table = at.dataframe[0].value
-    assert len(table) == len(FIRST.rubric)
-    assert {"A", "B"} <= set(table.columns)
+    rows = next(m.value for m in at.markdown if m.value.startswith("- **"))
+    assert rows.count("- **") == len(FIRST.rubric)  # stacked rows: nothing cut off on a phone
+    assert "A: " in rows and "B: " in rows
     codes = [c.value for c in at.code]
     assert STRONG["en"] in codes
     assert "I would tell them to calm down and get back to work." in codes
+
+    at.button(key=f"practice_retry_{FIRST.id}").click().run()
+    submit(at, "First I listen to both of them in private.")
+    ids = [a.id for a in practice.list_attempts(app_db, actor_of(app_db, at))]
+    assert at.selectbox(key=f"practice_compare_a_{FIRST.id}").value == ids[-2]  # the latest two
+    assert at.selectbox(key=f"practice_compare_b_{FIRST.id}").value == ids[-1]
+
+
+def test_the_same_text_again_is_not_scored_twice(open_page, app_db):
+    at = start(open_page("practice.py", "cand", language="en"))
+    submit(at, STRONG["en"])
+    submit(at, STRONG["en"] + "  ")  # the same words again
+    assert len(practice.list_attempts(app_db, actor_of(app_db, at))) == 1
+    assert "already scored" in " ".join(i.value for i in at.info)
+    assert metrics(at)  # its feedback is shown
+
+
+def test_tips_come_first_with_colours_and_a_legend(open_page):
+    at = start(open_page("practice.py", language="en"))
+    submit(at, "I would talk to both reps privately and hear each side first.")
+    texts = [m.value for m in at.markdown]
+    tips = next(i for i, t in enumerate(texts) if t.startswith("1. Try adding:"))
+    question = texts.index(FIRST.question.en)
+    assert tips < question  # the next steps sit above the question and the answer box
+    assert any("Partly covered" in t and "#fff0b3" in t for t in texts)  # the legend
+    assert any("#c0392b" in t for t in texts)  # a missing point's bar in red
+    assert "None" not in " ".join(texts)
+
+
+def test_a_follow_up_answer_lifts_a_missed_point(open_page, app_db):
+    at = start(open_page("practice.py"))
+    submit(at, FOLLOW_UP_PARTIAL)
+    pick = next(r for r in at.radio if (r.key or "").startswith("practice_follow_up_pick"))
+    assert any(o.startswith("在那次经历里，你有没有分析冲突的核心") for o in pick.options)
+    pick.set_value("p2").run()
+    box = next(t for t in at.text_area if t.key.startswith("practice_follow_up_answer_"))
+    box.input(FOLLOW_UP_CAUSE).run()
+    at.button(key=box.key.replace("answer", "submit")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "通过追问补充了" in at.success[0].value
+    guest = Actor.guest(at.session_state["guest_token"])
+    (recorded,) = practice.list_attempts(app_db, guest)
+    assert "p2" in recorded.lifted and recorded.report.score > recorded.first_score
+    assert recorded.follow_ups[0].answer == FOLLOW_UP_CAUSE
+    assert any("通过追问补充" in line for line in point_lines(at))
+    assert next(t for t in at.text_area if t.key == box.key).value == ""  # cleared for the next
