@@ -19,13 +19,9 @@ from app_pages.common import (
 from app_pages.page_errors import parse_id
 from app_pages.tables import safe_table
 from services import sessions
-from services.session_report import (
-    OVERALL_SCALE,
-    SessionReport,
-    to_csv,
-    to_html,
-    to_json,
-)
+from services.names import OVERALL_SCALE
+from services.report_render import to_csv, to_html, to_json
+from services.session_report import SessionReport
 
 db = database()
 actor = current_actor()

@@ -1,20 +1,21 @@
-"""An interviewer's mock-session report: the data, and its HTML, JSON and CSV renderings.
+"""A mock-session report as plain data: computed here, rendered in `services.report_render`.
 
 `build_report` puts the machine scores (`ScoreReport`) beside the interviewer's own ratings
-of each answer and computes per-question, per-category and overall scores, how far the two
-agree, strengths, gaps and next steps. The result is a frozen `SessionReport` of plain data;
-`to_html`, `to_json` and `to_csv` render it. No Streamlit here: pages call these functions.
+of each answer and computes per-question, per-category and overall scores, each rubric point's
+status with its evidence, how far interviewer and machine agree, strengths, gaps and next
+steps. The result is one frozen `SessionReport`; the page, HTML, PDF, CSV and JSON all draw
+it (`services.report_render`). No Streamlit here.
 
-Texts that come from the question bank (titles, rubric points) are in the report's language;
-the renderers' own labels follow the language they are given (the report's by default).
+One object, two audiences: `build_report` gives the interviewer's full report;
+`candidate_view` derives the candidate's from it, with the agreement statistics, the
+interviewer-minus-machine differences and every note not marked for sharing removed, so a
+renderer cannot show the candidate what is not in their object.
+
+Texts that come from the question bank (titles, rubric points) are in the report's language.
 """
 
 from __future__ import annotations
 
-import csv
-import html
-import io
-import json
 import math
 import warnings
 from collections.abc import Iterable, Sequence
@@ -22,68 +23,19 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from question_bank.cells import neutralize_cell  # re-exported (older imports use this path)
+from question_bank.cells import neutralize_cell  # noqa: F401  (re-exported: older imports)
 from question_bank.schema import CATEGORIES, Question
 from scoring.report import ScoreReport, aggregate
-from services.names import CATEGORY_NAMES, MACHINE_LEVEL, OVERALL_SCALE, POINT_SCALE
-from services.names import category_name as _category_name
+from services.names import MACHINE_LEVEL, OVERALL_SCALE, POINT_LEVELS, POINT_SCALE
 
 Source = Literal["interviewer", "machine"]
+Audience = Literal["interviewer", "candidate"]
 
 STRENGTHS_PER_CATEGORY = 2
 MAX_GAPS = 8
 RECOMMEND_BELOW = 80.0  # categories scoring under this get a recommendation
 MAX_RECOMMENDATIONS = 2
 FOCUS_PER_RECOMMENDATION = 3
-
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "report": "模拟面试报告", "candidate": "候选人", "interviewer": "面试官",
-        "date": "日期", "summary": "总体结果", "machine": "系统评分", "human": "面试官评分",
-        "difference": "差值（面试官−系统）", "overall": "总分", "agreement": "评分一致性",
-        "point_agreement": "要点评级一致率", "kappa": "Cohen's κ（要点）",
-        "points_compared": "比较的要点数", "mean_abs_difference": "题目得分平均绝对差",
-        "spearman": "题目得分 Spearman 相关", "questions_compared": "比较的题目数",
-        "by_category": "各题型得分", "category": "题型", "questions": "题数",
-        "by_question": "各题得分", "question_id": "题号", "title": "题目",
-        "points_possible": "满分", "machine_points": "系统得分", "machine_score": "系统（0–100）",
-        "interviewer_score": "面试官（0–100）", "overall_rating": "整体评级",
-        "strengths": "优势", "gaps": "待改进", "point": "评分要点", "weak": "常见薄弱表现",
-        "advice": "更好的回答会", "recommendations": "建议的下一步",
-        "no_recommendations": "各题型表现均衡，继续保持，并多做限时练习。",
-        "focus": "重点补充", "answers": "回答与备注", "answer": "回答", "notes": "备注",
-        "flags": "系统提示", "scale": "整体评级标准", "point_scale": "要点评级",
-        "none": "无", "not_rated": "未评", "source_machine": "（系统判断）",
-        "chart": "各题型得分：系统与面试官", "footer": "本报告由面试训练系统生成，系统评分仅供参考。",
-    },
-    "en": {
-        "report": "Mock interview report", "candidate": "Candidate", "interviewer": "Interviewer",
-        "date": "Date", "summary": "Summary", "machine": "Machine score",
-        "human": "Interviewer score", "difference": "Difference (interviewer − machine)",
-        "overall": "Overall", "agreement": "Agreement", "point_agreement": "Point ratings agree",
-        "kappa": "Cohen's κ (points)", "points_compared": "Points compared",
-        "mean_abs_difference": "Mean absolute difference per question",
-        "spearman": "Spearman correlation per question", "questions_compared": "Questions compared",
-        "by_category": "Scores by category", "category": "Category", "questions": "Questions",
-        "by_question": "Scores by question", "question_id": "ID", "title": "Question",
-        "points_possible": "Points", "machine_points": "Machine points",
-        "machine_score": "Machine (0–100)", "interviewer_score": "Interviewer (0–100)",
-        "overall_rating": "Overall rating", "strengths": "Strengths", "gaps": "Gaps",
-        "point": "Rubric point", "weak": "Typical weak answer", "advice": "A strong answer",
-        "recommendations": "Next steps",
-        "no_recommendations": "Balanced across categories: keep it up and practise against the clock.",
-        "focus": "Focus on", "answers": "Answers and notes", "answer": "Answer",
-        "notes": "Notes", "flags": "Machine flags", "scale": "Overall rating scale",
-        "point_scale": "Point ratings", "none": "None", "not_rated": "not rated",
-        "source_machine": "(machine)", "chart": "Scores by category: machine and interviewer",
-        "footer": "Generated by the interview trainer. Machine scores are a guide, not a verdict.",
-    },
-}  # fmt: skip
-
-CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    lang: {c: name[i] for c, name in CATEGORY_NAMES.items()} for i, lang in enumerate(("zh", "en"))
-}
-"""Category names per language (from `services.names`, the one place for them)."""
 
 RECOMMENDATIONS: dict[str, dict[str, str]] = {
     "behavioral": {
@@ -108,21 +60,23 @@ RECOMMENDATIONS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "question_id", "title", "category", "points_possible", "machine_points", "machine_score",
-    "interviewer_score", "difference", "overall_rating", "answer", "notes",
-)  # fmt: skip
-
-_QUESTION_COLUMNS: tuple[str, ...] = (
-    "question_id", "title", "category", "points_possible", "machine_points", "machine_score",
-    "interviewer_score", "difference", "overall_rating",
-)  # fmt: skip
-_CATEGORY_COLUMNS: tuple[str, ...] = (
-    "category", "questions", "points_possible", "machine_score", "interviewer_score", "difference",
-)  # fmt: skip
-
 
 # --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class FollowUpAnswer:
+    """A follow-up question aimed at missed rubric points, and how its answer covered them.
+
+    Args:
+        question: the follow-up question as asked.
+        answer: the candidate's answer to it.
+        point_statuses: rubric point id -> the status the follow-up answer earned.
+    """
+
+    question: str
+    answer: str
+    point_statuses: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,6 +91,8 @@ class RatedAnswer:
             incomplete.
         overall_rating: the whole answer on the anchored 1-5 `OVERALL_SCALE`, or None.
         notes: the interviewer's notes.
+        notes_shared: whether the interviewer shares `notes` with the candidate.
+        follow_ups: follow-up questions asked about missed points, with their answers.
     """
 
     question: Question
@@ -145,6 +101,8 @@ class RatedAnswer:
     point_ratings: dict[str, int] = field(default_factory=dict)
     overall_rating: int | None = None
     notes: str = ""
+    notes_shared: bool = False
+    follow_ups: tuple[FollowUpAnswer, ...] = ()
 
     def __post_init__(self) -> None:
         if self.machine is not None and self.machine.question_id not in (None, self.question.id):
@@ -181,6 +139,32 @@ def interviewer_score(rated: RatedAnswer) -> float | None:
 
 
 @dataclass(frozen=True)
+class PointRow:
+    """One rubric point of one answer: who judged it how, and the clause that shows it."""
+
+    point_id: str
+    text: str
+    weight: float
+    status: str  # "covered", "partial" or "missing"; "" when neither rater judged it
+    source: Source | None  # the interviewer's rating wins over the machine's status
+    interviewer_level: int | None  # 0-2, None when not rated
+    machine_status: str | None
+    probability: float | None  # the machine's confidence that the point is covered
+    evidence: str  # the answer's clause that earned the point ("" when missing)
+    advice: str | None = None  # not covered: what a strong answer adds
+    lifted_by_follow_up: bool = False  # a follow-up answer covered what the answer missed
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """A follow-up asked in the session and the points its answer lifted."""
+
+    question: str
+    answer: str
+    lifted: tuple[str, ...] = ()  # ids of the points it lifted
+
+
+@dataclass(frozen=True)
 class QuestionRow:
     """One answered question: machine and interviewer scores side by side."""
 
@@ -195,8 +179,11 @@ class QuestionRow:
     overall_rating: int | None
     points_rated: int  # rubric points the interviewer rated
     answer: str
-    notes: str
+    notes: str  # the candidate's view keeps them only when shared
     flags: tuple[str, ...] = ()  # the machine's guard messages, in the report's language
+    notes_shared: bool = False
+    points: tuple[PointRow, ...] = ()
+    follow_ups: tuple[FollowUpRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,7 +237,7 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class SessionReport:
-    """Everything an interviewer's mock-session report shows, as plain data."""
+    """Everything a mock-session report shows, as plain data, for one audience."""
 
     candidate: str
     interviewer: str
@@ -261,10 +248,33 @@ class SessionReport:
     categories: tuple[CategoryRow, ...]
     machine_overall: float | None
     interviewer_overall: float | None
-    agreement: Agreement
+    agreement: Agreement | None  # None in the candidate's view
     strengths: tuple[PointNote, ...]
     gaps: tuple[PointNote, ...]
     recommendations: tuple[Recommendation, ...]
+    audience: Audience = "interviewer"
+
+    @property
+    def overall(self) -> float | None:
+        """The headline score: the interviewer's when they rated, else the machine's."""
+        return (
+            self.interviewer_overall
+            if self.interviewer_overall is not None
+            else (self.machine_overall)
+        )
+
+    @property
+    def overall_source(self) -> Source | None:
+        """Who gave the headline score."""
+        if self.interviewer_overall is not None:
+            return "interviewer"
+        return "machine" if self.machine_overall is not None else None
+
+    @property
+    def points_covered(self) -> tuple[int, int]:
+        """(points judged covered, points judged) over all answers."""
+        judged = [p for q in self.questions for p in q.points if p.status]
+        return sum(p.status == "covered" for p in judged), len(judged)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-native data (lists, not tuples)."""
@@ -276,11 +286,9 @@ def report_from_dict(data: dict[str, Any]) -> SessionReport:
     return SessionReport(
         **{
             **data,
-            "questions": tuple(
-                QuestionRow(**{**q, "flags": tuple(q.get("flags", ()))}) for q in data["questions"]
-            ),
+            "questions": tuple(_question_from_dict(q) for q in data["questions"]),
             "categories": tuple(CategoryRow(**c) for c in data["categories"]),
-            "agreement": Agreement(**data["agreement"]),
+            "agreement": Agreement(**data["agreement"]) if data.get("agreement") else None,
             "strengths": tuple(PointNote(**s) for s in data["strengths"]),
             "gaps": tuple(PointNote(**g) for g in data["gaps"]),
             "recommendations": tuple(
@@ -288,6 +296,36 @@ def report_from_dict(data: dict[str, Any]) -> SessionReport:
                 for r in data["recommendations"]
             ),
         }
+    )
+
+
+def _question_from_dict(data: dict[str, Any]) -> QuestionRow:
+    return QuestionRow(
+        **{
+            **data,
+            "flags": tuple(data.get("flags", ())),
+            "points": tuple(PointRow(**p) for p in data.get("points", ())),
+            "follow_ups": tuple(
+                FollowUpRow(**{**f, "lifted": tuple(f.get("lifted", ()))})
+                for f in data.get("follow_ups", ())
+            ),
+        }
+    )
+
+
+def candidate_view(report: SessionReport) -> SessionReport:
+    """The candidate's report: the same scores, points, evidence and next steps, without the
+    agreement statistics, the interviewer-minus-machine differences and any note the
+    interviewer did not mark for sharing."""
+    return replace(
+        report,
+        audience="candidate",
+        agreement=None,
+        questions=tuple(
+            replace(q, difference=None, notes=q.notes if q.notes_shared else "")
+            for q in report.questions
+        ),
+        categories=tuple(replace(c, difference=None) for c in report.categories),
     )
 
 
@@ -390,7 +428,65 @@ def _question_row(rated: RatedAnswer, lang: str) -> QuestionRow:
         answer=rated.answer,
         notes=rated.notes,
         flags=tuple(f.message(lang) for f in m.flags) if m is not None else (),
+        notes_shared=rated.notes_shared,
+        points=_point_rows(rated, lang),
+        follow_ups=tuple(
+            FollowUpRow(f.question, f.answer, _lifted_by(rated, f)) for f in rated.follow_ups
+        ),
     )
+
+
+def _lifted_by(rated: RatedAnswer, follow_up: FollowUpAnswer) -> tuple[str, ...]:
+    """The points the follow-up's answer covered better than the first answer did."""
+    first = {p.point_id: p.status for p in rated.machine.points} if rated.machine else {}
+    return tuple(
+        point_id
+        for point_id, status in follow_up.point_statuses.items()
+        if status in MACHINE_LEVEL
+        and MACHINE_LEVEL[status] > MACHINE_LEVEL.get(first.get(point_id, "missing"), 0)
+    )
+
+
+def _point_rows(rated: RatedAnswer, lang: str) -> tuple[PointRow, ...]:
+    """Each rubric point: the interviewer's rating if given, else the machine's status, raised
+    by a follow-up answer that covered it better."""
+    machine = {p.point_id: p for p in rated.machine.points} if rated.machine else {}
+    lifted: dict[str, str] = {}
+    for follow_up in rated.follow_ups:
+        for point_id in _lifted_by(rated, follow_up):
+            status = follow_up.point_statuses[point_id]
+            if MACHINE_LEVEL[status] > MACHINE_LEVEL.get(lifted.get(point_id, "missing"), 0):
+                lifted[point_id] = status
+    rows = []
+    for point in rated.question.rubric:
+        found = machine.get(point.id)
+        level = rated.point_ratings.get(point.id)
+        machine_status = lifted.get(point.id) or (found.status if found else None)
+        if level is not None:
+            status, source = POINT_LEVELS[level], "interviewer"
+        elif machine_status is not None:
+            status, source = machine_status, "machine"
+        else:
+            status, source = "", None
+        advice = None
+        if status != "covered":
+            advice = point.strong.get(lang) if point.strong else (found.advice if found else None)
+        rows.append(
+            PointRow(
+                point_id=point.id,
+                text=point.text.get(lang),
+                weight=point.weight,
+                status=status,
+                source=source,
+                interviewer_level=level,
+                machine_status=machine_status,
+                probability=round(found.probability, 3) if found else None,
+                evidence=(found.evidence or "") if found and found.status != "missing" else "",
+                advice=advice,
+                lifted_by_follow_up=point.id in lifted and level is None,
+            )
+        )
+    return tuple(rows)
 
 
 def _category_rows(
@@ -442,7 +538,7 @@ def _strengths_and_gaps(
             if point.id in rated.point_ratings:
                 level, source = rated.point_ratings[point.id], "interviewer"
             elif point.id in machine:
-                level, source = MACHINE_LEVEL[machine[point.id].status], "machine"
+                level, source = MACHINE_LEVEL[_lifted_status(rated, machine[point.id])], "machine"
             else:
                 continue
             note = PointNote(
@@ -474,6 +570,16 @@ def _strengths_and_gaps(
     chosen.sort(key=lambda s: (category_rank.get(s[1].category, len(CATEGORIES)), s[0]))
     top_gaps = sorted(sorted(gaps, key=priority)[:MAX_GAPS], key=lambda g: g[0])
     return tuple(n for _, n in chosen), tuple(n for _, n in top_gaps)
+
+
+def _lifted_status(rated: RatedAnswer, point: Any) -> str:
+    """The machine's status of a point, raised by any follow-up answer that covered it."""
+    best = point.status
+    for follow_up in rated.follow_ups:
+        status = follow_up.point_statuses.get(point.point_id)
+        if status in MACHINE_LEVEL and MACHINE_LEVEL[status] > MACHINE_LEVEL[best]:
+            best = status
+    return best
 
 
 def _recommendations(
@@ -525,368 +631,3 @@ def _lists(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_lists(v) for v in value]
     return value
-
-
-# --------------------------------------------------------------------------- renderers
-
-
-def label(key: str, language: str) -> str:
-    """The UI label `key` in `language` ("zh" or "en"; Chinese for anything else)."""
-    return LABELS["en" if language == "en" else "zh"][key]
-
-
-def category_label(category: str, language: str) -> str:
-    """A category's display name in `language`; the raw id for an unknown category."""
-    return _category_name(category, language)
-
-
-def to_json(report: SessionReport) -> str:
-    """The report as JSON (UTF-8 text, not ASCII-escaped); `json.loads` gives `to_dict()`."""
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
-
-
-def to_csv(report: SessionReport, language: str | None = None) -> str:
-    """One row per question, with answer and notes; every cell neutralised for spreadsheets.
-
-    Args:
-        report: the session report.
-        language: the header language; the report's by default.
-
-    Returns:
-        CSV text; encode it as "utf-8-sig" so that Excel reads the Chinese.
-    """
-    lang = language or report.language
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([neutralize_cell(label(c, lang)) for c in CSV_COLUMNS])
-    for row in report.questions:
-        values = asdict(row)
-        values["category"] = category_label(row.category, lang)
-        writer.writerow([neutralize_cell(values[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
-
-
-def to_html(report: SessionReport, language: str | None = None) -> str:
-    """One self-contained, printable HTML page of the report (inline CSS and SVG).
-
-    Args:
-        report: the session report.
-        language: the labels' language; the report's by default.
-
-    Returns:
-        The HTML document; every text from users or the bank is escaped.
-    """
-    lang = "en" if (language or report.language) == "en" else "zh"
-
-    def t(key: str) -> str:
-        return _e(label(key, lang))
-
-    a = report.agreement
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"en" if lang == "en" else "zh-CN"}">',
-        '<head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(report.title)} – {_e(report.candidate)}</title>",
-        f"<style>{_CSS}</style></head>",
-        "<body><main>",
-        f"<header><h1>{_e(report.title)}</h1><p class='sub'>{t('report')}</p>",
-        "<dl class='meta'>",
-        f"<dt>{t('candidate')}</dt><dd>{_e(report.candidate)}</dd>",
-        f"<dt>{t('interviewer')}</dt><dd>{_e(report.interviewer)}</dd>",
-        f"<dt>{t('date')}</dt><dd>{_e(report.created_at)}</dd>",
-        "</dl></header>",
-        f"<section><h2>{t('summary')}</h2><div class='cards'>",
-        _card(label("machine", lang), report.machine_overall),
-        _card(label("human", lang), report.interviewer_overall),
-        _card(
-            label("difference", lang),
-            _diff(report.interviewer_overall, report.machine_overall),
-            signed=True,
-        ),
-        "</div>",
-        f"<h3>{t('agreement')}</h3><table class='kv'><tbody>",
-        _kv(label("point_agreement", lang), _pct(a.point_agreement)),
-        _kv(label("kappa", lang), _num(a.kappa, 2)),
-        _kv(label("points_compared", lang), str(a.points_compared)),
-        _kv(label("mean_abs_difference", lang), _num(a.mean_abs_difference)),
-        _kv(label("spearman", lang), _num(a.spearman, 2)),
-        _kv(label("questions_compared", lang), str(a.questions_compared)),
-        "</tbody></table></section>",
-        f"<section><h2>{t('by_category')}</h2>",
-        _chart(report.categories, lang),
-        _table(
-            [label(k, lang) for k in _CATEGORY_COLUMNS],
-            [
-                [
-                    category_label(c.category, lang),
-                    c.questions,
-                    _num(c.points_possible, 0),
-                    _num(c.machine_score),
-                    _num(c.interviewer_score),
-                    _num(c.difference, signed=True),
-                ]
-                for c in report.categories
-            ],
-        ),
-        "</section>",
-        f"<section><h2>{t('by_question')}</h2>",
-        _table(
-            [label(k, lang) for k in _QUESTION_COLUMNS],
-            [
-                [
-                    q.question_id,
-                    q.title,
-                    category_label(q.category, lang),
-                    _num(q.points_possible, 0),
-                    _num(q.machine_points),
-                    _num(q.machine_score),
-                    _num(q.interviewer_score),
-                    _num(q.difference, signed=True),
-                    _rating(q.overall_rating, lang),
-                ]
-                for q in report.questions
-            ],
-        ),
-        "</section>",
-        _strengths_html(report.strengths, lang),
-        _gaps_html(report.gaps, lang),
-        _recommendations_html(report.recommendations, lang),
-        _answers_html(report.questions, lang),
-        _scale_html(lang),
-        f"<footer>{t('footer')}</footer>",
-        "</main></body></html>",
-    ]
-    return "\n".join(parts)
-
-
-_CSS = """
-:root { --machine: #6b8fb8; --human: #d9822b; --ink: #1f2933; --line: #d5dbe1; }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--ink); background: #fff; line-height: 1.5; font-size: 14px;
-  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-    sans-serif; }
-main { max-width: 960px; margin: 0 auto; padding: 24px; }
-h1 { margin: 0; font-size: 24px; } h2 { font-size: 18px; border-bottom: 2px solid var(--line);
-  padding-bottom: 4px; margin-top: 28px; } h3 { font-size: 15px; }
-.sub { margin: 2px 0 12px; color: #52606d; }
-.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
-.meta dt { font-weight: 600; } .meta dd { margin: 0; }
-.cards { display: flex; gap: 12px; flex-wrap: wrap; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 160px; }
-.card .v { font-size: 26px; font-weight: 700; } .card .k { font-size: 12px; color: #52606d; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f0f3f6; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
-table.kv { width: auto; } .chart { max-width: 640px; width: 100%; height: auto; }
-.answer { white-space: pre-wrap; border-left: 3px solid var(--line); padding-left: 10px; }
-.notes { white-space: pre-wrap; background: #fff8ec; padding: 6px 10px; }
-.src { color: #7b8794; font-size: 12px; } .muted { color: #7b8794; }
-footer { margin-top: 32px; font-size: 12px; color: #7b8794; }
-@page { size: A4; margin: 15mm; }
-@media print {
-  body { font-size: 10.5pt; } main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; } section, .qa, tr, .card, svg { break-inside: avoid; }
-  thead { display: table-header-group; } th { background: #eee !important; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _num(value: float | None, digits: int = 1, signed: bool = False) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
-
-
-def _rating(value: int | None, lang: str) -> str:
-    if value is None:
-        return "–"
-    zh, en, _, _ = OVERALL_SCALE[value]
-    return f"{value} {en if lang == 'en' else zh}"
-
-
-def _card(key: str, value: float | None, signed: bool = False) -> str:
-    return (
-        f"<div class='card'><div class='k'>{_e(key)}</div>"
-        f"<div class='v'>{_e(_num(value, signed=signed))}</div></div>"
-    )
-
-
-def _kv(key: str, value: str) -> str:
-    return f"<tr><th>{_e(key)}</th><td class='n'>{_e(value)}</td></tr>"
-
-
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td class='n'>{_e(c)}</td>" if isinstance(c, int | float) or _numeric(c) else
-            f"<td>{_e(c)}</td>"
-            for c in row
-        )
-        + "</tr>"
-        for row in rows
-    )  # fmt: skip
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _numeric(text: Any) -> bool:
-    return isinstance(text, str) and (text == "–" or text.lstrip("+-").replace(".", "").isdigit())
-
-
-def _chart(categories: Sequence[CategoryRow], lang: str) -> str:
-    """Grouped horizontal bars per category, machine vs interviewer, on 0-100."""
-    left, width, bar, gap = 110, 420, 14, 14
-    height = 30 + len(categories) * (2 * bar + gap) + 10
-    out = [
-        f"<svg class='chart' role='img' viewBox='0 0 {left + width + 60} {height}' "
-        f"xmlns='http://www.w3.org/2000/svg' font-size='11'>",
-        f"<title>{_e(label('chart', lang))}</title>",
-        f"<rect x='{left}' y='4' width='10' height='10' fill='#6b8fb8'/>"
-        f"<text x='{left + 14}' y='13'>{_e(label('machine', lang))}</text>",
-        f"<rect x='{left + 140}' y='4' width='10' height='10' fill='#d9822b'/>"
-        f"<text x='{left + 154}' y='13'>{_e(label('human', lang))}</text>",
-    ]
-    for tick in (0, 50, 100):
-        x = left + width * tick / 100
-        out.append(
-            f"<line x1='{x:g}' y1='22' x2='{x:g}' y2='{height - 8}' stroke='#d5dbe1'/>"
-            f"<text x='{x:g}' y='{height}' text-anchor='middle' fill='#7b8794'>{tick}</text>"
-        )
-    y = 26
-    for c in categories:
-        out.append(
-            f"<text x='{left - 6}' y='{y + bar + 4}' text-anchor='end'>"
-            f"{_e(category_label(c.category, lang))}</text>"
-        )
-        for offset, value, colour in (
-            (0, c.machine_score, "#6b8fb8"),
-            (bar, c.interviewer_score, "#d9822b"),
-        ):
-            top = y + offset
-            if value is not None:
-                w = width * max(0.0, min(100.0, value)) / 100
-                out.append(
-                    f"<rect x='{left}' y='{top}' width='{w:.1f}' height='{bar - 2}' "
-                    f"fill='{colour}'/>"
-                )
-            out.append(
-                f"<text x='{left + (width * (value or 0) / 100) + 4:.1f}' y='{top + bar - 4}'>"
-                f"{_e(_num(value))}</text>"
-            )
-        y += 2 * bar + gap
-    out.append("</svg>")
-    return "".join(out)
-
-
-def _grouped(notes: Sequence[PointNote]) -> dict[str, list[PointNote]]:
-    groups: dict[str, list[PointNote]] = {}
-    for note in notes:
-        groups.setdefault(note.category, []).append(note)
-    return groups
-
-
-def _source(note: PointNote, lang: str) -> str:
-    if note.source != "machine":
-        return ""
-    return f" <span class='src'>{_e(label('source_machine', lang))}</span>"
-
-
-def _strengths_html(strengths: Sequence[PointNote], lang: str) -> str:
-    parts = [f"<section><h2>{_e(label('strengths', lang))}</h2>"]
-    if not strengths:
-        parts.append(f"<p class='muted'>{_e(label('none', lang))}</p>")
-    for category, notes in _grouped(strengths).items():
-        parts.append(f"<h3>{_e(category_label(category, lang))}</h3><ul>")
-        parts.extend(
-            f"<li>{_e(n.text)} <span class='src'>({_e(n.question_id)} {_e(n.question_title)})"
-            f"</span>{_source(n, lang)}</li>"
-            for n in notes
-        )
-        parts.append("</ul>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _gaps_html(gaps: Sequence[PointNote], lang: str) -> str:
-    if not gaps:
-        return (
-            f"<section><h2>{_e(label('gaps', lang))}</h2>"
-            f"<p class='muted'>{_e(label('none', lang))}</p></section>"
-        )
-    rows = "".join(
-        f"<tr><td>{_e(g.question_id)}<br><span class='src'>{_e(g.question_title)}</span></td>"
-        f"<td>{_e(g.text)}{_source(g, lang)}</td><td>{_e(g.weak or '–')}</td>"
-        f"<td>{_e(g.advice or '–')}</td></tr>"
-        for g in gaps
-    )
-    head = "".join(
-        f"<th>{_e(label(k, lang))}</th>" for k in ("question_id", "point", "weak", "advice")
-    )
-    return (
-        f"<section><h2>{_e(label('gaps', lang))}</h2><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{rows}</tbody></table></section>"
-    )
-
-
-def _recommendations_html(recommendations: Sequence[Recommendation], lang: str) -> str:
-    parts = [f"<section><h2>{_e(label('recommendations', lang))}</h2>"]
-    if not recommendations:
-        parts.append(f"<p>{_e(label('no_recommendations', lang))}</p>")
-    else:
-        parts.append("<ol>")
-        for r in recommendations:
-            focus = (
-                f"<br><span class='src'>{_e(label('focus', lang))}: "
-                f"{_e('；'.join(r.focus) if lang == 'zh' else '; '.join(r.focus))}</span>"
-                if r.focus
-                else ""
-            )
-            parts.append(
-                f"<li><strong>{_e(category_label(r.category, lang))} ({_e(_num(r.score))})"
-                f"</strong>: {_e(r.text)}{focus}</li>"
-            )
-        parts.append("</ol>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _answers_html(questions: Sequence[QuestionRow], lang: str) -> str:
-    parts = [f"<section><h2>{_e(label('answers', lang))}</h2>"]
-    for q in questions:
-        parts.append(f"<div class='qa'><h3>{_e(q.question_id)} · {_e(q.title)}</h3>")
-        parts.append(f"<p class='answer'>{_e(q.answer) or '–'}</p>")
-        if q.flags:
-            parts.append(f"<p class='src'>{_e(label('flags', lang))}: {_e(' '.join(q.flags))}</p>")
-        if q.notes:
-            parts.append(
-                f"<p><strong>{_e(label('notes', lang))}</strong></p>"
-                f"<p class='notes'>{_e(q.notes)}</p>"
-            )
-        parts.append("</div>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _scale_html(lang: str) -> str:
-    en = lang == "en"
-    rows = "".join(
-        f"<tr><td class='n'>{r}</td><td>{_e(en_l if en else zh_l)}</td>"
-        f"<td>{_e(en_d if en else zh_d)}</td></tr>"
-        for r, (zh_l, en_l, zh_d, en_d) in OVERALL_SCALE.items()
-    )
-    points = "；".join(f"{r} = {en_l if en else zh_l}" for r, (zh_l, en_l) in POINT_SCALE.items())
-    return (
-        f"<section><h2>{_e(label('scale', lang))}</h2><table><tbody>{rows}</tbody></table>"
-        f"<p class='src'>{_e(label('point_scale', lang))}: {_e(points)}</p></section>"
-    )

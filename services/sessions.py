@@ -1,4 +1,9 @@
-"""Mock interview sessions: set up, answered, rated and resumed; interviewers see their own."""
+"""Mock interview sessions: set up, answered, rated and resumed; interviewers see their own.
+
+A session may name the candidate's account: that candidate then finds it, once finished, under
+My progress with the candidate's report (`candidate_sessions`, `candidate_report`), which
+holds no agreement statistics and no notes the interviewer did not share.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from services.errors import (
     nul_problem,
     strip_blank,
 )
-from services.session_report import RatedAnswer, SessionReport, build_report
+from services.session_report import RatedAnswer, SessionReport, build_report, candidate_view
 from storage.db import Database
 from storage.models import MockSession, SessionAnswer, User
 
@@ -37,6 +42,7 @@ class AnswerView:
     point_ratings: dict[str, int] = field(default_factory=dict)
     overall_rating: int | None = None
     notes: str = ""
+    notes_shared: bool = False
 
     @property
     def rated(self) -> bool:
@@ -66,6 +72,7 @@ class SessionView:
     created_at: datetime
     updated_at: datetime
     answers: dict[str, AnswerView]
+    candidate_user_id: int | None = None
 
     def answer(self, question_id: str) -> AnswerView:
         return self.answers.get(question_id) or AnswerView(question_id)
@@ -88,6 +95,27 @@ class SessionView:
         return self.show_machine_early or self.answer(question_id).overall_rating is not None
 
 
+@dataclass(frozen=True)
+class CandidateAccount:
+    """A candidate's account an interviewer can run a session for."""
+
+    user_id: int
+    username: str
+    display_name: str
+
+
+def candidate_accounts(db: Database, actor: Actor) -> list[CandidateAccount]:
+    """The active candidate accounts, by display name (interviewers, trainers, admins)."""
+    require(actor, "interviewer", "trainer")
+    with db.read() as session:
+        rows = session.scalars(
+            select(User)
+            .where(User.role == "candidate", User.active.is_(True))
+            .order_by(User.display_name, User.username)
+        ).all()
+        return [CandidateAccount(u.id, u.username, u.display_name) for u in rows]
+
+
 def seed_exam(questions: list[Question], bank_id: str | None = None) -> list[str]:
     """The seed's exam shape (5 behavioral, 4 situational, 3 technical, 2 stress), in bank order.
 
@@ -108,9 +136,24 @@ def create_session(
     title: str = "",
     language: str = "zh",
     show_machine_early: bool = False,
+    candidate_user_id: int | None = None,
 ) -> SessionView:
+    """Set up a session for a named candidate, or for a candidate's account.
+
+    Args:
+        candidate_name: the candidate's name; with an account, blank means the account's
+            display name.
+        candidate_user_id: the candidate's account (an active candidate), or None for an
+            external candidate known by name only.
+    """
     require(actor, "interviewer", "trainer")
     problems = []
+    if candidate_user_id is not None:
+        account = _candidate_account(db, candidate_user_id)
+        if account is None:
+            problems.append(FieldProblem("candidate_user_id", "no active candidate account"))
+        elif not strip_blank(candidate_name):
+            candidate_name = account.display_name
     name = strip_blank(candidate_name)  # zero-width spaces alone count as blank
     if not name or len(name) > 128:
         problems.append(FieldProblem("candidate_name", "required, at most 128 characters"))
@@ -131,6 +174,7 @@ def create_session(
             language=language,
             question_ids=list(question_ids),
             show_machine_early=show_machine_early,
+            candidate_user_id=candidate_user_id,
         )
         session.add(row)
         session.flush()
@@ -146,6 +190,46 @@ def list_sessions(db: Database, actor: Actor) -> list[SessionView]:
             query = query.where(MockSession.interviewer_id == actor.user_id)
         rows = session.scalars(query).all()
         return [_view(row, _answers(session, row.id)) for row in rows]
+
+
+def candidate_sessions(db: Database, actor: Actor) -> list[SessionView]:
+    """The finished sessions run for the actor's own account, newest first ([] for a guest)."""
+    if actor.user_id is None:
+        return []
+    with db.read() as session:
+        rows = session.scalars(
+            select(MockSession)
+            .where(
+                MockSession.candidate_user_id == actor.user_id,
+                MockSession.status == "finished",
+            )
+            .order_by(MockSession.id.desc())
+        ).all()
+        return [_view(row, []) for row in rows]
+
+
+def candidate_report(
+    db: Database, actor: Actor, session_id: int, questions: Iterable[Question], language: str
+) -> SessionReport:
+    """The candidate's report of a finished session run for the actor's own account.
+
+    Any other session (someone else's, not finished, not there) is answered NotFound alike,
+    so a candidate learns nothing about sessions that are not theirs.
+    """
+    with db.read() as session:
+        row = session.get(MockSession, session_id)
+        if (
+            row is None
+            or actor.user_id is None
+            or row.candidate_user_id != actor.user_id
+            or row.status != "finished"
+        ):
+            raise NotFound(
+                f"No finished session {session_id} of yours.",
+                f"没有属于你的已结束模拟面试（编号 {session_id}）。",
+            )
+        view = _view(row, _answers(session, row.id))
+    return candidate_view(_build(db, view, questions, language))
 
 
 def get_session(db: Database, actor: Actor, session_id: int) -> SessionView:
@@ -165,8 +249,13 @@ def save_answer(
     point_ratings: dict[str, int] | None = None,
     overall_rating: int | None = None,
     notes: str | None = None,
+    notes_shared: bool | None = None,
 ) -> AnswerView:
-    """Save what is given for one question of a session; what is not given stays as it was."""
+    """Save what is given for one question of a session; what is not given stays as it was.
+
+    A changed answer text without a new machine report drops the old report (it scored
+    other words), so the machine's scoring is never shown for text it did not read.
+    """
     problems = []
     if answer is not None and len(answer) > MAX_ANSWER_CHARS:
         problems.append(FieldProblem("answer", f"at most {MAX_ANSWER_CHARS:,} characters"))
@@ -197,6 +286,8 @@ def save_answer(
             row = SessionAnswer(session_id=session_id, question_id=question_id, point_ratings={})
             session.add(row)
         if answer is not None:
+            if report is None and row.report is not None and answer != (row.answer or ""):
+                row.report = None
             row.answer = answer
         if report is not None:
             row.report = report.to_dict()
@@ -206,6 +297,8 @@ def save_answer(
             row.overall_rating = overall_rating
         if notes is not None:
             row.notes = notes
+        if notes_shared is not None:
+            row.notes_shared = bool(notes_shared)
         row.updated_at = parent.updated_at = datetime.now(UTC)
         session.flush()
         return _answer_view(row)
@@ -269,6 +362,7 @@ def rated_answers(view: SessionView, questions: Iterable[Question]) -> list[Rate
                 {p: r for p, r in answer.point_ratings.items() if p in known},
                 answer.overall_rating,
                 answer.notes,
+                answer.notes_shared,
             )
         )
     return result
@@ -286,7 +380,12 @@ def session_report(
         questions: the bank's questions.
         language: "zh" or "en", for the bank's texts in the report.
     """
-    view = get_session(db, actor, session_id)
+    return _build(db, get_session(db, actor, session_id), questions, language)
+
+
+def _build(
+    db: Database, view: SessionView, questions: Iterable[Question], language: str
+) -> SessionReport:
     with db.read() as session:
         interviewer = session.get(User, view.interviewer_id)
         interviewer_name = interviewer.display_name if interviewer else str(view.interviewer_id)
@@ -298,6 +397,12 @@ def session_report(
         language=language,
         created_at=view.created_at.replace(microsecond=0),
     )
+
+
+def _candidate_account(db: Database, user_id: int) -> User | None:
+    with db.read() as session:
+        user = session.get(User, user_id)
+        return user if user is not None and user.role == "candidate" and user.active else None
 
 
 def _nul_problems(**texts: str | None) -> list[FieldProblem]:
@@ -332,6 +437,7 @@ def _answer_view(row: SessionAnswer) -> AnswerView:
         {k: int(v) for k, v in (row.point_ratings or {}).items()},
         row.overall_rating,
         row.notes or "",
+        bool(row.notes_shared),
     )
 
 
@@ -349,4 +455,5 @@ def _view(row: MockSession, answers: list[SessionAnswer]) -> SessionView:
         row.created_at,
         row.updated_at,
         {a.question_id: _answer_view(a) for a in answers},
+        row.candidate_user_id,
     )

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from scoring.report import PointResult, ScoreReport
+from services.report_render import LABELS, to_csv, to_html, to_json
 from services.session_report import (
-    LABELS,
     OVERALL_SCALE,
     POINT_SCALE,
     RECOMMENDATIONS,
@@ -20,9 +20,6 @@ from services.session_report import (
     interviewer_score,
     neutralize_cell,
     report_from_dict,
-    to_csv,
-    to_html,
-    to_json,
 )
 
 HOSTILE = "<script>alert(1)</script>"
@@ -321,7 +318,7 @@ def test_csv_neutralises_formulas_and_keeps_numbers(report):
     header, body = rows[0], rows[1:]
     assert len(body) == 3
     answers = [r[header.index(LABELS["en"]["answer"])] for r in body]
-    notes = [r[header.index(LABELS["en"]["notes"])] for r in body]
+    notes = [r[header.index(LABELS["en"]["notes_csv"])] for r in body]
     assert answers[1:] == ["'=cmd|' /C calc'!A0", "'-2+3"]
     assert notes == [HOSTILE, "'+1", "'@SUM(1)"]
     frame = pd.read_csv(io.StringIO(text))
@@ -332,7 +329,7 @@ def test_csv_neutralises_formulas_and_keeps_numbers(report):
 
 def test_csv_headers_follow_the_language(report):
     zh_header = next(csv.reader(io.StringIO(to_csv(report, "zh"))))
-    assert LABELS["zh"]["question_id"] in zh_header and LABELS["zh"]["notes"] in zh_header
+    assert LABELS["zh"]["question_id"] in zh_header and LABELS["zh"]["notes_csv"] in zh_header
 
 
 def test_json_round_trip(report, rated):
