@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -286,7 +287,24 @@ def file_problems(problems: Iterable[Problem], file_name: str | None = None) -> 
     )
 
 
-# --- edit conflicts -------------------------------------------------------------------------
+# --- the conflict widget: a save meets a newer save, or an import clashes ------------------
+
+
+@dataclass(frozen=True)
+class VersionChoice:
+    """Two versions of one question that the trainer must choose between.
+
+    `options` maps each choice to its label, in the order shown; `message` says what
+    happened (markdown); the titles head the two columns.
+    """
+
+    message: str
+    theirs_title: str
+    theirs: dict[str, Any]
+    mine_title: str
+    mine: dict[str, Any]
+    options: dict[str, str]
+    warn: bool = True  # the message as a warning (False: plain text, under an outer warning)
 
 
 def conflict_record(error: EditConflict) -> dict[str, Any]:
@@ -300,25 +318,58 @@ def conflict_record(error: EditConflict) -> dict[str, Any]:
     }
 
 
-def conflict_panel(conflict: dict[str, Any], mine: dict[str, Any]) -> None:
-    """Their saved version and mine side by side (YAML), with the differences."""
+def save_conflict(conflict: dict[str, Any], mine: dict[str, Any], mine_label: str) -> VersionChoice:
+    """The choice after a save met a newer save: keep mine (save over it) or take theirs."""
     version, author = conflict["current_version"], conflict["current_author"]
-    st.warning(
-        tr(
-            f"保存冲突：你打开的是第 {conflict['expected_version']} 版，之后 {author} 保存了第 "
+    return VersionChoice(
+        message=tr(
+            f"保存冲突：你打开的是第 {conflict['expected_version']} 版，之后 {plain(author)} 保存了第 "
             f"{version} 版。没有覆盖任何内容。请对比两个版本，再选择保留哪一个。",
-            f"Edit conflict: you opened version {conflict['expected_version']}, then {author} "
-            f"saved version {version}. Nothing was overwritten. Compare both versions and "
-            "choose which to keep.",
-        )
+            f"Edit conflict: you opened version {conflict['expected_version']}, then "
+            f"{plain(author)} saved version {version}. Nothing was overwritten. Compare both "
+            "versions and choose which to keep.",
+        ),
+        theirs_title=tr(f"他们的版本（第 {version} 版）", f"Theirs (version {version})"),
+        theirs=conflict["current_data"],
+        mine_title=tr("我的版本（未保存）", "Mine (not saved)"),
+        mine=mine,
+        options={
+            "keep_mine": mine_label,
+            "take_theirs": tr("采用他们的版本", "Take theirs"),
+        },
     )
+
+
+def choose_version(choice: VersionChoice, key: str, *, buttons: bool = True) -> str | None:
+    """Both versions side by side (YAML) with their differences, and the trainer's choice.
+
+    Args:
+        key: the widgets' key: with `buttons`, one button per option keyed `<key>_<option>`;
+            otherwise one radio keyed `key`, nothing chosen at first.
+
+    Returns:
+        The option chosen (the button pressed this run, or the radio's value), else None.
+    """
+    (st.warning if choice.warn else st.markdown)(choice.message)
     theirs_col, mine_col = st.columns(2)
-    theirs_col.markdown(
-        "**" + tr(f"他们的版本（第 {version} 版）", f"Theirs (version {version})") + "**"
-    )
-    theirs_col.code(to_yaml(conflict["current_data"]), language="yaml")
-    mine_col.markdown("**" + tr("我的版本（未保存）", "Mine (not saved)") + "**")
-    mine_col.code(to_yaml(mine), language="yaml")
+    theirs_col.markdown(f"**{choice.theirs_title}**")
+    theirs_col.code(to_yaml(choice.theirs), language="yaml")
+    mine_col.markdown(f"**{choice.mine_title}**")
+    mine_col.code(to_yaml(choice.mine), language="yaml")
     with st.expander(tr("只看差异", "Differences only")):
-        diff = yaml_diff(conflict["current_data"], mine, f"v{version}", "mine")
+        diff = yaml_diff(choice.theirs, choice.mine, "theirs", "mine")
         st.code(diff or tr("（没有差异）", "(no differences)"), language="diff")
+    options = list(choice.options)
+    if not buttons:
+        return st.radio(
+            tr("保留哪个版本？", "Which to keep?"),
+            options,
+            index=None,
+            format_func=lambda o: choice.options[o],
+            key=key,
+        )
+    picked = None
+    for column, option in zip(st.columns(len(options)), options, strict=True):
+        if column.button(choice.options[option], key=f"{key}_{option}"):
+            picked = option
+    return picked

@@ -123,7 +123,7 @@ def question_data(
     """Plain question data from the form fields, ready for `bank.validate_question`.
 
     Lists are paired line by line (a missing line becomes an empty text, so validation names
-    it); the graded examples, which the form does not edit, are passed through.
+    it); the graded examples are cleaned by `example_data`.
     """
     data: dict[str, Any] = {
         "id": _text(fields.get("id")),
@@ -142,12 +142,79 @@ def question_data(
         },
         "rubric": rubric_from_rows(fields.get("rubric") or []),
         "follow_ups": _pairs(fields, "follow_ups"),
-        "examples": [dict(e) for e in examples],
+        "examples": [example_data(e) for e in examples],
     }
     reference = _pair(fields, "reference")
     if reference["zh"] or reference["en"]:
         data["reference_answer"] = reference
     return data
+
+
+EXAMPLE_FIELDS: tuple[str, ...] = ("id", "kind", "language", "grade", "covers", "text", "comment")
+
+
+def example_data(example: dict[str, Any]) -> dict[str, Any]:
+    """A graded example as question data: the form's own keys (starting with "_") left out,
+    texts stripped, an empty comment left out, `covers` as a list."""
+    data: dict[str, Any] = {k: v for k, v in example.items() if not str(k).startswith("_")}
+    for name in ("id", "kind", "language", "text"):
+        if name in data:
+            data[name] = _text(data[name])
+    data["covers"] = [str(c) for c in data.get("covers") or []]
+    if not _text(data.get("comment")):
+        data.pop("comment", None)
+    else:
+        data["comment"] = _text(data["comment"])
+    return data
+
+
+def new_example(taken: Iterable[str], language: str = "zh") -> dict[str, Any]:
+    """An empty graded example with a free id (`e1`, `e2`, ...)."""
+    taken = set(taken)
+    n = 1
+    while f"e{n}" in taken:
+        n += 1
+    return {
+        "id": f"e{n}",
+        "kind": "partial",
+        "language": language,
+        "grade": 5.0,
+        "covers": [],
+        "text": "",
+        "comment": "",
+    }
+
+
+def example_problems(
+    examples: Sequence[dict[str, Any]], point_ids: Iterable[str]
+) -> list[FormProblem]:
+    """What is wrong with the graded examples as typed, each on its row and field (the same
+    rules the bank checks on saving: an id, a text, a grade 0-10, points that exist)."""
+    known = set(point_ids)
+    problems = []
+    ids = [_text(e.get("id")) for e in examples]
+    for row, example in enumerate(examples, start=1):
+        data = example_data(example)
+        example_id = data.get("id", "")
+
+        def add(column: str, message: str, row: int = row) -> None:
+            problems.append(FormProblem("examples", message, row=row, column=column))
+
+        if not example_id:
+            add("id", "String should have at least 1 character")
+        elif not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", example_id):
+            add("id", "String should match pattern")
+        elif ids.count(example_id) > 1:
+            add("id", f"example ids repeat: [{example_id!r}]")
+        if not data.get("text"):
+            add("text", "String should have at least 1 character")
+        grade = data.get("grade")
+        if not isinstance(grade, int | float) or not 0 <= grade <= 10:
+            add("grade", "Input should be less than or equal to 10")
+        unknown = [c for c in data["covers"] if c not in known]
+        if unknown:
+            add("covers", f"example {example_id!r} covers unknown rubric points {unknown}")
+    return problems
 
 
 def rubric_rows(rubric: Iterable[RubricPoint]) -> list[dict[str, Any]]:
@@ -199,8 +266,16 @@ def normalised(fields: dict[str, Any]) -> dict[str, Any]:
     return question_data(fields)
 
 
-def is_changed(fields: dict[str, Any], original: dict[str, Any]) -> bool:
-    return normalised(fields) != normalised(original)
+def is_changed(
+    fields: dict[str, Any],
+    original: dict[str, Any],
+    examples: Sequence[dict[str, Any]] = (),
+    original_examples: Sequence[dict[str, Any]] = (),
+) -> bool:
+    """Whether the form differs from what was opened (the fields or the graded examples)."""
+    if normalised(fields) != normalised(original):
+        return True
+    return [example_data(e) for e in examples] != [example_data(e) for e in original_examples]
 
 
 def copy_id(question_id: str, taken: Iterable[str]) -> str:
@@ -247,8 +322,11 @@ def _place(path: str, message: str) -> FormProblem:
                 column = f"{column}_{rest[2] if len(rest) > 2 else 'zh'}"
             return FormProblem("rubric", message, row=int(rest[0]) + 1, column=column)
         return FormProblem("rubric", message)
-    if head == "examples":  # not edited in the form; usually a rubric point they cover is gone
-        return FormProblem("rubric", f"graded examples: {message}")
+    if head == "examples":
+        if rest and rest[0].isdigit():
+            column = rest[1] if len(rest) > 1 else None
+            return FormProblem("examples", message, row=int(rest[0]) + 1, column=column)
+        return FormProblem("examples", message)
     if head in FIELDS:
         return FormProblem(head, message)
     return FormProblem("", f"{path}: {message}")

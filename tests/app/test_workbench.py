@@ -15,7 +15,6 @@ from storage.db import Database
 from tests.app.conftest import PASSWORD
 
 QUESTION = "cs-beh-01"
-NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
 
 
 @pytest.fixture
@@ -31,8 +30,12 @@ def open_question(at: AppTest, question_id: str = QUESTION) -> AppTest:
     return at
 
 
-def rubric_key(at: AppTest) -> str:
-    return next(e.key for e in at.data_editor if e.key.startswith("workbench_rubric_"))
+def point_field(at: AppTest, column: str):
+    """A field of the rubric point open in the point editor (text_zh, text_en, weight ...)."""
+    widgets = [*at.text_input, *at.text_area, *at.number_input]
+    return next(
+        w for w in widgets if w.key.startswith("workbench_point_") and w.key.endswith(f"_{column}")
+    )
 
 
 def texts(elements) -> str:
@@ -58,10 +61,9 @@ def test_a_candidate_sees_the_role_message(open_page):
 
 def test_a_failed_save_keeps_what_was_typed_then_the_fixed_one_saves(open_page, seeded):
     at = open_question(open_page("workbench.py", "train", language="en"))
-    key = rubric_key(at)
     at.text_input(key="workbench_field_title_en").input("")
     at.text_input(key="workbench_field_title_zh").input("团队冲突（修订）")
-    at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"weight": 0}}}
+    point_field(at, "weight").set_value(0)  # the first point is open in the point editor
     at.button(key="workbench_save").click().run()
 
     errors = texts(at.error)
@@ -73,7 +75,7 @@ def test_a_failed_save_keeps_what_was_typed_then_the_fixed_one_saves(open_page, 
     assert bank.get_question(seeded, QUESTION).version == 1  # nothing saved
 
     at.text_input(key="workbench_field_title_en").input("Team conflict, revised")
-    at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"weight": 2}}}
+    point_field(at, "weight").set_value(2)
     at.button(key="workbench_save").click().run()
     assert "Saved cs-beh-01 (version 2)" in at.success[0].value
     entry = bank.get_question(seeded, QUESTION)

@@ -1,0 +1,420 @@
+"""The trainers' editors for the parts of a question that are lists: rubric points and
+graded example answers. One item at a time in a form wide enough for its text (both
+languages side by side), with a table of all items above it.
+
+Both editors change the list they are given in place (it lives in session state) and draw
+their widgets under `key`; a new `key` (after opening another question) starts afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import labels, tr
+from app_pages.tables import safe_table
+from app_pages.trainer_widgets import RUBRIC_COLUMN_NAMES, describe
+from question_bank.schema import EXAMPLE_KINDS
+from services import bank_forms
+from services.bank_forms import FormProblem
+
+STALE_MARK = ("英文未随中文更新", "English not updated since the Chinese changed")
+POINT_TEXTS = (  # (text name, Chinese column, English column, height)
+    ("text", "text_zh", "text_en", 110),
+    ("strong", "strong_zh", "strong_en", 90),
+    ("weak", "weak_zh", "weak_en", 90),
+)
+EXAMPLE_KIND_NAMES = {
+    "strong": ("好的回答", "strong"),
+    "partial": ("部分覆盖", "partial"),
+    "weak": ("单薄的回答", "weak"),
+    "vague": ("空泛的回答", "vague"),
+    "off_topic": ("答非所问", "off topic"),
+    "restatement": ("复述题目", "restates the question"),
+    "keyword_list": ("罗列关键词", "keyword list"),
+    "rejects_points": ("提到要点又否定", "names points to reject them"),
+}
+EXAMPLE_FIELD_NAMES = {
+    "id": ("编号", "ID"),
+    "kind": ("类型", "Kind"),
+    "language": ("语言", "Language"),
+    "grade": ("培训师评分（0–10）", "Trainer grade (0–10)"),
+    "covers": ("覆盖的评分要点", "Rubric points it covers"),
+    "text": ("回答", "Answer"),
+    "comment": ("评语（为什么是这个分数）", "Comment (why this grade)"),
+}
+LANGUAGE_NAMES = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
+
+
+# --- shared: one item of a list chosen, added, removed ------------------------------------
+
+
+def _keyed(rows: list[dict[str, Any]]) -> list[str]:
+    """Each row's own key ("_key"), given to rows that have none; the keys in order."""
+    used = [int(r["_key"][1:]) for r in rows if str(r.get("_key", "")).startswith("r")]
+    n = max(used, default=-1) + 1
+    for row in rows:
+        if not row.get("_key"):
+            row["_key"] = f"r{n}"
+            n += 1
+    return [row["_key"] for row in rows]
+
+
+def _pick(rows: list[dict[str, Any]], key: str, label: str, name: Callable[[dict], str]) -> int:
+    """A selectbox of the rows; returns the chosen row's index."""
+    keys = _keyed(rows)
+    choice_key = f"{key}_choice"
+    if (wanted := st.session_state.pop(f"{key}_next", None)) is not None:
+        st.session_state[choice_key] = wanted
+    if st.session_state.get(choice_key) not in keys:
+        st.session_state[choice_key] = keys[0]
+    by_key = dict(zip(keys, rows, strict=True))
+    chosen = st.selectbox(
+        label, keys, format_func=labels(keys, lambda k: name(by_key[k])), key=choice_key
+    )
+    return keys.index(chosen)
+
+
+def _seed(key: str, value: Any) -> str:
+    """A widget key holding `value` unless the widget already holds one."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def _errors(problems: Iterable[FormProblem], column: str) -> None:
+    for problem in problems:
+        if problem.column == column:
+            st.error(describe(problem), icon="⚠️")
+
+
+def _add_and_remove(
+    rows: list[dict[str, Any]],
+    key: str,
+    index: int | None,
+    new_row: Callable[[], dict[str, Any]],
+    names: tuple[tuple[str, str], tuple[str, str]],
+) -> None:
+    """An "add" button and (with a row chosen) a "remove" button; both rerun the page."""
+    add_col, remove_col = st.columns(2)
+    if add_col.button(tr(*names[0]), key=f"{key}_add"):
+        row = new_row()
+        rows.append(row)
+        st.session_state[f"{key}_next"] = _keyed(rows)[-1]
+        st.rerun()
+    if index is not None and remove_col.button(tr(*names[1]), key=f"{key}_remove"):
+        rows.pop(index)
+        st.rerun()
+
+
+# --- rubric points ----------------------------------------------------------------------------
+
+
+def point_editor(
+    rows: list[dict[str, Any]],
+    key: str,
+    problems: list[FormProblem],
+    stale: Callable[[], set[str]],
+    confirm: Callable[[str, str], None] | None = None,
+) -> None:
+    """The rubric: a table of all points, then the chosen point in a form (Chinese and English
+    side by side), marked where the English was not updated since the Chinese changed.
+
+    Args:
+        rows: the rubric rows (columns of `bank_forms.RUBRIC_COLUMNS`), changed in place.
+        problems: the form's problems; those of the rubric are shown under their fields.
+        stale: the stale text keys (`rubric.<point id>.text` ...) of the form as it is now.
+        confirm: records that an English text still fits (key, Chinese text); None hides it.
+    """
+    overview = st.container()
+    point_problems = [p for p in problems if p.field == "rubric"]
+    for problem in point_problems:
+        if problem.row is None:
+            st.error(describe(problem), icon="⚠️")
+    index = None
+    if rows:
+        index = _pick(
+            rows,
+            key,
+            tr("要编辑的评分要点", "Rubric point to edit"),
+            lambda r: f"{r.get('id') or tr('（新）', '(new)')} · {_short(r.get('text_zh'))}",
+        )
+    _add_and_remove(
+        rows,
+        key,
+        index,
+        lambda: dict.fromkeys(bank_forms.RUBRIC_COLUMNS, "") | {"weight": 1.0},
+        (("添加评分要点", "Add a rubric point"), ("删除这个评分要点", "Remove this point")),
+    )
+    slots: dict[str, Any] = {}
+    if index is not None:
+        row = rows[index]
+        mine = [p for p in point_problems if p.row == index + 1]
+        slots = _point_form(row, f"{key}_{row['_key']}", mine)
+    marks = stale()
+    if index is not None:
+        _stale_marks(rows[index], slots, marks, confirm, key)
+    with overview:
+        _point_table(rows, marks, point_problems)
+
+
+def _point_form(row: dict[str, Any], key: str, problems: list[FormProblem]) -> dict[str, Any]:
+    """The chosen point's fields; returns a slot under each English text for its mark."""
+    with st.container(border=True):
+        id_col, weight_col = st.columns([3, 1])
+        with id_col:
+            row["id"] = st.text_input(
+                tr("编号", "ID"),
+                key=_seed(f"{key}_id", row.get("id") or ""),
+                help=tr(
+                    "留空则自动编号（p1、p2…）", "Leave empty for the next free id (p1, p2, …)"
+                ),
+            )
+            _errors(problems, "id")
+        with weight_col:
+            weight = row.get("weight")
+            row["weight"] = st.number_input(
+                tr("权重", "Weight"),
+                min_value=0.0,
+                step=0.1,
+                key=_seed(f"{key}_weight", None if weight in ("", None) else float(weight)),
+                help=tr(
+                    "必须大于 0；留空为 1。权重越大，该要点在得分中占比越高。",
+                    "Must be above 0; empty means 1. A larger weight makes the point count more.",
+                ),
+            )
+            _errors(problems, "weight")
+        zh_col, en_col = st.columns(2)
+        slots = {}
+        for name, zh_column, en_column, height in POINT_TEXTS:
+            for column, target in ((zh_column, zh_col), (en_column, en_col)):
+                with target:
+                    zh, en = RUBRIC_COLUMN_NAMES[column]
+                    row[column] = st.text_area(
+                        tr(zh, en), height=height, key=_seed(f"{key}_{column}", row.get(column))
+                    )
+                    _errors(problems, column)
+                    if target is en_col:
+                        slots[name] = st.empty()
+    return slots
+
+
+def _stale_marks(
+    row: dict[str, Any],
+    slots: dict[str, Any],
+    marks: set[str],
+    confirm: Callable[[str, str], None] | None,
+    key: str,
+) -> None:
+    """The mark under each English text that is stale, with a button to confirm it."""
+    for name, zh_column, _, _ in POINT_TEXTS:
+        text_key = f"rubric.{(row.get('id') or '').strip()}.{name}"
+        if text_key not in marks or name not in slots:
+            continue
+        with slots[name].container():
+            st.warning("⚠️ " + tr(*STALE_MARK), icon=None)
+            if confirm is not None and st.button(
+                tr("英文仍然适用（确认）", "The English still fits (confirm)"),
+                key=f"{key}_confirm_{row['_key']}_{name}",
+            ):
+                confirm(text_key, str(row.get(zh_column) or ""))
+                st.rerun()
+
+
+def _point_table(rows: list[dict[str, Any]], marks: set[str], problems: list[FormProblem]) -> None:
+    """All points in one table: id, weight, both texts, and the marks."""
+    if not rows:
+        st.info(tr("还没有评分要点，请添加。", "No rubric points yet; add one."))
+        return
+    wrong = {p.row for p in problems if p.row is not None}
+    table = []
+    for number, row in enumerate(rows, start=1):
+        point_id = (row.get("id") or "").strip()
+        stale = any(f"rubric.{point_id}.{name}" in marks for name, *_ in POINT_TEXTS)
+        notes = (["⚠️ " + tr(*STALE_MARK)] if stale else []) + (
+            ["❌ " + tr("有问题", "has problems")] if number in wrong else []
+        )
+        weight = row.get("weight")
+        table.append(
+            {
+                "id": point_id,
+                "weight": 1.0 if weight in ("", None) else float(weight),
+                "text_zh": row.get("text_zh") or "",
+                "text_en": row.get("text_en") or "",
+                "marks": "；".join(notes) if notes else "",
+            }
+        )
+    st.dataframe(
+        safe_table(pd.DataFrame(table)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": st.column_config.TextColumn(tr("编号", "ID"), width="small"),
+            "weight": st.column_config.NumberColumn(tr("权重", "Weight"), format="%.2g"),
+            "text_zh": st.column_config.TextColumn(tr("要点（中文）", "Point (Chinese)")),
+            "text_en": st.column_config.TextColumn(tr("要点（英文）", "Point (English)")),
+            "marks": st.column_config.TextColumn(tr("提示", "Marks"), width="medium"),
+        },
+    )
+
+
+def _short(text: Any, limit: int = 40) -> str:
+    text = str(text or "").replace("\n", " ").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- graded example answers -------------------------------------------------------------------
+
+
+def example_editor(
+    rows: list[dict[str, Any]],
+    key: str,
+    point_ids: list[str],
+    saved_problems: list[FormProblem],
+) -> None:
+    """The graded examples: a table of all, then the chosen one in a form. What is wrong is
+    said under its field as it is typed (and after a refused save).
+
+    Args:
+        rows: the examples as data (`bank_forms.EXAMPLE_FIELDS`), changed in place.
+        point_ids: the rubric's point ids (what an example may cover).
+        saved_problems: the problems of the last refused save.
+    """
+    overview = st.container()
+    for problem in saved_problems:
+        if problem.field == "examples" and problem.row is None:
+            st.error(describe(problem), icon="⚠️")
+    index = None
+    if rows:
+        index = _pick(
+            rows,
+            key,
+            tr("要编辑的评分示例", "Graded example to edit"),
+            lambda r: f"{r.get('id') or '?'} · {r.get('grade', '')} · {_short(r.get('text'), 30)}",
+        )
+    language = "en" if st.session_state.get("language") == "en" else "zh"
+    _add_and_remove(
+        rows,
+        key,
+        index,
+        lambda: bank_forms.new_example([r.get("id", "") for r in rows], language),
+        (("添加评分示例", "Add a graded example"), ("删除这个示例", "Remove this example")),
+    )
+    if index is not None:
+        row = rows[index]
+        live = bank_forms.example_problems(rows, point_ids)
+        shown = [p for p in live if p.row == index + 1]
+        seen = {(p.column, p.message) for p in shown}
+        shown += [
+            p
+            for p in saved_problems
+            if p.field == "examples" and p.row == index + 1 and (p.column, p.message) not in seen
+        ]
+        _example_form(row, f"{key}_{row['_key']}", point_ids, shown)
+    with overview:
+        _example_table(rows, bank_forms.example_problems(rows, point_ids))
+
+
+def _example_form(
+    row: dict[str, Any], key: str, point_ids: list[str], problems: list[FormProblem]
+) -> None:
+    def name(field: str) -> str:
+        return tr(*EXAMPLE_FIELD_NAMES[field])
+
+    with st.container(border=True):
+        id_col, kind_col, language_col, grade_col = st.columns(4)
+        with id_col:
+            row["id"] = st.text_input(name("id"), key=_seed(f"{key}_id", row.get("id", "")))
+            _errors(problems, "id")
+        with kind_col:
+            kinds = list(EXAMPLE_KINDS)
+            row["kind"] = st.selectbox(
+                name("kind"),
+                kinds,
+                format_func=labels(kinds, lambda k: tr(*EXAMPLE_KIND_NAMES.get(k, (k, k)))),
+                key=_seed(f"{key}_kind", row.get("kind") if row.get("kind") in kinds else kinds[1]),
+            )
+        with language_col:
+            languages = ["zh", "en"]
+            row["language"] = st.selectbox(
+                name("language"),
+                languages,
+                format_func=labels(languages, lambda c: tr(*LANGUAGE_NAMES[c])),
+                key=_seed(f"{key}_language", row.get("language") or "zh"),
+            )
+        with grade_col:
+            row["grade"] = st.number_input(
+                name("grade"),
+                min_value=0.0,
+                max_value=10.0,
+                step=0.5,
+                key=_seed(f"{key}_grade", float(row.get("grade") or 0.0)),
+            )
+            _errors(problems, "grade")
+        covers = [c for c in row.get("covers") or [] if c in point_ids]
+        unknown = [c for c in row.get("covers") or [] if c not in point_ids]
+        row["covers"] = unknown + st.multiselect(
+            name("covers"), point_ids, key=_seed(f"{key}_covers", covers)
+        )
+        if unknown:
+            st.caption(
+                tr(
+                    f"还覆盖已不存在的要点：{', '.join(unknown)}（删除或恢复这些要点）",
+                    f"Also covers points that no longer exist: {', '.join(unknown)} (remove "
+                    "them, or bring the points back)",
+                )
+            )
+        _errors(problems, "covers")
+        row["text"] = st.text_area(
+            name("text"), height=160, key=_seed(f"{key}_text", row.get("text", ""))
+        )
+        _errors(problems, "text")
+        row["comment"] = st.text_input(
+            name("comment"), key=_seed(f"{key}_comment", row.get("comment") or "")
+        )
+        _errors(problems, "comment")
+
+
+def _example_table(rows: list[dict[str, Any]], problems: list[FormProblem]) -> None:
+    if not rows:
+        st.info(
+            tr(
+                "这道题还没有评分示例。示例帮助培训师统一评分，也用于校准。",
+                "No graded examples yet. Examples keep trainers' grades consistent and "
+                "calibrate the scorer.",
+            )
+        )
+        return
+    wrong = {p.row for p in problems}
+    st.dataframe(
+        safe_table(
+            pd.DataFrame(
+                [
+                    {
+                        "id": r.get("id", ""),
+                        "kind": tr(*EXAMPLE_KIND_NAMES.get(r.get("kind"), ("", ""))),
+                        "language": tr(*LANGUAGE_NAMES.get(r.get("language"), ("", ""))),
+                        "grade": r.get("grade"),
+                        "covers": ", ".join(r.get("covers") or []),
+                        "text": _short(r.get("text"), 80),
+                        "marks": "❌ " + tr("有问题", "has problems") if n in wrong else "",
+                    }
+                    for n, r in enumerate(rows, start=1)
+                ]
+            )
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": tr("编号", "ID"),
+            "kind": tr("类型", "Kind"),
+            "language": tr("语言", "Language"),
+            "grade": st.column_config.NumberColumn(tr("评分", "Grade"), format="%.1f"),
+            "covers": tr("覆盖的要点", "Covers"),
+            "text": st.column_config.TextColumn(tr("回答", "Answer"), width="large"),
+            "marks": tr("提示", "Marks"),
+        },
+    )
