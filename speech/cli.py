@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--ui-language", choices=("zh", "en"), default="en")
     bench = commands.add_parser("bench", help="transcribe generated clips and report quality")
     bench.add_argument("--model", help="size name, model folder or packaged-base")
+    bench.add_argument("--beam", type=int, default=1, help="beam size (1: greedy, fastest)")
     bench.add_argument("--out", type=Path, help="write the results (Markdown) to this file")
     bench.add_argument("--clips", type=Path, help="folder for the generated clips (default: temp)")
     return parser
@@ -35,11 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "bench":
             from speech.bench import run
 
-            report = run(args.model, args.clips)
+            report = run(args.model, args.clips, args.beam)
             print(report)
             if args.out:
+                command = " ".join(["python -m speech", *(argv or sys.argv[1:])])
                 args.out.parent.mkdir(parents=True, exist_ok=True)
-                args.out.write_text(report + "\n", encoding="utf-8")
+                text = f"# Speech benchmark\n\nMade by `{command}`.\n\n{report}\n"
+                args.out.write_text(text, encoding="utf-8")
             return 0
         from speech import load_transcriber
 
