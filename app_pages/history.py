@@ -3,8 +3,10 @@ its feedback."""
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
+from app_pages.candidate_sessions import candidate_sessions_section
 from app_pages.common import (
     attempt,
     category_name,
@@ -16,8 +18,9 @@ from app_pages.common import (
     tr,
 )
 from app_pages.tables import safe_table
-from app_pages.widgets import feedback
+from app_pages.widgets import feedback, follow_up_answers
 from services import practice
+from services.practice import round_score
 
 db = database()
 actor = current_actor()
@@ -25,6 +28,7 @@ lang = language()
 bank_set = live_bank()
 
 st.title(tr("我的进步", "My progress"))
+candidate_sessions_section()  # the reports of mock sessions run for this account
 attempts = attempt(lambda: practice.list_attempts(db, actor))
 if attempts is None:
     st.stop()
@@ -61,8 +65,8 @@ def question_title(question_id: str) -> str:
 scores = [a.report.score for a in attempts]
 total_col, mean_col, best_col, questions_col = st.columns(4)
 total_col.metric(tr("作答次数", "Attempts"), len(attempts))
-mean_col.metric(tr("平均分", "Mean score"), f"{sum(scores) / len(scores):.0f}")
-best_col.metric(tr("最高分", "Best score"), f"{max(scores):.0f}")
+mean_col.metric(tr("平均分", "Mean score"), practice.mean_score(attempts))
+best_col.metric(tr("最高分", "Best score"), round_score(max(scores)))
 questions_col.metric(
     tr("练过的题目", "Questions practised"), len({a.question_id for a in attempts})
 )
@@ -107,13 +111,32 @@ columns = {
     "score": tr("每次得分", "Each score"),
     "running_mean": tr("累计平均", "Running mean"),
 }
-st.line_chart(
-    progress.rename(columns=columns),
-    x=columns["attempt"],
-    y=columns[measure or "score"],
-    color=columns["category"],
-    y_label=tr("得分（百分制）", "Score (0–100)"),
+shown_measure = columns[measure or "score"]
+chart = (
+    alt.Chart(progress.rename(columns=columns))
+    .mark_line(point=alt.OverlayMarkDef(size=80, filled=True))  # one attempt is still a point
+    .encode(
+        x=alt.X(
+            field=columns["attempt"],
+            type="quantitative",
+            title=columns["attempt"],
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        ),
+        y=alt.Y(
+            field=shown_measure,
+            type="quantitative",
+            title=tr("得分（百分制）", "Score (0–100)"),
+            scale=alt.Scale(domain=[0, 100]),  # the whole scale: 37 does not look like a top score
+        ),
+        color=alt.Color(field=columns["category"], type="nominal", title=columns["category"]),
+        tooltip=[
+            alt.Tooltip(field=columns["attempt"], type="quantitative"),
+            alt.Tooltip(field=columns["category"], type="nominal"),
+            alt.Tooltip(field=shown_measure, type="quantitative"),
+        ],
+    )
 )
+st.altair_chart(chart, width="stretch")
 
 # --- every attempt ---------------------------------------------------------------------------
 
@@ -127,11 +150,14 @@ st.dataframe(
                 tr("时间", "Time"): a.created_at.strftime("%Y-%m-%d %H:%M"),
                 tr("题目", "Question"): f"{a.question_id} · {question_title(a.question_id)}",
                 tr("题型", "Category"): category_name(a.category),
-                tr("得分", "Score"): round(a.report.score),
+                tr("得分", "Score"): round_score(a.report.score),
                 tr(
                     "题目分", "Points"
                 ): f"{a.report.points_score:.1f} / {a.report.points_possible:g}",
-                tr("用时（秒）", "Seconds"): a.seconds_taken,
+                tr("用时", "Time taken"): "—"
+                if a.seconds_taken is None
+                else practice.mmss(a.seconds_taken),
+                tr("追问补充", "Follow-ups"): str(len(a.follow_ups)) if a.follow_ups else "—",
             }
             for number, a in reversed(numbered)
         ]
@@ -142,7 +168,7 @@ st.dataframe(
 
 ids = [a.id for _, a in reversed(numbered)]
 names = {
-    a.id: f"#{number} · {a.created_at:%m-%d %H:%M} · {a.question_id} · {a.report.score:.0f}"
+    a.id: f"#{number} · {a.created_at:%m-%d %H:%M} · {a.question_id} · {round_score(a.report.score)}"
     for number, a in numbered
 }
 opened_id = st.selectbox(
@@ -171,4 +197,12 @@ if opened_id is not None:
             with st.container(border=True):
                 st.markdown(f"**{question.title.get(lang)}**")
                 st.caption(question.question.get(lang))
-            feedback(question, opened.answer, opened.report, key=f"history_feedback_{opened.id}")
+            feedback(
+                question,
+                opened.answer,
+                opened.report,
+                key=f"history_feedback_{opened.id}",
+                lifted=opened.lifted,
+                first_score=opened.first_score,
+            )
+            follow_up_answers(question, opened.follow_ups)

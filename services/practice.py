@@ -271,7 +271,10 @@ def get_attempt(db: Database, actor: Actor, attempt_id: int) -> AttemptView:
 
 
 def progress_frame(attempts: list[AttemptView]) -> pd.DataFrame:
-    """One row per attempt with its running mean per category, for a progress chart."""
+    """One row per attempt with its running mean per category, for a progress chart.
+
+    Scores are whole numbers rounded by `round_score`, the running mean from the unrounded
+    scores, so every page shows the same number for the same mean."""
     frame = pd.DataFrame(
         [
             {
@@ -279,17 +282,19 @@ def progress_frame(attempts: list[AttemptView]) -> pd.DataFrame:
                 "time": a.created_at,
                 "question_id": a.question_id,
                 "category": a.category,
-                "score": round(a.report.score, 1),
+                "raw": a.report.score,
             }
             for i, a in enumerate(attempts)
         ],
-        columns=["attempt", "time", "question_id", "category", "score"],
+        columns=["attempt", "time", "question_id", "category", "raw"],
     )
-    if not frame.empty:
-        frame["running_mean"] = (
-            frame.groupby("category")["score"].transform(lambda s: s.expanding().mean()).round(1)
-        )
-    return frame
+    frame["score"] = frame["raw"].map(round_score)
+    frame["running_mean"] = (
+        frame.groupby("category")["raw"].transform(lambda s: s.expanding().mean()).map(round_score)
+        if not frame.empty
+        else pd.Series(dtype=int)
+    )
+    return frame.drop(columns="raw")
 
 
 def choose_questions(
@@ -378,21 +383,28 @@ def mmss(seconds: int) -> str:
 
 
 def category_summary(attempts: list[AttemptView]) -> pd.DataFrame:
-    """Per category: number of attempts, mean, best and latest score (0-100)."""
-    frame = progress_frame(attempts)
+    """Per category: number of attempts, mean, best and latest score (0-100, `round_score`)."""
     columns = ["category", "attempts", "mean", "best", "latest"]
-    if frame.empty:
+    if not attempts:
         return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame([{"category": a.category, "score": a.report.score} for a in attempts])
     grouped = frame.groupby("category", sort=False)["score"]
     summary = pd.DataFrame(
         {
             "attempts": grouped.count(),
-            "mean": grouped.mean().round(1),
-            "best": grouped.max(),
-            "latest": grouped.last(),
+            "mean": grouped.mean().map(round_score),
+            "best": grouped.max().map(round_score),
+            "latest": grouped.last().map(round_score),
         }
     ).reset_index()
     return summary[columns]
+
+
+def mean_score(attempts: list[AttemptView]) -> int | None:
+    """The mean score of these attempts, rounded as everywhere (None when there are none)."""
+    if not attempts:
+        return None
+    return round_score(sum(a.report.score for a in attempts) / len(attempts))
 
 
 def point_changes(

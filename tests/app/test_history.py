@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from question_bank.loader import load_path
@@ -23,7 +25,8 @@ def cand_attempts(app_db):
     scorer = Scorer(None, context=BANK.questions)  # lexical: fast, the page does not rescore
     for question_id, text in ANSWERS:
         question = BANK.question(question_id)
-        practice.record_attempt(app_db, cand, question, text, scorer.score(question, text), 90)
+        seconds = 90 if question_id == "cs-beh-01" else None  # the last: no timer was used
+        practice.record_attempt(app_db, cand, question, text, scorer.score(question, text), seconds)
     return practice.list_attempts(app_db, cand)
 
 
@@ -44,16 +47,24 @@ def test_candidate_sees_summary_chart_table_and_feedback(open_page, cand_attempt
         "Behavioral": 2,
         "Technical": 1,
     }
-    assert at.get("vega_lite_chart")  # the line chart of score over attempts
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["encoding"]["y"]["scale"]["domain"] == [0, 100]  # the whole 0-100 scale
+    assert spec["mark"]["point"]  # a category with one attempt shows as a point
     table = at.dataframe[1].value
     assert len(table) == 3
     assert table["#"].tolist() == [3, 2, 1]  # newest first
+    assert table["Time taken"].tolist() == ["—", "01:30", "01:30"]  # not recorded: "—"
+    assert "None" not in table.to_string()
+    means = dict(zip(summary["Category"], summary["Mean"], strict=True))
+    behavioral = [a for a in cand_attempts if a.category == "behavioral"]
+    assert means["Behavioral"] == practice.mean_score(behavioral)  # one rounding everywhere
+    assert shown["Mean score"] == str(practice.mean_score(cand_attempts))
 
     opened = cand_attempts[1]
     at.selectbox(key="history_open").set_value(opened.id).run()
     assert not at.exception
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Score (0–100)"] == f"{opened.report.score:.0f}"
+    assert shown["Score (0–100)"] == str(practice.round_score(opened.report.score))
     assert any(opened.answer in m.value for m in at.markdown)
 
 
@@ -77,3 +88,24 @@ def test_chinese_interface(open_page, cand_attempts):
     at = open_page("history.py", "cand", language="zh")
     assert at.title[0].value == "我的进步"
     assert "行为面试" in at.dataframe[0].value["题型"].tolist()
+
+
+def test_an_attempt_with_a_follow_up_shows_what_it_lifted(open_page, app_db, cand_attempts):
+    from services import follow_ups
+
+    cand, _ = accounts.sign_in(app_db, "cand", PASSWORD)
+    opened = cand_attempts[0]
+    question = BANK.question(opened.question_id)
+    scorer = Scorer(None, context=BANK.questions)
+    asked = follow_ups.follow_ups_for(question, opened.report)[0]
+    point = question.point(asked.point_id)
+    strong = f"{point.text.zh}。{point.strong.zh}。"  # the point in full words: lexically clear
+    result = follow_ups.score_follow_up(scorer, question, opened.report, strong)
+    assert asked.point_id in result.lifted
+    practice.record_follow_up(app_db, cand, opened.id, asked, strong, result, opened.report)
+    at = open_page("history.py", "cand", language="en")
+    assert at.dataframe[1].value["Follow-ups"].tolist() == ["—", "—", "1"]
+    at.selectbox(key="history_open").set_value(opened.id).run()
+    assert not at.exception
+    words = "\n".join(m.value for m in at.markdown)
+    assert asked.text in words and "covered in the follow-up" in words

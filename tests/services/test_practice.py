@@ -54,6 +54,13 @@ def test_clock_informs_about_time(elapsed, budget, remaining, over, shown):
     assert practice.mmss(-20) == "00:20"
 
 
+@pytest.mark.parametrize(
+    ("score", "shown"), [(36.5, 37), (36.49, 36), (0.0, 0), (99.5, 100), (37.5, 38)]
+)
+def test_one_rounding_for_scores(score, shown):
+    assert practice.round_score(score) == shown  # halves up, unlike round() (36.5 -> 36)
+
+
 def test_summary_and_point_changes(database):
     guest = Actor.guest("abc")
     scorer = Scorer(None, context=BANK.questions)
@@ -67,10 +74,26 @@ def test_summary_and_point_changes(database):
     summary = practice.category_summary(attempts).set_index("category")
     scores = [a.report.score for a in attempts[:2]]
     assert summary.loc["behavioral", "attempts"] == 2
-    assert summary.loc["behavioral", "best"] == round(max(scores), 1)
-    assert summary.loc["behavioral", "latest"] == round(scores[1], 1)
+    assert summary.loc["behavioral", "best"] == practice.round_score(max(scores))
+    assert summary.loc["behavioral", "latest"] == practice.round_score(scores[1])
+    assert summary.loc["behavioral", "mean"] == practice.mean_score(attempts[:2])
     assert summary.loc["technical", "attempts"] == 1
+    frame = practice.progress_frame(attempts)
+    assert frame["running_mean"].tolist()[1] == practice.mean_score(attempts[:2])
+    assert frame["score"].tolist() == [practice.round_score(a.report.score) for a in attempts]
     assert practice.category_summary([]).empty
     changes = practice.point_changes(attempts[0].report, attempts[1].report)
     assert [point_id for point_id, _, _ in changes] == [p.id for p in question.rubric]
     assert all(before and after for _, before, after in changes)
+
+
+def test_an_identical_resubmission_is_found(database):
+    guest, other = Actor.guest("same"), Actor.guest("other")
+    scorer = Scorer(None, context=BANK.questions)
+    question = BANK.question("cs-beh-01")
+    text = "我先分别找两位同事单独谈话。"
+    first = practice.record_attempt(database, guest, question, text, scorer.score(question, text))
+    assert practice.same_answer(database, guest, question.id, f"  {text}\n").id == first.id
+    assert practice.same_answer(database, guest, question.id, text + "然后开会。") is None
+    assert practice.same_answer(database, guest, "cs-beh-02", text) is None
+    assert practice.same_answer(database, other, question.id, text) is None
