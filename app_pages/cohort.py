@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages.common import (
     attempt,
+    bank_revision,
     category_name,
     current_actor,
     database,
@@ -25,6 +26,7 @@ from app_pages.common import (
 )
 from app_pages.tables import safe_table
 from services import cohort, cohort_export
+from services.accounts import Actor
 from services.cohort import CohortFilters, CohortReport
 
 SCALE = alt.Scale(domain=[0, 100], scheme="redyellowgreen")  # one colour scale for both maps
@@ -129,8 +131,19 @@ filters = CohortFilters(
     practice=use_practice,
     sessions=use_sessions,
 )
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=300)
+def cohort_report(
+    actor: Actor, filters: CohortFilters, bank_at: tuple[int, int], data_at: tuple[str, ...]
+) -> CohortReport:
+    """The report for this viewer and these filters, computed again when the bank or any
+    answer changes (the revisions are part of the cache key)."""
+    return cohort.build_cohort(database(), actor, live_bank().questions, filters)
+
+
 with st.spinner(tr("正在汇总…", "Adding it all up…")):
-    report = attempt(lambda: cohort.build_cohort(db, actor, bank_set.questions, filters))
+    report = attempt(lambda: cohort_report(actor, filters, bank_revision(db), cohort.revision(db)))
 if report is None:
     st.stop()
 if report.empty:
@@ -293,17 +306,19 @@ with missed_tab:
 
 stamp = today.strftime("%Y%m%d")
 csv_col, excel_col = st.columns(2)
-csv_col.download_button(
+csv_col.download_button(  # the files are written when clicked, not on every run
     tr("下载明细 CSV", "Download the details (CSV)"),
-    cohort_export.csv_bytes(cohort_export.details_table(report, questions, lang)),
+    lambda: cohort_export.csv_bytes(cohort_export.details_table(report, questions, lang)),
     f"cohort-{stamp}.csv",
     "text/csv",
     key="cohort_csv",
+    on_click="ignore",
 )
 excel_col.download_button(
     tr("下载 Excel（四个工作表）", "Download Excel (four sheets)"),
-    cohort_export.excel_bytes(report, questions, lang),
+    lambda: cohort_export.excel_bytes(report, questions, lang),
     f"cohort-{stamp}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="cohort_excel",
+    on_click="ignore",
 )

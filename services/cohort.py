@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from question_bank.schema import Question
 from services.accounts import Actor, require
@@ -155,6 +155,19 @@ def visible_interviewers(db: Database, actor: Actor) -> list[tuple[int, str]]:
             .order_by(User.display_name)
         ).all()
     return [(int(i), str(n)) for i, n in rows]
+
+
+def revision(db: Database) -> tuple[str, ...]:
+    """A cheap fingerprint of what a cohort report reads; it changes when an answer is saved,
+    a session changes or an account is added (pages cache reports under it)."""
+    with db.read() as session:
+        values = [
+            *session.execute(select(func.count(), func.max(Attempt.id))).one(),
+            *session.execute(select(func.count(), func.max(SessionAnswer.updated_at))).one(),
+            *session.execute(select(func.count(), func.max(MockSession.updated_at))).one(),
+            *session.execute(select(func.count(), func.max(User.id))).one(),
+        ]
+    return tuple(str(v) for v in values)
 
 
 def build_cohort(

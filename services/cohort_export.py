@@ -8,11 +8,13 @@ a name such as "=HYPERLINK(...)" cannot run as a formula in a spreadsheet.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
 
 from question_bank.cells import neutralize_cell
 from question_bank.schema import Question
@@ -127,18 +129,34 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def excel_bytes(report: CohortReport, questions: Mapping[str, Question], language: str) -> bytes:
-    """A workbook with the four tables, one sheet each, formulas neutralised."""
+    """A workbook with the four tables, one sheet each, formulas neutralised.
+
+    Written row by row (openpyxl's write-only mode): several times faster than a pandas
+    ExcelWriter on a cohort of thousands of cells.
+    """
     sheets = {
         "questions": question_matrix(report, language),
         "categories": category_matrix(report, language),
         "missed": missed_table(report, questions, language),
         "details": details_table(report, questions, language),
     }
+    book = Workbook(write_only=True)
+    for key, frame in sheets.items():
+        sheet = book.create_sheet(name_in(SHEETS[key], language))
+        safe = _safe(frame)
+        sheet.append([str(c) for c in safe.columns])
+        for row in safe.itertuples(index=False):
+            sheet.append([_excel_value(v) for v in row])
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for key, frame in sheets.items():
-            _safe(frame).to_excel(writer, sheet_name=name_in(SHEETS[key], language), index=False)
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def _excel_value(value: Any) -> Any:
+    """A cell for openpyxl: numpy numbers as Python numbers, missing values as empty cells."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def _matrix(

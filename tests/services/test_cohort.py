@@ -245,3 +245,10 @@ def test_the_seeded_cohort_fills_every_cell(database, users, bank):
     assert cohort.build_cohort(
         database, users["inter"], questions, CohortFilters(since=date(2026, 1, 1))
     ).cells  # the interviewer sees their seeded sessions
+
+
+def test_the_revision_changes_when_an_answer_is_saved(database, users, q):
+    before = cohort.revision(database)
+    assert cohort.revision(database) == before
+    practise(database, users["cand"], q["cs-beh-01"], all_(q["cs-beh-01"], "covered"))
+    assert cohort.revision(database) != before
