@@ -329,6 +329,16 @@ def candidate_view(report: SessionReport) -> SessionReport:
     )
 
 
+def without_private_notes(report: SessionReport) -> SessionReport:
+    """The same report with every note the interviewer did not share left out."""
+    return replace(
+        report,
+        questions=tuple(
+            replace(q, notes=q.notes if q.notes_shared else "") for q in report.questions
+        ),
+    )
+
+
 def build_report(
     candidate: str,
     interviewer: str,

@@ -110,12 +110,17 @@ def test_a_full_mock_session_to_its_report(open_page, app_db, downloads):
     shown = texts(report)
     assert "王小明" in shown
     assert "<script>" not in shown.replace("\\<script\\>", "")  # user text never as markup
+    headings = [h.value for h in report.subheader]
+    assert headings.index("总体结果") < headings.index("做得好的地方")
+    assert headings.index("建议的下一步") < headings.index("各题型得分")
+    assert headings[-2:] == ["面试官与系统评分对比", "下载"]  # agreement last, for the record
+    assert "2026-" not in shown or "T" not in shown.split("2026-")[1][:12]  # no ISO stamps
     categories = report.dataframe[0].value
     assert list(categories["题型"]) == ["行为面试"]
-    assert categories["系统"][0] is not None and categories["面试官"][0] is not None
+    assert categories["系统评分"][0] != "–" and categories["面试官评分"][0] != "–"
     assert list(report.dataframe[1].value["题号"]) == [first, second]
-    assert len(report.get("vega_lite_chart")) == 2  # categories and questions
-    assert [b.label for b in report.download_button] == ["可打印的 HTML", "CSV", "JSON"]
+    assert len(report.get("vega_lite_chart")) == 1  # categories: interviewer and machine
+    assert [b.label for b in report.download_button] == ["PDF", "可打印的 HTML", "CSV", "JSON"]
 
     page = downloads[f"mock-session-{view.id}.html"].decode("utf-8")
     assert "王小明" in page
@@ -125,6 +130,11 @@ def test_a_full_mock_session_to_its_report(open_page, app_db, downloads):
     assert table.startswith(b"\xef\xbb\xbf")  # Excel reads the Chinese
     assert first in table.decode("utf-8-sig") and ANSWER in table.decode("utf-8-sig")
     assert '"candidate": "王小明"' in downloads[f"mock-session-{view.id}.json"].decode()
+
+    assert NOTES in [t.value for t in report.text]  # private notes: optional, on by default
+    report.toggle(key="report_private_notes").set_value(False).run()
+    assert NOTES not in [t.value for t in report.text]
+    assert NOTES not in downloads[f"mock-session-{view.id}.json"].decode()
 
 
 def test_a_resumed_session_shows_what_was_saved(open_page, app_db):
