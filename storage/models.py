@@ -162,6 +162,23 @@ class SessionAnswer(Base):
     notes_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class SessionFollowUp(Base):
+    """A follow-up question asked in a mock session about points an answer missed, the
+    candidate's answer to it, and the status it earned for each point it was scored against."""
+
+    __tablename__ = "session_follow_ups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("mock_sessions.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(64))
+    point_id: Mapped[str] = mapped_column(String(64))  # the point the question aimed at
+    prompt: Mapped[str] = mapped_column(Text)  # the follow-up question as asked
+    answer: Mapped[str] = mapped_column(Text)
+    point_statuses: Mapped[dict[str, Any]] = mapped_column(JSON)  # point id -> status after
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class BankRecord(Base):
     __tablename__ = "banks"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
