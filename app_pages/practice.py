@@ -26,6 +26,7 @@ from app_pages.common import (
     show_error,
     tr,
 )
+from app_pages.voice_input import voice_answer_box
 from app_pages.widgets import (
     feedback_details,
     feedback_summary,
@@ -514,6 +515,7 @@ if key not in st.session_state:  # a new session (reload, restart): bring the dr
     st.session_state[key] = restored or ""
     if restored:
         st.session_state[f"practice_restored_{question.id}"] = True
+voice_answer_box(key, actor.owner, lang, save=lambda: autosave(question.id))  # issue 14
 answer = st.text_area(
     tr("你的回答", "Your answer"),
     key=key,
