@@ -3,7 +3,8 @@ graded example answers. One item at a time in a form wide enough for its text (b
 languages side by side), with a table of all items above it.
 
 Both editors change the list they are given in place (it lives in session state) and draw
-their widgets under `key`; a new `key` (after opening another question) starts afresh.
+their widgets under `key` (`<name>_<generation>`); a new generation (after opening a
+question) refills the fields from the list.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import streamlit as st
 
 from app_pages.common import labels, tr
 from app_pages.tables import safe_table
-from app_pages.trainer_widgets import RUBRIC_COLUMN_NAMES, describe
+from app_pages.trainer_widgets import EXAMPLE_FIELD_NAMES, RUBRIC_COLUMN_NAMES, describe
 from question_bank.schema import EXAMPLE_KINDS
 from services import bank_forms
 from services.bank_forms import FormProblem
@@ -37,15 +38,6 @@ EXAMPLE_KIND_NAMES = {
     "keyword_list": ("罗列关键词", "keyword list"),
     "rejects_points": ("提到要点又否定", "names points to reject them"),
 }
-EXAMPLE_FIELD_NAMES = {
-    "id": ("编号", "ID"),
-    "kind": ("类型", "Kind"),
-    "language": ("语言", "Language"),
-    "grade": ("培训师评分（0–10）", "Trainer grade (0–10)"),
-    "covers": ("覆盖的评分要点", "Rubric points it covers"),
-    "text": ("回答", "Answer"),
-    "comment": ("评语（为什么是这个分数）", "Comment (why this grade)"),
-}
 LANGUAGE_NAMES = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
 
 
@@ -64,9 +56,13 @@ def _keyed(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _pick(rows: list[dict[str, Any]], key: str, label: str, name: Callable[[dict], str]) -> int:
-    """A selectbox of the rows; returns the chosen row's index."""
+    """A selectbox of the rows; returns the chosen row's index.
+
+    The choice is kept under `key` without its last part (the form's generation), so the
+    same item stays open after a save reopens the question.
+    """
     keys = _keyed(rows)
-    choice_key = f"{key}_choice"
+    choice_key = f"{key.rsplit('_', 1)[0]}_choice"
     if (wanted := st.session_state.pop(f"{key}_next", None)) is not None:
         st.session_state[choice_key] = wanted
     if st.session_state.get(choice_key) not in keys:
@@ -305,6 +301,7 @@ def example_editor(
     )
     if index is not None:
         row = rows[index]
+        _typed(row, f"{key}_{row['_key']}", point_ids)
         live = bank_forms.example_problems(rows, point_ids)
         shown = [p for p in live if p.row == index + 1]
         seen = {(p.column, p.message) for p in shown}
@@ -316,6 +313,18 @@ def example_editor(
         _example_form(row, f"{key}_{row['_key']}", point_ids, shown)
     with overview:
         _example_table(rows, bank_forms.example_problems(rows, point_ids))
+
+
+def _typed(row: dict[str, Any], key: str, point_ids: list[str]) -> None:
+    """Take what was typed into the example's fields already (this run's widget values), so
+    that the messages under the fields speak of the text as it is now."""
+    for name in bank_forms.EXAMPLE_FIELDS:
+        if f"{key}_{name}" not in st.session_state:
+            continue
+        value = st.session_state[f"{key}_{name}"]
+        if name == "covers":
+            value = [c for c in row.get("covers") or [] if c not in point_ids] + list(value)
+        row[name] = value
 
 
 def _example_form(

@@ -41,6 +41,7 @@ FIELD_NAMES = {  # form field -> (zh, en)
     "follow_ups_zh": ("追问（中文，每行一条）", "Follow-up prompts (Chinese, one per line)"),
     "follow_ups_en": ("追问（英文，每行一条）", "Follow-up prompts (English, one per line)"),
     "rubric": ("评分要点", "Rubric points"),
+    "examples": ("评分示例", "Graded examples"),
 }
 RUBRIC_COLUMN_NAMES = {
     "id": ("编号", "ID"),
@@ -51,6 +52,15 @@ RUBRIC_COLUMN_NAMES = {
     "strong_en": ("好的回答（英文）", "Strong answer (English)"),
     "weak_zh": ("弱的回答（中文）", "Weak answer (Chinese)"),
     "weak_en": ("弱的回答（英文）", "Weak answer (English)"),
+}
+EXAMPLE_FIELD_NAMES = {
+    "id": ("编号", "ID"),
+    "kind": ("类型", "Kind"),
+    "language": ("语言", "Language"),
+    "grade": ("培训师评分（0–10）", "Trainer grade (0–10)"),
+    "covers": ("覆盖的评分要点", "Rubric points it covers"),
+    "text": ("回答", "Answer"),
+    "comment": ("评语（为什么是这个分数）", "Comment (why this grade)"),
 }
 MESSAGES = (  # pydantic's English messages, said in both languages
     (re.compile(r"^String should have at least 1 character$"), "不能为空", "must not be empty"),
@@ -202,7 +212,12 @@ def _rubric_columns() -> dict[str, Any]:
 def describe(problem: FormProblem) -> str:
     """A problem in words, with the rubric row and column or the list line it concerns."""
     where = []
-    if problem.field == "rubric" and problem.row is not None:
+    if problem.field == "examples" and problem.row is not None:
+        where.append(tr(f"第 {problem.row} 个示例", f"example {problem.row}"))
+        if problem.column:
+            zh, en = EXAMPLE_FIELD_NAMES.get(problem.column, (problem.column, problem.column))
+            where.append(tr(zh, en))
+    elif problem.field == "rubric" and problem.row is not None:
         where.append(tr(f"第 {problem.row} 行", f"row {problem.row}"))
         if problem.column:
             zh, en = RUBRIC_COLUMN_NAMES.get(problem.column, (problem.column, problem.column))

@@ -88,6 +88,10 @@ def current_draft() -> dict | None:
 
 def open_draft(fields: dict, source_id: str | None, version: int | None, examples: list) -> None:
     """Put a question into the form (the widgets are refilled on the next run)."""
+    previous = current_draft()
+    if not previous or previous["source_id"] != source_id:  # another question: first items
+        st.session_state.pop("workbench_point_choice", None)
+        st.session_state.pop("workbench_example_choice", None)
     st.session_state["workbench_draft"] = {
         "source_id": source_id,
         "version": version,

@@ -203,7 +203,7 @@ def example_problems(
         if not example_id:
             add("id", "String should have at least 1 character")
         elif not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", example_id):
-            add("id", "String should match pattern")
+            add("id", "String should match pattern '^[a-z0-9][a-z0-9._-]*$'")
         elif ids.count(example_id) > 1:
             add("id", f"example ids repeat: [{example_id!r}]")
         if not data.get("text"):

@@ -243,3 +243,122 @@ def test_duplicate_then_delete_with_confirmation(open_page, seeded):
 def test_the_page_reads_in_both_languages(open_page, language):
     at = open_page("workbench.py", "train", language=language)
     assert at.title[0].value == {"zh": "题库工作台", "en": "Bank workbench"}[language]
+
+
+STALE = "English not updated since the Chinese changed"
+
+
+def test_a_point_edited_in_both_languages_and_the_stale_mark(open_page, seeded):
+    """Issue 13, item 7: the Chinese of a point changes and the English does not: marked
+    (live, after saving, in a new session); editing the English clears it."""
+    at = open_question(open_page("workbench.py", "train", language="en"))
+    assert (
+        point_field(at, "text_zh").value
+        == at.session_state["workbench_draft"]["fields"]["rubric"][0]["text_zh"]
+    )
+    assert STALE not in texts(at.warning)
+    point_field(at, "text_zh").input("先分别倾听双方的说法，再一起商量解决办法").run()
+    assert STALE in texts(at.warning)  # live, before saving
+    at.button(key="workbench_save").click().run()
+    assert "Saved cs-beh-01 (version 2)" in at.success[0].value
+    assert STALE in texts(at.warning)
+
+    again = open_question(open_page("workbench.py", "train", language="en"))  # a new session
+    assert STALE in texts(again.warning)
+    marks = next(d.value for d in again.dataframe if "marks" in d.value.columns)["marks"]
+    assert STALE in marks[0] and not any(marks[1:])  # the first point only, in the table too
+    point_field(again, "text_en").input("First hears both sides, then agrees a way forward").run()
+    assert STALE not in texts(again.warning)  # the English changed too
+    again.button(key="workbench_save").click().run()
+    entry = bank.get_question(seeded, QUESTION)
+    assert entry.version == 3
+    assert entry.question.rubric[0].text.zh == "先分别倾听双方的说法，再一起商量解决办法"
+    assert entry.question.rubric[0].text.en == "First hears both sides, then agrees a way forward"
+    assert STALE not in texts(again.warning)
+
+
+def test_the_english_can_be_confirmed_instead_of_edited(open_page, seeded):
+    data = bank.get_question(seeded, QUESTION).question.model_dump(mode="json")
+    data["rubric"][0]["text"]["zh"] = "保持冷静（改写）"
+    bank.save_question(seeded, other_trainer(seeded), data, 1)  # e.g. an import did this
+    at = open_question(open_page("workbench.py", "train", language="zh"))
+    assert "英文未随中文更新" in texts(at.warning)  # in Chinese for a Chinese reader
+    confirm = next(b for b in at.button if "_confirm_" in b.key)
+    assert confirm.label == "英文仍然适用（确认）"
+    confirm.click().run()
+    assert "英文未随中文更新" not in texts(at.warning)
+    again = open_question(open_page("workbench.py", "train", language="zh"))
+    assert "英文未随中文更新" not in texts(again.warning)  # kept in the database
+    assert bank.get_question(seeded, QUESTION).version == 2  # confirming saves no version
+
+
+def example_field(at: AppTest, name: str):
+    widgets = [*at.text_input, *at.text_area, *at.number_input, *at.selectbox, *at.multiselect]
+    return next(
+        w for w in widgets if w.key.startswith("workbench_example_") and w.key.endswith(f"_{name}")
+    )
+
+
+def example_button(at: AppTest, name: str):
+    return next(
+        b for b in at.button if b.key.startswith("workbench_example_") and b.key.endswith(name)
+    )
+
+
+def test_graded_examples_are_added_edited_and_removed_in_the_workbench(open_page, seeded):
+    before = bank.get_question(seeded, QUESTION).question.examples
+    at = open_question(open_page("workbench.py", "train", language="en"))
+    example_button(at, "add").click().run()
+    assert "must not be empty" in texts(at.error)  # under the empty answer, as it is typed
+    example_field(at, "grade").set_value(7.5)
+    example_field(at, "covers").set_value(["p1", "p2"])
+    example_field(at, "text").input("我先分别听两位同事的想法，再约他们一起找解决办法。").run()
+    assert "must not be empty" not in texts(at.error)
+    example_field(at, "id").input("Bad Id").run()
+    assert "wrong format" in texts(at.error)
+    at.button(key="workbench_save").click().run()  # refused: the id; everything typed is kept
+    assert "Not saved" in texts(at.error)
+    assert bank.get_question(seeded, QUESTION).version == 1
+    example_field(at, "id").input("trainer-1").run()
+    at.button(key="workbench_save").click().run()
+    assert "Saved cs-beh-01 (version 2)" in at.success[0].value
+    examples = bank.get_question(seeded, QUESTION).question.examples
+    added = examples[-1]
+    assert len(examples) == len(before) + 1
+    assert (added.id, added.grade, added.covers, added.language) == (
+        "trainer-1",
+        7.5,
+        ("p1", "p2"),
+        "en",
+    )
+
+    # edit the new example's grade, then remove it
+    choice = example_field(at, "choice")
+    assert choice.options[-1].startswith("trainer-1 · 7.5 · ")
+    choice.select_index(len(choice.options) - 1).run()
+    example_field(at, "grade").set_value(3.0).run()
+    at.button(key="workbench_save").click().run()
+    assert bank.get_question(seeded, QUESTION).question.examples[-1].grade == 3.0
+    example_button(at, "remove").click().run()
+    at.button(key="workbench_save").click().run()
+    after = bank.get_question(seeded, QUESTION).question.examples
+    assert [e.id for e in after] == [e.id for e in before]
+
+
+def test_the_import_preview_marks_the_changed_question_first(open_page, seeded):
+    from services import bank_files
+
+    entries = bank.list_entries(seeded, other_trainer(seeded))
+    questions = [e.question for e in entries]
+    last = questions[-1]
+    questions[-1] = last.model_copy(
+        update={"title": LocalizedText(zh=last.title.zh, en="A changed title")}
+    )
+    content = bank_files.export_yaml(questions, {e.question.id: e.version for e in entries})
+    at = open_page("workbench.py", "train", language="en")
+    at.file_uploader[0].set_value(("bank.yaml", content, "application/x-yaml")).run()
+    changes = next(d.value for d in at.dataframe if "changes" in d.value.columns)
+    assert len(changes) == 1  # only what changes is listed; the rest is folded away
+    assert changes["status"][0] == "🟠 changed"
+    assert (changes["id"][0], changes["changes"][0]) == (last.id, "title")
+    assert f"Unchanged questions ({len(questions) - 1})" in [e.label for e in at.expander]
