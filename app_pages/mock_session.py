@@ -27,12 +27,12 @@ from app_pages.common import (
     tr,
 )
 from app_pages.page_errors import parse_id
-from app_pages.tables import safe_table
-from app_pages.widgets import feedback, question_card, status_label
+from app_pages.report_view import STATUS_ICONS
+from app_pages.widgets import feedback, question_card
 from question_bank.schema import CATEGORIES, Question
-from services import sessions
+from services import follow_ups, sessions
 from services.errors import ServiceError
-from services.session_report import OVERALL_SCALE, POINT_SCALE
+from services.names import OVERALL_SCALE, POINT_SCALE, status_name
 from services.sessions import SessionView
 
 db = database()
@@ -188,7 +188,34 @@ def question_label(question: Question) -> str:
 def new_session() -> None:
     bank = live_bank()
     bank_ids = list(bank.banks) or sorted({q.bank for q in bank.questions})
-    candidate = st.text_input(tr("候选人姓名", "Candidate's name"), key="mock_new_candidate")
+    accounts = attempt(lambda: sessions.candidate_accounts(db, actor)) or []
+    by_id = {a.user_id: a for a in accounts}
+    account = st.selectbox(
+        tr("候选人账户", "Candidate's account"),
+        list(by_id),
+        index=None,
+        format_func=labels(
+            list(by_id), lambda i: f"{by_id[i].display_name}（{by_id[i].username}）"
+        ),
+        placeholder=tr(
+            "选择候选人账户（候选人可在线查看报告）",
+            "Choose an account (they read their report in the app)",
+        ),
+        key="mock_new_account",
+        help=tr(
+            "选择账户后，面试结束时候选人可在“我的进步”中看到候选人版报告；"
+            "没有账户的候选人请在下方填写姓名。",
+            "With an account, the candidate reads the candidate's version of the report under "
+            "“My progress” once the session is finished; for anyone without an account, type "
+            "their name below.",
+        ),
+    )
+    if account is None:
+        candidate = st.text_input(
+            tr("或：外部候选人姓名", "Or: an external candidate's name"), key="mock_new_candidate"
+        )
+    else:
+        candidate = by_id[account].display_name
     title = st.text_input(
         tr("标题（可选）", "Title (optional)"),
         key="mock_new_title",
@@ -266,11 +293,16 @@ def new_session() -> None:
     if st.button(tr("开始模拟面试", "Start the session"), type="primary", key="mock_new_start"):
         created = attempt(
             lambda: sessions.create_session(
-                db, actor, candidate, chosen, title, session_language, show_early
+                db, actor, candidate, chosen, title, session_language, show_early, account
             )
         )
         if created is not None:
-            for key in ("mock_new_candidate", "mock_new_title", lang_key("mock_new_questions")):
+            for key in (
+                "mock_new_candidate",
+                "mock_new_account",
+                "mock_new_title",
+                lang_key("mock_new_questions"),
+            ):
                 st.session_state.pop(key, None)
             open_session(created.id)
             st.rerun()
@@ -403,6 +435,19 @@ def interviewer_ratings(view: SessionView, question: Question) -> None:
         on_change=autosave,
         args=(view.id, question.id, "notes", key),
     )
+    key = f"{base}_notes_shared"
+    st.checkbox(
+        tr("与候选人分享此备注", "Share these notes with the candidate"),
+        saved.notes_shared,
+        key=key,
+        on_change=autosave,
+        args=(view.id, question.id, "notes_shared", key),
+        help=tr(
+            "勾选后，备注作为“面试官点评”出现在候选人版报告中；不勾选则只有你能看到。",
+            "Ticked, the notes appear as the interviewer's comment in the candidate's report; "
+            "otherwise only you see them.",
+        ),
+    )
 
 
 def machine_view(view: SessionView, question: Question) -> None:
@@ -410,7 +455,13 @@ def machine_view(view: SessionView, question: Question) -> None:
     saved = view.answer(question.id)
     st.markdown("**" + tr("系统评分", "Machine's scoring") + "**")
     if saved.report is None:
-        st.caption(tr("尚未评分：点击“系统评分”。", "Not scored yet: press “Score answer”."))
+        st.caption(
+            tr(
+                "尚未评分：给出整体评级后自动评分，也可先点击“系统评分”。",
+                "Not scored yet: it is scored once you rate the whole answer, or press "
+                "“Score answer” now.",
+            )
+        )
         return
     if not view.machine_visible(question.id):
         st.info(
@@ -427,36 +478,131 @@ def machine_view(view: SessionView, question: Question) -> None:
     number = {p.id: i for i, p in enumerate(question.rubric, start=1)}
     yours, mine = tr("你的评级", "Yours"), tr("系统", "Machine")
     confidence, evidence = tr("把握", "Confidence"), tr("依据", "Evidence")
-    st.dataframe(
-        safe_table(
-            pd.DataFrame(
-                {
-                    "#": [str(number.get(p.point_id, "–")) for p in report.points],
-                    mine: [status_label(p.status) for p in report.points],
-                    yours: [
-                        f"{ratings[p.point_id]} · {tr(*POINT_SCALE[ratings[p.point_id]])}"
-                        if p.point_id in ratings
-                        else "–"
-                        for p in report.points
-                    ],
-                    confidence: [round(p.probability * 100) for p in report.points],
-                    evidence: [
-                        p.evidence if p.evidence and p.status != "missing" else ""
-                        for p in report.points
-                    ],
-                }
-            )
+
+    def status(value: str) -> str:
+        return f"{STATUS_ICONS.get(value, '')} {status_name(value, language())}"
+
+    st.table(  # a static table: long evidence clauses wrap instead of being cut off
+        pd.DataFrame(
+            {
+                "#": [str(number.get(p.point_id, "–")) for p in report.points],
+                mine: [status(p.status) for p in report.points],
+                yours: [
+                    f"{ratings[p.point_id]} · {tr(*POINT_SCALE[ratings[p.point_id]])}"
+                    if p.point_id in ratings
+                    else "–"
+                    for p in report.points
+                ],
+                confidence: [f"{p.probability:.0%}" for p in report.points],
+                evidence: [
+                    plain(p.evidence) if p.evidence and p.status != "missing" else "–"
+                    for p in report.points
+                ],
+            }
         ),
         hide_index=True,
-        column_config={
-            "#": st.column_config.TextColumn("#", width=40),
-            confidence: st.column_config.ProgressColumn(
-                confidence, min_value=0, max_value=100, format="%d%%", width=90
-            ),
-        },
     )
     for flag in report.flags:
         st.warning(flag.message(language()))
+
+
+def score_now(view: SessionView, question: Question, text: str) -> SessionView:
+    """Score the answer as typed, save it with its report, and return the session re-read."""
+    with st.spinner(tr("正在评分…", "Scoring…")):
+        report = scorer().score(question, text)
+    scored = attempt(
+        lambda: sessions.save_answer(db, actor, view.id, question.id, answer=text, report=report)
+    )
+    return sessions.get_session(db, actor, view.id) if scored is not None else view
+
+
+def open_follow_ups(view: SessionView, question: Question) -> list[follow_ups.FollowUp]:
+    """One follow-up per point the answer missed or only touched, in the interview's language,
+    leaving out points an earlier follow-up answer already covered."""
+    report = view.answer(question.id).report
+    cache = st.session_state.setdefault("mock_follow_ups", {})
+    key = (view.id, question.id, report.score, tuple(p.status for p in report.points))
+    if key not in cache:
+        cache[key] = follow_ups.follow_ups_for(question, report, view.language, scorer())
+    done = {
+        point_id
+        for asked in view.answer(question.id).follow_ups
+        for point_id, status in asked.point_statuses.items()
+        if status == "covered"
+    }
+    return [f for f in cache[key] if f.point_id not in done]
+
+
+def follow_up_panel(view: SessionView, question: Question) -> None:
+    """Ask a follow-up about a missed point, record the answer, and show what it lifted."""
+    saved = view.answer(question.id)
+    number = {p.id: i for i, p in enumerate(question.rubric, start=1)}
+    texts = {p.id: p.text.get(language()) for p in question.rubric}
+    offered = open_follow_ups(view, question)
+    if not offered and not saved.follow_ups:
+        return
+    with st.expander(
+        tr("追问未覆盖的要点", "Follow up on the missed points"),
+        expanded=bool(saved.follow_ups),
+    ):
+        first = {p.point_id: p.status for p in saved.report.points}
+        for asked in saved.follow_ups:
+            lifted = [
+                f"{number.get(pid, '?')}. {texts.get(pid, pid)}"
+                for pid, status in asked.point_statuses.items()
+                if follow_ups.STATUS_RANK.get(status, 0)
+                > follow_ups.STATUS_RANK.get(first.get(pid, "missing"), 0)
+            ]
+            st.markdown(f"**{tr('追问', 'Follow-up')}**{tr('：', ': ')}" + plain(asked.question))
+            st.text(asked.answer)
+            if lifted:
+                st.success(tr("经追问补上：", "Lifted by the follow-up: ") + "；".join(lifted))
+            else:
+                st.caption(tr("这次追问没有补上要点。", "This follow-up lifted no point."))
+        if not offered:
+            return
+        by_point = {f.point_id: f for f in offered}
+        key = lang_key(f"mock_{view.id}_{question.id}_follow_up_point")
+        point_id = st.radio(
+            tr("追问哪个要点", "Which point to follow up"),
+            list(by_point),
+            format_func=labels(
+                list(by_point),
+                lambda pid: (
+                    f"{number.get(pid, '?')}. {texts.get(pid, pid)}"
+                    + tr("（", " (")
+                    + status_name(by_point[pid].status, language())
+                    + tr("）", ")")
+                ),
+            ),
+            key=key,
+        )
+        if point_id is None:
+            return
+        prompt = by_point[point_id].text
+        st.info(tr("追问：", "Ask: ") + prompt)
+        answer_key = f"mock_{view.id}_{question.id}_follow_up_answer_{point_id}"
+        st.text_area(
+            tr("候选人对追问的回答", "The candidate's answer to the follow-up"),
+            key=answer_key,
+            height=120,
+        )
+        if st.button(
+            tr("评分追问回答", "Score the follow-up answer"),
+            key=f"mock_{view.id}_{question.id}_follow_up_score",
+        ):
+            text = st.session_state.get(answer_key, "")
+            with st.spinner(tr("正在评分…", "Scoring…")):
+                result = follow_ups.score_follow_up(scorer(), question, saved.report, text)
+            statuses = {p.point_id: p.status_after for p in result.points}
+            recorded = attempt(
+                lambda: sessions.save_follow_up(
+                    db, actor, view.id, question.id, point_id, prompt, text, statuses
+                )
+            )
+            if recorded is not None:
+                st.session_state.pop(answer_key, None)
+                st.rerun()
 
 
 def run_session(view: SessionView) -> None:
@@ -533,16 +679,11 @@ def run_session(view: SessionView) -> None:
     autosave_while_typing(
         actor, key, {"kind": "mock", "session_id": view.id, "question_id": question_id}
     )
-    if st.button(tr("系统评分", "Score answer"), key=f"mock_score_{view.id}_{question_id}"):
-        text = st.session_state.get(key, "")
-        report = scorer().score(question, text)
-        scored = attempt(
-            lambda: sessions.save_answer(
-                db, actor, view.id, question_id, answer=text, report=report
-            )
-        )
-        if scored is not None:
-            view = sessions.get_session(db, actor, view.id)
+    pressed = st.button(tr("系统评分", "Score answer"), key=f"mock_score_{view.id}_{question_id}")
+    saved = view.answer(question_id)
+    typed = st.session_state.get(key, saved.answer) or ""
+    if pressed or (view.machine_visible(question_id) and saved.report is None and typed.strip()):
+        view = score_now(view, question, typed)  # once rated, the machine's view appears
 
     mine, machine = st.columns(2, gap="large")
     with mine:
@@ -551,6 +692,7 @@ def run_session(view: SessionView) -> None:
         machine_view(view, question)
     saved = view.answer(question_id)
     if saved.report is not None and view.machine_visible(question_id):
+        follow_up_panel(view, question)
         with st.expander(tr("系统的完整反馈", "The machine's full feedback")):
             feedback(question, saved.answer, saved.report, key=f"mock_feedback_{view.id}")
 

@@ -26,9 +26,15 @@ from services.errors import (
     nul_problem,
     strip_blank,
 )
-from services.session_report import RatedAnswer, SessionReport, build_report, candidate_view
+from services.session_report import (
+    FollowUpAnswer,
+    RatedAnswer,
+    SessionReport,
+    build_report,
+    candidate_view,
+)
 from storage.db import Database
-from storage.models import MockSession, SessionAnswer, User
+from storage.models import MockSession, SessionAnswer, SessionFollowUp, User
 
 SEED_EXAM_SHAPE = {"behavioral": 5, "situational": 4, "technical": 3, "stress": 2}
 MAX_NOTES_CHARS = 20_000
@@ -43,6 +49,7 @@ class AnswerView:
     overall_rating: int | None = None
     notes: str = ""
     notes_shared: bool = False
+    follow_ups: tuple[FollowUpAnswer, ...] = ()
 
     @property
     def rated(self) -> bool:
@@ -228,14 +235,76 @@ def candidate_report(
                 f"No finished session {session_id} of yours.",
                 f"没有属于你的已结束模拟面试（编号 {session_id}）。",
             )
-        view = _view(row, _answers(session, row.id))
+        view = _view(row, _answers(session, row.id), _follow_ups(session, row.id))
     return candidate_view(_build(db, view, questions, language))
 
 
 def get_session(db: Database, actor: Actor, session_id: int) -> SessionView:
     with db.read() as session:
         row = _own(session, actor, session_id)
-        return _view(row, _answers(session, row.id))
+        return _view(row, _answers(session, row.id), _follow_ups(session, row.id))
+
+
+def save_follow_up(
+    db: Database,
+    actor: Actor,
+    session_id: int,
+    question_id: str,
+    point_id: str,
+    prompt: str,
+    answer: str,
+    point_statuses: dict[str, str],
+) -> FollowUpAnswer:
+    """Record a follow-up asked about a missed point, the candidate's answer and the status
+    the answer earned for each point it was scored against.
+
+    Args:
+        point_id: the rubric point the follow-up aimed at.
+        prompt: the follow-up question as asked.
+        answer: the candidate's answer (not blank).
+        point_statuses: point id -> "covered", "partial" or "missing" after the follow-up.
+    """
+    problems = []
+    if not strip_blank(answer):
+        problems.append(
+            FieldProblem(
+                "follow_up_answer",
+                "type the candidate's answer to the follow-up first",
+                "请先填写候选人对追问的回答",
+            )
+        )
+    elif len(answer) > MAX_ANSWER_CHARS:
+        problems.append(
+            FieldProblem(
+                "follow_up_answer",
+                f"at most {MAX_ANSWER_CHARS:,} characters",
+                f"最多 {MAX_ANSWER_CHARS:,} 个字符",
+            )
+        )
+    if any(status not in ("covered", "partial", "missing") for status in point_statuses.values()):
+        problems.append(FieldProblem("point_statuses", "covered, partial or missing"))
+    problems += _nul_problems(follow_up_answer=answer, prompt=prompt)
+    if problems:
+        raise ValidationFailed(problems)
+    with db.transaction() as session:
+        parent = _own(session, actor, session_id)
+        if question_id not in parent.question_ids:
+            raise NotFound(
+                f"{question_id} is not part of session {session_id}.",
+                f"{question_id} 不在第 {session_id} 场模拟面试中。",
+            )
+        session.add(
+            SessionFollowUp(
+                session_id=session_id,
+                question_id=question_id,
+                point_id=point_id,
+                prompt=prompt,
+                answer=answer,
+                point_statuses=dict(point_statuses),
+            )
+        )
+        parent.updated_at = datetime.now(UTC)
+    return FollowUpAnswer(prompt, answer, dict(point_statuses))
 
 
 def save_answer(
@@ -363,6 +432,7 @@ def rated_answers(view: SessionView, questions: Iterable[Question]) -> list[Rate
                 answer.overall_rating,
                 answer.notes,
                 answer.notes_shared,
+                answer.follow_ups,
             )
         )
     return result
@@ -429,7 +499,21 @@ def _answers(session: Any, session_id: int) -> list[SessionAnswer]:
     )
 
 
-def _answer_view(row: SessionAnswer) -> AnswerView:
+def _follow_ups(session: Any, session_id: int) -> dict[str, tuple[FollowUpAnswer, ...]]:
+    rows = session.scalars(
+        select(SessionFollowUp)
+        .where(SessionFollowUp.session_id == session_id)
+        .order_by(SessionFollowUp.id)
+    )
+    found: dict[str, list[FollowUpAnswer]] = {}
+    for row in rows:
+        found.setdefault(row.question_id, []).append(
+            FollowUpAnswer(row.prompt, row.answer, dict(row.point_statuses or {}))
+        )
+    return {question_id: tuple(items) for question_id, items in found.items()}
+
+
+def _answer_view(row: SessionAnswer, follow_ups: tuple[FollowUpAnswer, ...] = ()) -> AnswerView:
     return AnswerView(
         row.question_id,
         row.answer or "",
@@ -438,10 +522,16 @@ def _answer_view(row: SessionAnswer) -> AnswerView:
         row.overall_rating,
         row.notes or "",
         bool(row.notes_shared),
+        follow_ups,
     )
 
 
-def _view(row: MockSession, answers: list[SessionAnswer]) -> SessionView:
+def _view(
+    row: MockSession,
+    answers: list[SessionAnswer],
+    follow_ups: dict[str, tuple[FollowUpAnswer, ...]] | None = None,
+) -> SessionView:
+    follow_ups = follow_ups or {}
     return SessionView(
         row.id,
         row.interviewer_id,
@@ -454,6 +544,6 @@ def _view(row: MockSession, answers: list[SessionAnswer]) -> SessionView:
         row.status,
         row.created_at,
         row.updated_at,
-        {a.question_id: _answer_view(a) for a in answers},
+        {a.question_id: _answer_view(a, follow_ups.get(a.question_id, ())) for a in answers},
         row.candidate_user_id,
     )
