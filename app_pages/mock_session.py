@@ -28,6 +28,7 @@ from app_pages.common import (
 )
 from app_pages.page_errors import parse_id
 from app_pages.report_view import STATUS_ICONS
+from app_pages.voice_input import voice_answer_box
 from app_pages.widgets import feedback, question_card
 from question_bank.schema import CATEGORIES, Question
 from services import follow_ups, sessions
@@ -665,12 +666,20 @@ def run_session(view: SessionView) -> None:
     timer(view, question)
 
     key = f"mock_{view.id}_{question_id}_answer"
+    saved_answer = view.answer(question_id).answer
+    voice_answer_box(  # issue 14: the interviewer records the candidate's spoken answer
+        key,
+        actor.owner,
+        view.language,
+        save=lambda: autosave(view.id, question_id, "answer", key),
+        saved_text=saved_answer,
+    )
     st.text_area(
         tr(
             "候选人的回答（候选人输入或由你记录；自动保存）",
             "The candidate's answer (typed by them or transcribed; saved as you go)",
         ),
-        view.answer(question_id).answer,
+        None if key in st.session_state else saved_answer,  # a transcript may have set it
         key=key,
         height=220,
         on_change=autosave,
