@@ -347,7 +347,6 @@ def follow_up_section(question: Question, shown: practice.AttemptView) -> None:
     """One follow-up per point the answer missed or only touched; the answer to one is
     scored against all of them and can lift them."""
     st.subheader(tr("追问：补上遗漏的要点", "Follow-up: fill the gaps"))
-    follow_up_answers(question, shown.follow_ups)
     done = st.session_state.pop(f"practice_follow_up_done_{shown.id}", None)
     if done is not None:
         if done:
@@ -365,6 +364,7 @@ def follow_up_section(question: Question, shown: practice.AttemptView) -> None:
                     "did and what came of it.",
                 )
             )
+    follow_up_answers(question, shown.follow_ups)
     asked = follow_ups.follow_ups_for(question, shown.report, None, scorer())
     if not asked:
         st.caption(

@@ -115,7 +115,8 @@ def percentage_note() -> str:
 
 def next_steps(question: Question, report: ScoreReport) -> list[str]:
     """The two or three most useful things to add, in plain words in the reader's language:
-    the heaviest missed points first, then the partly covered ones."""
+    the heaviest missed points first, then the partly covered ones (the point rows below say
+    what a strong answer would add)."""
     lang = language()
     open_points = [p for p in report.points if p.status != "covered"]
     open_points.sort(key=lambda p: (p.status != "missing", -p.weight, p.probability))
@@ -128,9 +129,6 @@ def next_steps(question: Question, report: ScoreReport) -> list[str]:
             tip = tr(f"试着补充：{what}。", f"Try adding: {_lower_first(what)}.")
         else:
             tip = tr(f"再具体一些：{what}。", f"Say more about: {_lower_first(what)}.")
-        example = rubric_point.strong.get(lang) if rubric_point and rubric_point.strong else None
-        if example:
-            tip += tr(f"例如：{example.rstrip('。')}。", f" For example: {example.rstrip('.')}.")
         tips.append(tip)
     return tips
 
@@ -165,7 +163,7 @@ def feedback_summary(
                 f"question points {report.points_score:.1f} / {report.points_possible:g}",
             )
         )
-        with tips_col:
+        with tips_col.container(key=f"{key}_tips"):
             tips = next_steps(question, report)
             if tips:
                 st.markdown("**" + tr("下一步这样改进", "What to do next") + "**")
@@ -251,7 +249,7 @@ def follow_up_answers(question: Question, follow_ups: Sequence[FollowUpView]) ->
     st.markdown("**" + tr("已回答的追问", "Follow-ups answered") + "**")
     for item in follow_ups:
         with st.container(border=True):
-            st.markdown(tr("**追问：**", "**Follow-up:** ") + html.escape(item.prompt))
+            st.markdown(tr("**追问**：", "**Follow-up:** ") + html.escape(item.prompt))
             st.markdown(
                 f"<div style='overflow-wrap:anywhere'>{html.escape(item.answer)}</div>",
                 unsafe_allow_html=True,

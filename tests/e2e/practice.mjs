@@ -1,18 +1,30 @@
 // Candidate practice as a guest: start a set, type an answer, reload the page (the draft and
-// the question come back), submit, and open the feedback with the evidence highlighted.
+// the question come back), submit, read the feedback (next steps first, evidence coloured by
+// status with a legend), then answer a follow-up aimed at a missed point and see it lifted.
 // Run through test_browser.py, or by hand: node tests/e2e/practice.mjs <app-url> <shot-dir>
-import { clickButton, expectText, fillTextArea, runE2E, screenshot, step, waitForApp } from './helpers.mjs';
+import {
+  chooseOption,
+  clickButton,
+  expectText,
+  fillTextArea,
+  runE2E,
+  screenshot,
+  step,
+  waitForApp,
+} from './helpers.mjs';
 
+// Talks to both privately and calls a meeting; says nothing about the cause, the fix or the
+// follow-up, so those points are missed and get follow-up questions.
 const ANSWER =
-  '我会先冷静下来，分别与两位同事单独谈话，听取各自的观点和难处。' +
-  '然后分析冲突的核心，是流程认知不同还是资源分配问题。' +
-  '接着组织团队会议，引导大家理性讨论，对齐活动的共同目标。' +
-  '最后调整分工并安排针对性培训，之后每周跟进改进效果，建立反馈机制，客户满意度提升了 12%。';
+  '当时两名老员工因为工单分配方式吵起来了。我先分别找他们单独谈话，听听各自的想法和难处，' +
+  '然后开了一个团队会，让大家回到活动目标上。';
+const FOLLOW_UP =
+  '我查了工单记录和数据，发现分歧卡在工单分配环节，根子是两人对流程的认知不同。';
 
 await runE2E('practice', async ({ page, shot }) => {
   await expectText(page, '练习', { selector: 'h1', exact: true });
   await clickButton(page, '开始练习');
-  await expectText(page, '你的回答');
+  await expectText(page, '你的回答', { exact: true });
   await screenshot(page, shot('practice_question.png'));
 
   await fillTextArea(page, '你的回答', ANSWER);
@@ -33,9 +45,30 @@ await runE2E('practice', async ({ page, shot }) => {
 
   await clickButton(page, '提交评分');
   await expectText(page, '评分反馈');
+  await expectText(page, '下一步这样改进');
+  await expectText(page, '试着补充：');
   await expectText(page, '逐条评分要点');
+  await expectText(page, '评分器有多确定');
   const marks = await page.locator('mark').count();
   if (marks < 1) throw new Error('no evidence clause is highlighted in the answer');
   step(`${marks} evidence clause(s) highlighted`);
+  const order = await page.evaluate(() => {
+    const tips = document.querySelector('[class*="st-key-practice_feedback_"][class*="_tips"]');
+    const question = [...document.querySelectorAll('h3')].find((h) => h.textContent.includes('团队冲突处理'));
+    return tips && question ? tips.getBoundingClientRect().top < question.getBoundingClientRect().top : null;
+  });
+  if (order !== true) throw new Error(`the next steps are not above the question (${order})`);
+  step('next steps shown above the question');
   await screenshot(page, shot('practice_feedback.png'));
+
+  step('follow-up: answer the one about the cause of the conflict');
+  await expectText(page, '追问：补上遗漏的要点');
+  await chooseOption(page, '选择一个追问来回答', '分析冲突的核心');
+  await fillTextArea(page, '你对追问的回答', FOLLOW_UP);
+  await clickButton(page, '提交追问回答');
+  await expectText(page, '通过追问补充了：');
+  await expectText(page, '🔁 通过追问补充');
+  await expectText(page, '已回答的追问');
+  step('a missed point was lifted by the follow-up answer');
+  await screenshot(page, shot('practice_follow_up.png'));
 });
