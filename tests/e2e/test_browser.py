@@ -170,8 +170,17 @@ def test_bank_browser(app_server, screenshot_dir):
 def test_practice_question_to_feedback(app_server, screenshot_dir):
     output = run_script("practice", app_server, screenshot_dir)
     assert "evidence clause(s) highlighted" in output
-    for name in ("practice_question.png", "practice_feedback.png"):
+    assert "next steps shown above the question" in output
+    assert "a missed point was lifted by the follow-up answer" in output
+    for name in ("practice_question.png", "practice_feedback.png", "practice_follow_up.png"):
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_practice_feedback_on_a_phone(app_server, screenshot_dir):
+    output = run_script("practice_phone", app_server, screenshot_dir)
+    assert "score and tips above the fold, nothing wider than the screen" in output
+    shot = screenshot_dir / "practice_feedback_phone.png"
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 PASSWORD = "tour-password-1"
