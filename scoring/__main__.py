@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     calibrate.add_argument(
         "--examples", help="CSV with columns answer,grade (default: the question's bank examples)"
     )
-    calibrate.add_argument("--save", action="store_true", help="write the fitted offset")
+    calibrate.add_argument(
+        "--save", action="store_true", help="store the fitted offset in the app's database"
+    )
     calibrate.add_argument("--lang", choices=["zh", "en"], default="en", help="summary language")
 
     agree = commands.add_parser(
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     from scoring.engine import Scorer
 
     scorer = Scorer.from_settings(bank.questions, args.encoder)
+    if args.command in ("score", "batch", "calibrate", "agreement"):
+        scorer.offsets = _stored_offsets(scorer.encoder_name)
     for warning in scorer.warnings:
         print(f"warning: {warning}", file=sys.stderr)
 
@@ -177,12 +181,19 @@ def _calibrate(scorer, bank, args) -> int:
     print()
     print(result.after.summary(args.lang))
     if args.save:
-        if abs(result.offset) < 5e-4:
-            trainer.remove_question_offset(scorer.encoder_name, question.id)
-            print(f"offset is 0: removed any stored offset of {question.id}")
-        else:
-            path = trainer.save_question_offset(scorer.encoder_name, question.id, result.offset)
-            print(f"saved offset {result.offset:+.3f} for {question.id} to {path}")
+        from services import rubric_lab
+        from storage.db import Database
+
+        db = Database()
+        try:
+            db.upgrade()
+            rubric_lab.apply_offset(db, rubric_lab.COMMAND_LINE, scorer, question.id, result.offset)
+        finally:
+            db.dispose()
+        print(
+            f"saved offset {result.offset:+.3f} for {question.id} ({scorer.encoder_name}) in "
+            "the app's database, where the app and these commands read it"
+        )
     else:
         print("not saved (add --save to store the offset)")
     return 0
@@ -234,3 +245,16 @@ def _number(value: float | None) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _stored_offsets(encoder_name: str) -> dict[str, float]:
+    """The trainers' per-question offsets from the app's database, as the app scores."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from services.rubric_lab import stored_offsets
+
+    try:
+        return stored_offsets(encoder_name)
+    except (SQLAlchemyError, OSError) as exc:  # an unreachable database must not stop scoring
+        print(f"warning: per-question offsets not read from the database: {exc}", file=sys.stderr)
+        return {}

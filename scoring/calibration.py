@@ -218,11 +218,24 @@ class ScoreMap:
     f(s) = (g(s) - g(0)) / (g(1) - g(0)) with g(s) = sigmoid(slope * (s - centre)): it keeps
     0 at 0 and 1 at 1 and never changes the order of answers, only how coverage reads as a
     grade (a few covered points are worth less than their share, most points nearly all).
+
+    Args:
+        slope, centre: the map's shape (learned by `fit`).
+        match: what `fit` matches. "answers": each answer's grade (least squares), which
+            pulls every score toward the mean as far as coverage and grade disagree, so
+            strong answers read low and weak ones high. "distribution": the grades'
+            distribution (least squares between the sorted mapped shares and the sorted
+            grades), so strong answers read as strong as graders grade them, at some cost
+            in error per answer. "both": the mean of the two losses. On the answers never
+            fitted (interview-style set, development bank) "both" had the lowest mean
+            absolute error on one and within 0.3 of the lowest on the other, with strong
+            answers at 83-85 ("answers": 80-83, "distribution": 86-88).
     """
 
-    def __init__(self, slope: float = 0.0, centre: float = 0.5) -> None:
+    def __init__(self, slope: float = 0.0, centre: float = 0.5, match: str = "answers") -> None:
         self.slope = slope
         self.centre = centre
+        self.match = match
 
     def __call__(self, share: np.ndarray | float) -> np.ndarray | float:
         if abs(self.slope) < 1e-6:
@@ -233,17 +246,25 @@ class ScoreMap:
         return float(out) if np.ndim(share) == 0 else out
 
     def fit(self, shares: np.ndarray, grades: np.ndarray) -> ScoreMap:
-        """Least squares of f(share) against grades (both 0-1) over a small grid."""
+        """Least squares of f(share) against grades (both 0-1) over a small grid, answer by
+        answer or between the sorted values (`match`)."""
         shares, grades = np.asarray(shares, float), np.asarray(grades, float)
+        pairs = {
+            "answers": [(shares, grades)],
+            "distribution": [(np.sort(shares), np.sort(grades))],
+            "both": [(shares, grades), (np.sort(shares), np.sort(grades))],
+        }.get(self.match)
+        if pairs is None:
+            raise ValueError(f"match must be answers, distribution or both, not {self.match!r}")
         best = (np.inf, 0.0, 0.5)
         for slope in np.linspace(0.5, 14, 28):
             for centre in np.linspace(0.1, 0.9, 33):
                 self.slope, self.centre = slope, centre
-                error = float(((self(shares) - grades) ** 2).mean())
+                error = float(np.mean([((self(x) - y) ** 2).mean() for x, y in pairs]))
                 if error < best[0]:
                     best = (error, slope, centre)
         _, self.slope, self.centre = best
         return self
 
     def to_dict(self) -> dict[str, float]:
-        return {"slope": float(self.slope), "centre": float(self.centre)}
+        return {"slope": float(self.slope), "centre": float(self.centre), "match": self.match}

@@ -233,7 +233,7 @@ def _long_map(
             target, ev, grade = bank.answers[i]
             shares.append(coverage_share(target, fold.probabilities(target, ev)))
             grades.append(grade)
-    return ScoreMap().fit(np.array(shares), np.array(grades))
+    return ScoreMap(match="both").fit(np.array(shares), np.array(grades))
 
 
 def _without(block: Block, question_ids: set[str]) -> Block:

@@ -3,7 +3,7 @@
     examples = examples_from_question(question)            # or read_examples_csv(path)
     print(agreement(scorer, question, examples).summary("en"))
     result = fit_question_offset(scorer, question, examples)
-    save_question_offset(scorer.encoder_name, question.id, result.offset)
+    scorer.offsets[question.id] = result.offset  # stored by services.rubric_lab.apply_offset
 
 A question's offset is added to the logit of each of its rubric points before the sigmoid
 (see `Scorer.probabilities`): a positive offset makes the scorer more generous on that
@@ -14,10 +14,7 @@ question, a negative one stricter. The fit chooses the offset whose machine grad
 from __future__ import annotations
 
 import csv
-import json
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +24,6 @@ from scipy.optimize import minimize_scalar
 from scipy.stats import rankdata
 
 from question_bank.schema import Question
-from scoring import engine
 from scoring.engine import AnswerEvidence, Scorer, Target
 
 MIN_EXAMPLES = 3
@@ -233,37 +229,6 @@ def fit_question_offset(
     )
 
 
-def save_question_offset(
-    encoder_name: str, question_id: str, offset: float, path: str | Path | None = None
-) -> Path:
-    """Store a question's offset for an encoder, keeping all other entries.
-
-    `path` defaults to `engine.QUESTION_OFFSETS_FILE`. The file is replaced atomically. A
-    running `Scorer` keeps the offsets it loaded; set `scorer.offsets[question_id]` too.
-    """
-    path = Path(path or engine.QUESTION_OFFSETS_FILE)
-    data = _read_offsets(path)
-    data.setdefault(encoder_name, {})[question_id] = round(float(offset), 4)
-    _write_offsets(path, data)
-    return path
-
-
-def remove_question_offset(
-    encoder_name: str, question_id: str, path: str | Path | None = None
-) -> bool:
-    """Drop a question's offset for an encoder; True if there was one. Other entries stay."""
-    path = Path(path or engine.QUESTION_OFFSETS_FILE)
-    data = _read_offsets(path)
-    entries = data.get(encoder_name, {})
-    if question_id not in entries:
-        return False
-    del entries[question_id]
-    if not entries:
-        del data[encoder_name]
-    _write_offsets(path, data)
-    return True
-
-
 # --- internals ----------------------------------------------------------------------------
 
 
@@ -337,27 +302,6 @@ def _preview(text: str) -> str:
     return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
 
 
-def _read_offsets(path: Path) -> dict[str, dict[str, float]]:
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {enc: {q: float(v) for q, v in entries.items()} for enc, entries in data.items()}
-
-
-def _write_offsets(path: Path, data: dict[str, dict[str, float]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ordered = {enc: dict(sorted(data[enc].items())) for enc in sorted(data)}
-    text = json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 __all__ = [
     "Agreement",
     "AgreementRow",
@@ -367,6 +311,4 @@ __all__ = [
     "examples_from_question",
     "fit_question_offset",
     "read_examples_csv",
-    "remove_question_offset",
-    "save_question_offset",
 ]

