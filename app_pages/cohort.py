@@ -27,7 +27,7 @@ from app_pages.common import (
 from app_pages.tables import safe_table
 from services import cohort, cohort_export
 from services.accounts import Actor
-from services.cohort import CohortFilters, CohortReport
+from services.cohort import Candidate, CohortFilters, CohortReport
 
 SCALE = alt.Scale(domain=[0, 100], scheme="redyellowgreen")  # one colour scale for both maps
 CELL_PX = 18
@@ -184,25 +184,44 @@ order = st.radio(
 )
 
 
+def row_label(candidate: Candidate) -> str:
+    """A heat-map row: "王小明 (wang)" for an account, the name marked external otherwise."""
+    if candidate.username:
+        return candidate.label
+    return candidate.name + tr("（外部候选人）", " (external)")
+
+
 def candidate_order(report: CohortReport, how: str) -> list[str]:
     """Candidate labels in the chosen order (by name, or weakest mean first)."""
     if how == "name":
-        return [c.label for c in report.candidates]
+        return [row_label(c) for c in report.candidates]
     means: dict[str, list[float]] = {}
     for cell in report.cells:
         means.setdefault(cell.candidate, []).append(cell.score)
     ranked = sorted(report.candidates, key=lambda c: sum(means[c.key]) / len(means[c.key]))
-    return [c.label for c in ranked]
+    return [row_label(c) for c in ranked]
 
 
 def heat_map(
     frame: pd.DataFrame, column: str, column_title: str, columns: list[str], rows: list[str]
 ) -> alt.LayerChart | alt.Chart:
     """Candidates down, `column` across, each cell coloured by its score (0-100)."""
-    legend = alt.Legend(title=tr("得分（0–100）", "Score (0–100)"), orient="top")
+    legend = alt.Legend(
+        title=tr("得分（0–100）", "Score (0–100)"), orient="right", gradientLength=240
+    )
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{column}:N", sort=columns, title=column_title, axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("candidate:N", sort=rows, title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X(
+            f"{column}:N",
+            sort=columns,
+            title=column_title,
+            axis=alt.Axis(labelAngle=-60, labelOverlap=False, orient="top"),
+        ),
+        y=alt.Y(
+            "candidate:N",
+            sort=rows,
+            title=None,
+            axis=alt.Axis(labelLimit=240, labelOverlap=False),
+        ),
     )
     tooltip = [
         alt.Tooltip("candidate:N", title=tr("候选人", "Candidate")),
@@ -219,11 +238,12 @@ def heat_map(
             text=alt.Text("score:Q", format=".0f"), tooltip=tooltip
         )
         chart = cells + numbers
-    return chart.properties(height=max(120, CELL_PX * len(rows) + 40))
+    # every candidate a readable row, every column wide enough for a number
+    return chart.properties(height=alt.Step(CELL_PX), width=alt.Step(CELL_PX + 8))
 
 
 rows = candidate_order(report, order)
-label_of = {c.key: c.label for c in report.candidates}
+label_of = {c.key: row_label(c) for c in report.candidates}
 by_question = pd.DataFrame(
     [
         {
@@ -287,18 +307,21 @@ with missed_tab:
         )
     )
     missed = cohort_export.missed_table(report, questions, lang, MISSED_SHOWN)
+    head = lambda key: cohort_export.header(key, lang)  # noqa: E731
     st.dataframe(
-        safe_table(missed),
+        safe_table(missed.drop(columns=[head("title")])),  # the title is in the downloads
         hide_index=True,
         width="stretch",
+        height=35 * (len(missed) + 1) + 3,  # every row, no inner scrolling
         column_config={
-            cohort_export.header("missed_share", lang): st.column_config.ProgressColumn(
-                cohort_export.header("missed_share", lang),
-                min_value=0,
-                max_value=100,
-                format="%.0f%%",
+            head("question_id"): st.column_config.TextColumn(width="small"),
+            head("point"): st.column_config.TextColumn(width="large"),
+            head("missed_share"): st.column_config.ProgressColumn(
+                head("missed_share"), min_value=0, max_value=100, format="%.0f%%", width="medium"
             ),
-            cohort_export.header("point", lang): st.column_config.TextColumn(width="large"),
+            head("missing"): st.column_config.NumberColumn(width="small"),
+            head("partial"): st.column_config.NumberColumn(width="small"),
+            head("answers"): st.column_config.NumberColumn(width="small"),
         },
     )
 

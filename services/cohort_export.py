@@ -119,7 +119,7 @@ def missed_table(
                 "missed_share": round(100.0 * point.missed_share, 1),
             }
         )
-    columns = ["question_id", "title", "point", "missing", "partial", "answers", "missed_share"]
+    columns = ["question_id", "title", "point", "missed_share", "missing", "partial", "answers"]
     return _headed(pd.DataFrame(rows, columns=columns), language)
 
 
