@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -345,11 +345,19 @@ def identity_bridge() -> None:
 # --- showing errors -------------------------------------------------------------------------
 
 
-def show_error(error: ServiceError) -> None:
-    """Show a refused request in the current language (field problems listed one per line)."""
+def show_error(error: ServiceError, fields: Mapping[str, str] | None = None) -> None:
+    """Show a refused request in the current language (field problems listed one per line).
+
+    Args:
+        fields: the form's labels by field name ({"username": tr("用户名", "User name")}), so
+            a problem names the field as the form does; other fields show their raw name.
+    """
     if isinstance(error, ValidationFailed):
+        colon = tr("：", ": ")
         lines = [
-            f"- **{p.field or tr('整体', 'record')}**: {p.text(language())}" for p in error.problems
+            f"- **{(fields or {}).get(p.field, p.field) or tr('整体', 'record')}**{colon}"
+            f"{p.text(language())}"
+            for p in error.problems
         ]
         st.error(tr("未保存，请修正：", "Not saved, please fix:") + "\n" + "\n".join(lines))
     else:
@@ -357,18 +365,18 @@ def show_error(error: ServiceError) -> None:
 
 
 @contextmanager
-def reporting_errors() -> Iterator[None]:
+def reporting_errors(fields: Mapping[str, str] | None = None) -> Iterator[None]:
     """Show any ServiceError raised inside the block instead of crashing the page."""
     try:
         yield
     except ServiceError as error:
-        show_error(error)
+        show_error(error, fields)
 
 
-def attempt(action: Callable[[], T]) -> T | None:
-    """Run a service call; on a ServiceError show it and return None."""
+def attempt(action: Callable[[], T], fields: Mapping[str, str] | None = None) -> T | None:
+    """Run a service call; on a ServiceError show it (fields named by `fields`) and return None."""
     try:
         return action()
     except ServiceError as error:
-        show_error(error)
+        show_error(error, fields)
         return None

@@ -23,6 +23,7 @@ from services.errors import (
     nul_problem,
     strip_blank,
 )
+from services.names import role_name
 from services.passwords import password_problem
 from storage.db import Database
 from storage.models import ROLES, AuthToken, SignInAttempt, User
@@ -68,9 +69,10 @@ def require(actor: Actor, *roles: str) -> None:
     """Raise PermissionDenied unless the actor has one of the roles (admins have every role)."""
     if not actor.can(*roles):
         wanted = " / ".join(roles)
+        wanted_zh = "或".join(role_name(r, "zh") for r in roles)
         raise PermissionDenied(
             f"This needs the role {wanted}; you are signed in as {actor.role}.",
-            f"此操作需要角色 {wanted}；你当前的角色是 {actor.role}。",
+            f"此操作需要{wanted_zh}的角色；你当前的角色是{role_name(actor.role, 'zh')}。",
         )
 
 
@@ -133,12 +135,20 @@ def create_user(
     require(actor, "admin")
     problems = _account_problems(username, password, display_name)
     if role not in ROLES:
-        problems.append(FieldProblem("role", f"must be one of {', '.join(ROLES)}"))
+        problems.append(_role_problem())
     if problems:
         raise ValidationFailed(problems)
     with db.transaction() as session:
         if session.scalar(select(User).where(User.username == username)):
-            raise ValidationFailed([FieldProblem("username", f"{username!r} is already taken")])
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        "username",
+                        f"{username!r} is already taken; choose another user name",
+                        f"用户名“{username}”已被使用，请换一个。",
+                    )
+                ]
+            )
         user = User(
             username=username,
             display_name=strip_blank(display_name),
@@ -182,7 +192,7 @@ def update_user(
     """
     require(actor, "admin")
     if role is not None and role not in ROLES:
-        raise ValidationFailed([FieldProblem("role", f"must be one of {', '.join(ROLES)}")])
+        raise ValidationFailed([_role_problem()])
     password_hash = None
     if password is not None:
         with db.read() as session:
@@ -373,7 +383,7 @@ def _refuse_while_waiting(wait: int, username: str) -> None:
         raise RateLimited(
             f"Too many failed sign-ins for {username!r} or from this browser; "
             f"try again in {wait} seconds.",
-            f"{username!r} 或此浏览器登录失败次数过多，请 {wait} 秒后再试。",
+            f"用户“{username}”或此浏览器登录失败次数过多，请 {wait} 秒后再试。",
         )
 
 
@@ -458,16 +468,31 @@ def _client_key(client: str) -> str:
     return hashlib.sha256(client.encode("utf-8", "surrogatepass")).hexdigest()[:64]
 
 
+def _role_problem() -> FieldProblem:
+    names_zh = "、".join(role_name(r, "zh") for r in ROLES)
+    return FieldProblem("role", f"must be one of {', '.join(ROLES)}", f"角色必须是{names_zh}之一。")
+
+
 def _account_problems(username: str, password: str, display_name: str) -> list[FieldProblem]:
     problems = []
     if not USERNAME.fullmatch(username or ""):  # match() would let a trailing newline in
         problems.append(
-            FieldProblem("username", "3 to 64 letters, digits, '.', '_' or '-' (no spaces)")
+            FieldProblem(
+                "username",
+                "3 to 64 letters, digits, '.', '_' or '-' (no spaces)",
+                "用户名须为 3–64 个字母、数字、“.”、“_”或“-”，不能有空格。",
+            )
         )
     if problem := password_problem(password, username):
         problems.append(problem)
     if not strip_blank(display_name) or len(display_name) > 128:  # zero-width alone is blank
-        problems.append(FieldProblem("display_name", "required, at most 128 characters"))
+        problems.append(
+            FieldProblem(
+                "display_name",
+                "required, at most 128 characters",
+                "显示名称必填，最多 128 个字符。",
+            )
+        )
     elif problem := nul_problem("display_name", display_name):
         problems.append(problem)
     return problems

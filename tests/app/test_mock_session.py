@@ -183,7 +183,7 @@ def test_a_candidate_gets_the_role_message(open_page):
     assert "needs the role interviewer / trainer" in at.error[0].value
     assert not at.text_input
     at = open_page("session_report.py", "cand")
-    assert "此操作需要角色 interviewer / trainer" in at.error[0].value
+    assert "此操作需要面试官或培训师的角色" in at.error[0].value
 
 
 def test_english_ui_and_showing_the_machine_early(open_page, app_db):
