@@ -80,7 +80,9 @@ def nul_problem(field_name: str, text: str | None) -> FieldProblem | None:
     if position is None:
         return None
     return FieldProblem(
-        field_name, f"contains a NUL character (\\x00) at position {position:,}; remove it"
+        field_name,
+        f"contains a NUL character (\\x00) at position {position:,}; remove it",
+        f"第 {position:,} 个字符是空字符（\\x00），无法保存，请删除它。",
     )
 
 
@@ -99,7 +101,7 @@ def reject_nul(text: str | None, what_en: str, what_zh: str) -> None:
 class ValidationFailed(ServiceError):
     def __init__(self, problems: list[FieldProblem]) -> None:
         listed = "; ".join(f"{p.field or '-'}: {p.message}" for p in problems)
-        listed_zh = "; ".join(f"{p.field or '-'}: {p.text('zh')}" for p in problems)
+        listed_zh = "；".join(f"{p.field or '-'}：{p.text('zh')}" for p in problems)
         super().__init__(f"Not saved: {listed}", f"未保存：{listed_zh}")
         self.problems = problems
 
