@@ -111,8 +111,9 @@ def point_columns() -> dict:
 
 
 def side_by_side(comparison: rubric_lab.Comparison, scratch: Question, lab: Lab) -> pd.DataFrame:
-    """Each point's status and probability under the saved and the scratch rubric, and the
-    change (points in one rubric only are blank on the other side)."""
+    """Each point's status and probability (in %) under the saved and the scratch rubric,
+    and the change in percentage points (a point in one rubric only is blank on the other
+    side)."""
     saved = {p.point_id: p for p in comparison.saved.points}
     mine = {p.point_id: p for p in comparison.scratch.points}
     texts = {p.id: p.text.get(lab.lang) for p in lab.question.rubric}
@@ -124,9 +125,9 @@ def side_by_side(comparison: rubric_lab.Comparison, scratch: Question, lab: Lab)
             {
                 "point": f"{point_id} · {texts.get(point_id, '')}",
                 "saved_status": status_label(before.status) if before else "",
-                "saved": before.probability if before else None,
+                "saved": 100 * before.probability if before else None,
                 "scratch_status": status_label(after.status) if after else "",
-                "scratch": after.probability if after else None,
+                "scratch": 100 * after.probability if after else None,
                 "change": 100 * (after.probability - before.probability)
                 if before and after
                 else None,
@@ -136,14 +137,14 @@ def side_by_side(comparison: rubric_lab.Comparison, scratch: Question, lab: Lab)
 
 
 def side_by_side_columns() -> dict:
-    percent = st.column_config.NumberColumn
+    number = st.column_config.NumberColumn
     return {
-        "point": st.column_config.TextColumn(tr("评分要点", "Rubric point"), width="large"),
-        "saved_status": tr("已保存：状态", "Saved: status"),
-        "saved": percent(tr("已保存：覆盖概率", "Saved: probability"), format="percent"),
-        "scratch_status": tr("草稿：状态", "Scratch: status"),
-        "scratch": percent(tr("草稿：覆盖概率", "Scratch: probability"), format="percent"),
-        "change": percent(tr("变化（百分点）", "Change (points)"), format="%+.0f"),
+        "point": st.column_config.TextColumn(tr("评分要点", "Rubric point"), width="medium"),
+        "saved_status": st.column_config.TextColumn(tr("已保存：状态", "Saved: status")),
+        "saved": number(tr("已保存：覆盖概率", "Saved: probability"), format="%.0f%%"),
+        "scratch_status": st.column_config.TextColumn(tr("草稿：状态", "Scratch: status")),
+        "scratch": number(tr("草稿：覆盖概率", "Scratch: probability"), format="%.0f%%"),
+        "change": number(tr("变化（百分点）", "Change (points)"), format="%+.0f"),
     }
 
 

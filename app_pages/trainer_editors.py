@@ -125,8 +125,11 @@ def point_editor(
         stale: the stale text keys (`rubric.<point id>.text` ...) of the form as it is now.
         confirm: records that an English text still fits (key, Chinese text); None hides it.
     """
-    overview = st.container()
+    for row in rows:
+        _typed(row, f"{key}_{row.get('_key')}", bank_forms.RUBRIC_COLUMNS)
+    marks = stale()
     point_problems = [p for p in problems if p.field == "rubric"]
+    _point_table(rows, marks, point_problems)
     for problem in point_problems:
         if problem.row is None:
             st.error(describe(problem), icon="⚠️")
@@ -136,7 +139,10 @@ def point_editor(
             rows,
             key,
             tr("要编辑的评分要点", "Rubric point to edit"),
-            lambda r: f"{r.get('id') or tr('（新）', '(new)')} · {_short(r.get('text_zh'))}",
+            lambda r: (
+                f"{r.get('id') or tr('（新）', '(new)')} · {_short(r.get('text_zh'))}"
+                + (" ⚠️" if _stale_names(r, marks) else "")
+            ),
         )
     _add_and_remove(
         rows,
@@ -145,20 +151,35 @@ def point_editor(
         lambda: dict.fromkeys(bank_forms.RUBRIC_COLUMNS, "") | {"weight": 1.0},
         (("添加评分要点", "Add a rubric point"), ("删除这个评分要点", "Remove this point")),
     )
-    slots: dict[str, Any] = {}
     if index is not None:
         row = rows[index]
         mine = [p for p in point_problems if p.row == index + 1]
-        slots = _point_form(row, f"{key}_{row['_key']}", mine)
-    marks = stale()
-    if index is not None:
-        _stale_marks(rows[index], slots, marks, confirm, key)
-    with overview:
-        _point_table(rows, marks, point_problems)
+        _point_form(row, f"{key}_{row['_key']}", mine, _stale_names(row, marks), confirm)
 
 
-def _point_form(row: dict[str, Any], key: str, problems: list[FormProblem]) -> dict[str, Any]:
-    """The chosen point's fields; returns a slot under each English text for its mark."""
+def _typed(row: dict[str, Any], key: str, fields: Iterable[str]) -> None:
+    """Take what was typed into a row's fields already (this run's widget values, present
+    while its form is shown), so that marks and messages speak of the text as it is now."""
+    for name in fields:
+        if f"{key}_{name}" in st.session_state:
+            row[name] = st.session_state[f"{key}_{name}"]
+
+
+def _stale_names(row: dict[str, Any], marks: set[str]) -> list[str]:
+    """Which of a point's texts ("text", "strong", "weak") have a stale English."""
+    point_id = str(row.get("id") or "").strip()
+    return [name for name, *_ in POINT_TEXTS if f"rubric.{point_id}.{name}" in marks]
+
+
+def _point_form(
+    row: dict[str, Any],
+    key: str,
+    problems: list[FormProblem],
+    stale: list[str],
+    confirm: Callable[[str, str], None] | None,
+) -> None:
+    """The chosen point's fields, each text in both languages side by side, and under a
+    pair whose English is stale, the mark (with a button to confirm the English)."""
     with st.container(border=True):
         id_col, weight_col = st.columns([3, 1])
         with id_col:
@@ -183,9 +204,8 @@ def _point_form(row: dict[str, Any], key: str, problems: list[FormProblem]) -> d
                 ),
             )
             _errors(problems, "weight")
-        zh_col, en_col = st.columns(2)
-        slots = {}
         for name, zh_column, en_column, height in POINT_TEXTS:
+            zh_col, en_col = st.columns(2)
             for column, target in ((zh_column, zh_col), (en_column, en_col)):
                 with target:
                     zh, en = RUBRIC_COLUMN_NAMES[column]
@@ -193,31 +213,25 @@ def _point_form(row: dict[str, Any], key: str, problems: list[FormProblem]) -> d
                         tr(zh, en), height=height, key=_seed(f"{key}_{column}", row.get(column))
                     )
                     _errors(problems, column)
-                    if target is en_col:
-                        slots[name] = st.empty()
-    return slots
+            if name in stale:
+                _stale_mark(row, name, zh_column, key, confirm)
 
 
-def _stale_marks(
+def _stale_mark(
     row: dict[str, Any],
-    slots: dict[str, Any],
-    marks: set[str],
-    confirm: Callable[[str, str], None] | None,
+    name: str,
+    zh_column: str,
     key: str,
+    confirm: Callable[[str, str], None] | None,
 ) -> None:
-    """The mark under each English text that is stale, with a button to confirm it."""
-    for name, zh_column, _, _ in POINT_TEXTS:
-        text_key = f"rubric.{(row.get('id') or '').strip()}.{name}"
-        if text_key not in marks or name not in slots:
-            continue
-        with slots[name].container():
-            st.warning("⚠️ " + tr(*STALE_MARK), icon=None)
-            if confirm is not None and st.button(
-                tr("英文仍然适用（确认）", "The English still fits (confirm)"),
-                key=f"{key}_confirm_{row['_key']}_{name}",
-            ):
-                confirm(text_key, str(row.get(zh_column) or ""))
-                st.rerun()
+    """The mark under a text pair whose English is stale, with a button to confirm it."""
+    mark_col, button_col = st.columns([3, 1], vertical_alignment="center")
+    mark_col.warning("⚠️ " + tr(*STALE_MARK))
+    if confirm is not None and button_col.button(
+        tr("英文仍然适用（确认）", "The English still fits (confirm)"), key=f"{key}_confirm_{name}"
+    ):
+        confirm(f"rubric.{str(row.get('id') or '').strip()}.{name}", str(row.get(zh_column) or ""))
+        st.rerun()
 
 
 def _point_table(rows: list[dict[str, Any]], marks: set[str], problems: list[FormProblem]) -> None:
@@ -229,7 +243,7 @@ def _point_table(rows: list[dict[str, Any]], marks: set[str], problems: list[For
     table = []
     for number, row in enumerate(rows, start=1):
         point_id = (row.get("id") or "").strip()
-        stale = any(f"rubric.{point_id}.{name}" in marks for name, *_ in POINT_TEXTS)
+        stale = bool(_stale_names(row, marks))
         notes = (["⚠️ " + tr(*STALE_MARK)] if stale else []) + (
             ["❌ " + tr("有问题", "has problems")] if number in wrong else []
         )
@@ -237,10 +251,10 @@ def _point_table(rows: list[dict[str, Any]], marks: set[str], problems: list[For
         table.append(
             {
                 "id": point_id,
+                "marks": "；".join(notes) if notes else "",
                 "weight": 1.0 if weight in ("", None) else float(weight),
                 "text_zh": row.get("text_zh") or "",
                 "text_en": row.get("text_en") or "",
-                "marks": "；".join(notes) if notes else "",
             }
         )
     st.dataframe(
@@ -301,7 +315,9 @@ def example_editor(
     )
     if index is not None:
         row = rows[index]
-        _typed(row, f"{key}_{row['_key']}", point_ids)
+        gone = [c for c in row.get("covers") or [] if c not in point_ids]
+        _typed(row, f"{key}_{row['_key']}", bank_forms.EXAMPLE_FIELDS)
+        row["covers"] = gone + [c for c in row.get("covers") or [] if c not in gone]
         live = bank_forms.example_problems(rows, point_ids)
         shown = [p for p in live if p.row == index + 1]
         seen = {(p.column, p.message) for p in shown}
@@ -313,18 +329,6 @@ def example_editor(
         _example_form(row, f"{key}_{row['_key']}", point_ids, shown)
     with overview:
         _example_table(rows, bank_forms.example_problems(rows, point_ids))
-
-
-def _typed(row: dict[str, Any], key: str, point_ids: list[str]) -> None:
-    """Take what was typed into the example's fields already (this run's widget values), so
-    that the messages under the fields speak of the text as it is now."""
-    for name in bank_forms.EXAMPLE_FIELDS:
-        if f"{key}_{name}" not in st.session_state:
-            continue
-        value = st.session_state[f"{key}_{name}"]
-        if name == "covers":
-            value = [c for c in row.get("covers") or [] if c not in point_ids] + list(value)
-        row[name] = value
 
 
 def _example_form(

@@ -41,8 +41,10 @@ def test_each_points_probability_is_shown_under_both_rubrics(lab):
         "change",
     ]
     assert table["point"][0].startswith("p1 · ")
-    assert all(0 <= p <= 1 for p in [*table["saved"], *table["scratch"]])
+    assert all(0 <= p <= 100 for p in [*table["saved"], *table["scratch"]])  # percent
     first = table.iloc[0]
     assert first["scratch"] > first["saved"]  # the reworded point matches the answer
-    assert first["change"] == pytest.approx(100 * (first["scratch"] - first["saved"]))
+    assert first["change"] == pytest.approx(first["scratch"] - first["saved"])
+    evidence = [d.value for d in at.dataframe if "evidence" in d.value.columns]
+    assert first["saved"] == pytest.approx(100 * evidence[0]["probability"][0])  # the same
     assert first["saved_status"] and first["scratch_status"]
