@@ -12,51 +12,106 @@ from app_pages.common import (
     current_actor,
     database,
     labels,
+    language,
     reporting_errors,
-    show_error,
     tr,
 )
 from app_pages.tables import safe_table
 from services import accounts
-from services.errors import ServiceError
+from services.accounts import ROLES
 from services.passwords import MIN_PASSWORD
-from storage.models import ROLES
 
 db = database()
 actor = current_actor()
+lang = language()
 st.title(tr("用户管理", "Users"))
+
+CREATE_KEYS = ("users_new_username", "users_new_display_name", "users_new_password")
+FIELDS = {
+    "username": tr("用户名", "User name"),
+    "display_name": tr("显示名称", "Display name"),
+    "role": tr("角色", "Role"),
+    "password": tr("密码", "Password"),
+}
 
 
 def role_name(role: str) -> str:
     return tr(*ROLE_NAMES[role])
 
 
-with reporting_errors():
-    users = accounts.list_users(db, actor)
-    st.dataframe(
-        safe_table(pd.DataFrame(users).assign(role=lambda f: f["role"].map(role_name))),
-        hide_index=True,
-        column_order=["username", "display_name", "role", "active", "created_at"],
+def users_table(users: list[dict]) -> pd.DataFrame:
+    """The accounts with headers and values in the reader's language."""
+    frame = pd.DataFrame(
+        users, columns=["username", "display_name", "role", "active", "created_at"]
+    )
+    frame["role"] = frame["role"].map(role_name)
+    frame["active"] = frame["active"].map(lambda on: tr("是", "yes") if on else tr("否", "no"))
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).dt.strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    return frame.rename(
+        columns={
+            "username": FIELDS["username"],
+            "display_name": FIELDS["display_name"],
+            "role": FIELDS["role"],
+            "active": tr("启用", "Active"),
+            "created_at": tr("创建时间（UTC）", "Created (UTC)"),
+        }
     )
 
-    with st.form("users_create", clear_on_submit=False):
+
+# After a successful create the page runs again: empty the form before its widgets exist,
+# and say what was created (once).
+if created := st.session_state.pop("users_created", None):
+    for key in CREATE_KEYS:
+        st.session_state.pop(key, None)
+    st.success(created)
+if saved := st.session_state.pop("users_saved", None):
+    st.session_state.pop("users_reset_password", None)
+    st.success(saved)
+
+
+def save(user_id: int, role: str, active: bool, password: str) -> bool:
+    """Apply the change form; True when the service accepted it."""
+    accounts.update_user(db, actor, user_id, role, active, password or None)
+    return True
+
+
+with reporting_errors(FIELDS):
+    users = accounts.list_users(db, actor)
+    st.dataframe(safe_table(users_table(users)), hide_index=True)
+
+    with st.form("users_create", clear_on_submit=False):  # a refused create keeps the input
         st.subheader(tr("新建账户", "New account"))
-        username = st.text_input(tr("用户名", "User name"))
-        display_name = st.text_input(tr("显示名称", "Display name"))
-        role = st.selectbox(tr("角色", "Role"), ROLES, format_func=labels(ROLES, role_name))
+        username = st.text_input(FIELDS["username"], key=CREATE_KEYS[0])
+        display_name = st.text_input(FIELDS["display_name"], key=CREATE_KEYS[1])
+        role = st.selectbox(
+            FIELDS["role"],
+            ROLES,
+            format_func=labels(ROLES, role_name),
+            key=f"users_new_role_{lang}",
+        )
         password = st.text_input(
             tr(
                 f"初始密码（至少 {MIN_PASSWORD} 位，不能是常见密码）",
                 f"Initial password ({MIN_PASSWORD}+ characters, not a common one)",
             ),
             type="password",
+            key=CREATE_KEYS[2],
         )
         if st.form_submit_button(tr("创建", "Create"), type="primary"):
-            created = attempt(
-                lambda: accounts.create_user(db, actor, username, password, role, display_name)
+            made = attempt(
+                lambda: accounts.create_user(db, actor, username, password, role, display_name),
+                FIELDS,
             )
-            if created is not None:
-                st.success(tr(f"已创建 {username}", f"Created {username}"))
+            if made is not None:
+                st.session_state["users_created"] = tr(
+                    f"已创建账户“{made.username}”（{made.display_name}，{role_name(made.role)}）。"
+                    "请把初始密码告诉对方，并提醒其登录后在「账户」页修改。",
+                    f"Created the account “{made.username}” ({made.display_name}, "
+                    f"{role_name(made.role)}). Give them the initial password and ask them to "
+                    "change it on Account after signing in.",
+                )
                 st.rerun()
 
     st.subheader(tr("修改账户", "Change an account"))
@@ -64,9 +119,9 @@ with reporting_errors():
     chosen = st.selectbox(tr("账户", "Account"), list(by_name), key="users_chosen")
     if chosen:
         user = by_name[chosen]
-        with st.form("users_update"):
+        with st.form(f"users_update_{user['id']}"):
             new_role = st.selectbox(
-                tr("角色", "Role"),
+                FIELDS["role"],
                 ROLES,
                 index=ROLES.index(user["role"]),
                 format_func=labels(ROLES, role_name),
@@ -80,19 +135,14 @@ with reporting_errors():
                 help=tr("修改自己的密码请到「账户」页。", "Change your own password on Account.")
                 if own
                 else None,
+                key="users_reset_password",
             )
-            if st.form_submit_button(tr("保存", "Save")):
-                try:
-                    accounts.update_user(
-                        db, actor, user["id"], new_role, active, new_password or None
-                    )
-                except ServiceError as error:
-                    show_error(error)
-                else:
-                    st.success(
-                        tr(
-                            f"已保存 {chosen}；角色或密码改变时，该账户在所有浏览器中的登录均已失效。",
-                            f"Saved {chosen}; a changed role or password has signed the account "
-                            "out of every browser.",
-                        )
-                    )
+            if st.form_submit_button(tr("保存", "Save")) and attempt(
+                lambda: save(user["id"], new_role, active, new_password), FIELDS
+            ):
+                st.session_state["users_saved"] = tr(
+                    f"已保存“{chosen}”；角色或密码改变时，该账户在所有浏览器中的登录均已失效。",
+                    f"Saved “{chosen}”; a changed role or password has signed the account out "
+                    "of every browser.",
+                )
+                st.rerun()

@@ -54,7 +54,7 @@ def test_only_an_admin_sees_the_users(open_page):
     at = open_page("users.py", "cand", language="en")
     assert "needs the role admin" in at.error[0].value
     at = open_page("users.py", "admin", language="en")
-    assert "cand2" in at.dataframe[0].value["username"].tolist()
+    assert "cand2" in at.dataframe[0].value["User name"].tolist()
 
 
 def test_bank_browser_searches_in_both_languages(open_page):
