@@ -408,12 +408,12 @@ def _example_table(rows: list[dict[str, Any]], problems: list[FormProblem]) -> N
                 [
                     {
                         "id": r.get("id", ""),
+                        "marks": "❌ " + tr("有问题", "has problems") if n in wrong else "",
                         "kind": tr(*EXAMPLE_KIND_NAMES.get(r.get("kind"), ("", ""))),
                         "language": tr(*LANGUAGE_NAMES.get(r.get("language"), ("", ""))),
                         "grade": r.get("grade"),
                         "covers": ", ".join(r.get("covers") or []),
                         "text": _short(r.get("text"), 80),
-                        "marks": "❌ " + tr("有问题", "has problems") if n in wrong else "",
                     }
                     for n, r in enumerate(rows, start=1)
                 ]
