@@ -200,10 +200,9 @@ def voice_answer(
             )
             if result is not None:
                 state["result"] = result
-                if not current().strip():  # a blank box takes the transcript at once
+                if not current().strip():  # a blank box (drawn below) takes it at once
                     put(result.text)
                     state["placed"] = "filled"
-            st.rerun()  # draw the box with its new text
         _show(box_key, state, put, current)
 
 
@@ -213,7 +212,8 @@ def _show(
     """The kept recording, its transcript and pace, and what can be done with them."""
     if "clip" not in state:
         return
-    st.audio(state["clip"]["data"], format=state["clip"]["mime"])
+    if state["clip"]["kind"] == "uploaded":  # a recording replays in its own widget
+        st.audio(state["clip"]["data"], format=state["clip"]["mime"])
     if error := state.get("error"):
         show_error(error)
         st.caption(tr("你的回答框没有改动。", "Your answer box was not changed."))
@@ -267,11 +267,14 @@ def _show(
             key=f"voice_{box_key}_undo",
         )
     delete_col.button(
-        tr("🗑 删除录音和转写", "🗑 Delete recording and transcript"),
+        tr("🗑 删除录音", "🗑 Delete recording"),
         on_click=_clear,
         args=(box_key,),
         key=f"voice_{box_key}_delete",
-        help=tr("回答框中的文字会保留。", "The text in your answer box stays."),
+        help=tr(
+            "删除录音及其转写结果；回答框中的文字会保留。",
+            "Removes the recording and its transcript; the text in your answer box stays.",
+        ),
     )
 
 

@@ -1,0 +1,127 @@
+// Spoken answers in practice (issue 14): Chromium's fake microphone plays a WAV file of an
+// English answer; the candidate records it, sees the transcript appear in the answer box,
+// edits it, submits it and gets the feedback. Then a second recording while text is in the
+// box is offered for appending (nothing typed is overwritten), and the recording is deleted.
+// With $E2E_VOICE (JSON from test_browser.py: {token, mock_session}) an interviewer then
+// records the candidate's answer in a mock session, and a reload brings the saved answer back.
+// Run through test_browser.py, or by hand:
+//   node tests/e2e/voice.mjs <app-url> <shot-dir> [<wav>]
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CHROMIUM_ARGS,
+  clickButton,
+  useToken,
+  expectText,
+  fillTextArea,
+  runE2E,
+  screenshot,
+  step,
+  waitForApp,
+} from './helpers.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const WAV = process.argv[4] || path.join(HERE, '..', 'speech', 'data', 'en_answer.wav');
+CHROMIUM_ARGS.push(
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-audio-capture=${WAV}%noloop`,
+);
+const EDIT = ' Then I followed up the next morning to check the customer was satisfied.';
+
+async function record(page, seconds) {
+  const panel = page.locator('[data-testid="stAudioInput"]').first();
+  step(`record ${seconds} s from the fake microphone`);
+  await panel.getByRole('button', { name: 'Record' }).click();
+  await page.waitForTimeout(seconds * 1000);
+  await panel.getByRole('button', { name: 'Stop recording' }).click();
+}
+
+async function openPanel(page, title = '🎤 用语音作答') {
+  const recorder = page.locator('[data-testid="stAudioInput"]').first();
+  if (!(await recorder.isVisible())) {
+    await page.getByText(title).click();
+    await recorder.waitFor({ state: 'visible' });
+  }
+}
+
+async function answerBox(page, label = '你的回答') {
+  return page.getByLabel(label, { exact: true }).inputValue();
+}
+
+async function waitForBox(page, test, what, label = '你的回答') {
+  for (let i = 0; i < 240; i += 1) {
+    const text = await answerBox(page, label);
+    if (test(text)) return text;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the answer box never ${what}: ${JSON.stringify(await answerBox(page, label))}`);
+}
+
+const config = JSON.parse(process.env.E2E_VOICE || '{}');
+const MOCK_BOX = "The candidate's answer (typed by them or transcribed; saved as you go)";
+
+await runE2E('voice', async ({ page, url, shot }) => {
+  await clickButton(page, '开始练习');
+  await expectText(page, '你的回答', { exact: true });
+  await openPanel(page);
+  await page.locator('[class*="st-key-voice_"][class*="_language"]').getByText('English', { exact: true }).click();
+  await waitForApp(page);
+  await screenshot(page, shot('voice_panel.png'));
+
+  await record(page, 8);
+  step('the transcript appears in the blank answer box');
+  const heard = await waitForBox(page, (t) => /customer/i.test(t), 'received the transcript');
+  await waitForApp(page);
+  step(`transcript: ${heard}`);
+  await expectText(page, '转写结果已放入下面的回答框');
+  await expectText(page, '语速（词/分钟）');
+  const replay = page.locator('[data-testid="stAudioInput"]').first().getByRole('button', { name: 'Play' });
+  if ((await replay.count()) < 1) throw new Error('no button to replay the recording');
+  await screenshot(page, shot('voice_transcript.png'));
+
+  step('edit the transcript, then submit it for scoring');
+  await fillTextArea(page, '你的回答', heard + EDIT);
+  await clickButton(page, '提交评分');
+  await expectText(page, '评分反馈');
+  await expectText(page, '逐条评分要点');
+  step('the edited transcript was scored');
+  await screenshot(page, shot('voice_feedback.png'));
+
+  step('a second recording while the box has text: offered, not overwritten');
+  await clickButton(page, '删除录音');
+  const kept = await answerBox(page);
+  if (!kept.includes(EDIT.trim())) throw new Error(`deleting the recording changed the answer: ${kept}`);
+  await openPanel(page);
+  await record(page, 8);
+  await expectText(page, '回答框里已有文字', { timeout: 120_000 });
+  const untouched = await answerBox(page);
+  if (untouched !== kept) throw new Error('the new transcript overwrote the typed answer');
+  await clickButton(page, '追加到我的回答后');
+  const appended = await answerBox(page);
+  if (!appended.startsWith(kept) || appended.length <= kept.length + 20) {
+    throw new Error(`the transcript was not appended: ${JSON.stringify(appended)}`);
+  }
+  step('the second transcript was appended after the typed answer');
+  await screenshot(page, shot('voice_append.png'));
+
+  if (!config.token) return;
+  step('mock session: the interviewer records the candidate');
+  await useToken(page, url, config.token);
+  await page.goto(`${url}/mock_session?session=${config.mock_session}&lang=en`, {
+    waitUntil: 'domcontentloaded',
+  });
+  await waitForApp(page);
+  await openPanel(page, '🎤 Answer out loud');
+  await record(page, 8);
+  const said = await waitForBox(page, (t) => /customer/i.test(t), 'received the transcript', MOCK_BOX);
+  await waitForApp(page);
+  await expectText(page, 'The transcript is in the answer box below');
+  await screenshot(page, shot('voice_mock.png'));
+  step('reload the mock session: the transcribed answer was saved');
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await waitForApp(page);
+  const saved = await answerBox(page, MOCK_BOX);
+  if (saved !== said) throw new Error(`mock answer not saved: ${JSON.stringify(saved)}`);
+  step('the mock-session transcript came back after a reload');
+});
