@@ -136,7 +136,7 @@ def _fit(scorer, bank) -> int:
         ("long answers", calibration.long_map),
         ("short answers", calibration.short_map),
     ):
-        print(f"  {label} score map: slope {score_map.slope:.2f}, centre {score_map.centre:.2f}")
+        print(f"  {label} score map: slope {score_map.slope_:.2f}, centre {score_map.centre_:.2f}")
     return 0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
@@ -153,8 +153,8 @@ class Calibration:
     """
 
     points: dict[str, PointCalibrator] = field(default_factory=dict)  # "domain:language"
-    long_map: ScoreMap = field(default_factory=lambda: ScoreMap())
-    short_map: ScoreMap = field(default_factory=lambda: ScoreMap())
+    long_map: ScoreMap = field(default_factory=lambda: ScoreMap.fixed())
+    short_map: ScoreMap = field(default_factory=lambda: ScoreMap.fixed())
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def has(self, domain: str, language: str) -> bool:
@@ -198,8 +198,8 @@ class Calibration:
         points = {_renamed(key): model for key, model in points.items()}
         return cls(
             {key: PointCalibrator.from_dict(model) for key, model in points.items()},
-            ScoreMap(**data.get("long_score_map", data.get("score_map", {}))),
-            ScoreMap(**data.get("short_score_map", data.get("free_score_map", {}))),
+            ScoreMap.fixed(**data.get("long_score_map", data.get("score_map", {}))),
+            ScoreMap.fixed(**data.get("short_score_map", data.get("free_score_map", {}))),
             data.get("provenance", {}),
         )
 
@@ -212,15 +212,19 @@ def _renamed(key: str) -> str:
     return f"{_OLD_DOMAINS.get(domain, domain)}:{language}"
 
 
-class ScoreMap:
+class ScoreMap(RegressorMixin, BaseEstimator):
     """A monotone map from weighted point coverage (0-1) to the grade scale (0-1).
 
-    f(s) = (g(s) - g(0)) / (g(1) - g(0)) with g(s) = sigmoid(slope * (s - centre)): it keeps
-    0 at 0 and 1 at 1 and never changes the order of answers, only how coverage reads as a
-    grade (a few covered points are worth less than their share, most points nearly all).
+    f(s) = (g(s) - g(0)) / (g(1) - g(0)) with g(s) = sigmoid(slope_ * (s - centre_)): it
+    keeps 0 at 0 and 1 at 1 and never changes the order of answers, only how coverage reads
+    as a grade (a few covered points are worth less than their share, most points nearly all).
+
+    A scikit-learn regressor: `fit(X, y)` takes one row per answer, the coverage share in one
+    column (or each point's probability in a column of its own, for equally weighted points:
+    the share is their mean), and the grades on a 0-1 scale; `predict` maps new rows. The
+    scorer calls the fitted map on a share directly (`map(share)`).
 
     Args:
-        slope, centre: the map's shape (learned by `fit`).
         match: what `fit` matches. "answers": each answer's grade (least squares), which
             pulls every score toward the mean as far as coverage and grade disagree, so
             strong answers read low and weak ones high. "distribution": the grades'
@@ -232,39 +236,66 @@ class ScoreMap:
             answers at 83-85 ("answers": 80-83, "distribution": 86-88).
     """
 
-    def __init__(self, slope: float = 0.0, centre: float = 0.5, match: str = "answers") -> None:
-        self.slope = slope
-        self.centre = centre
+    def __init__(self, match: str = "answers") -> None:
         self.match = match
 
-    def __call__(self, share: np.ndarray | float) -> np.ndarray | float:
-        if abs(self.slope) < 1e-6:
-            return share
-        g = lambda s: 1.0 / (1.0 + np.exp(-self.slope * (np.asarray(s) - self.centre)))  # noqa: E731
-        low, high = g(0.0), g(1.0)
-        out = (g(share) - low) / (high - low)
-        return float(out) if np.ndim(share) == 0 else out
+    @classmethod
+    def fixed(cls, slope: float = 0.0, centre: float = 0.5, match: str = "answers") -> ScoreMap:
+        """A map with these parameters (as saved), without fitting; slope 0 is the identity."""
+        score_map = cls(match)
+        score_map.slope_, score_map.centre_ = float(slope), float(centre)
+        score_map.n_features_in_ = 1
+        return score_map
 
-    def fit(self, shares: np.ndarray, grades: np.ndarray) -> ScoreMap:
-        """Least squares of f(share) against grades (both 0-1) over a small grid, answer by
-        answer or between the sorted values (`match`)."""
-        shares, grades = np.asarray(shares, float), np.asarray(grades, float)
+    def fit(self, X: np.ndarray, y: np.ndarray) -> ScoreMap:
+        """Least squares of f(share) against grades over a small grid of slopes and centres,
+        answer by answer or between the sorted values (`match`)."""
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        shares = X.mean(axis=1)
         pairs = {
-            "answers": [(shares, grades)],
-            "distribution": [(np.sort(shares), np.sort(grades))],
-            "both": [(shares, grades), (np.sort(shares), np.sort(grades))],
+            "answers": [(shares, y)],
+            "distribution": [(np.sort(shares), np.sort(y))],
+            "both": [(shares, y), (np.sort(shares), np.sort(y))],
         }.get(self.match)
         if pairs is None:
             raise ValueError(f"match must be answers, distribution or both, not {self.match!r}")
         best = (np.inf, 0.0, 0.5)
         for slope in np.linspace(0.5, 14, 28):
             for centre in np.linspace(0.1, 0.9, 33):
-                self.slope, self.centre = slope, centre
-                error = float(np.mean([((self(x) - y) ** 2).mean() for x, y in pairs]))
+                error = float(np.mean([((_mapped(x, slope, centre) - t) ** 2).mean()
+                                       for x, t in pairs]))  # fmt: skip
                 if error < best[0]:
                     best = (error, slope, centre)
-        _, self.slope, self.centre = best
+        _, self.slope_, self.centre_ = best
         return self
 
-    def to_dict(self) -> dict[str, float]:
-        return {"slope": float(self.slope), "centre": float(self.centre), "match": self.match}
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return _mapped(X.mean(axis=1), self.slope_, self.centre_)
+
+    def __call__(self, share: np.ndarray | float) -> np.ndarray | float:
+        """The grade (0-1) of a coverage share, or of an array of them."""
+        check_is_fitted(self)
+        out = _mapped(np.asarray(share, dtype=float), self.slope_, self.centre_)
+        return float(out) if np.ndim(share) == 0 else out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Bounded to 0-1 with 0 and 1 fixed: arbitrary targets are fitted only roughly.
+        tags.regressor_tags.poor_score = True
+        return tags
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"slope": float(self.slope_), "centre": float(self.centre_), "match": self.match}
+
+
+def _mapped(share: np.ndarray, slope: float, centre: float) -> np.ndarray:
+    if abs(slope) < 1e-6:
+        return share
+    low, high = _sigmoid(slope * (0.0 - centre)), _sigmoid(slope * (1.0 - centre))
+    return (_sigmoid(slope * (share - centre)) - low) / (high - low)
+
+
+def _sigmoid(z: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))

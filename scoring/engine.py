@@ -18,6 +18,11 @@ clause cited for a point is the one that supports it against the other points
 question, off-topic, unrelated, rejected points) cap the probabilities and are the flags
 shown; they are judged against the target: a rubric of terms expects a listed answer, short
 points allow short answers.
+
+The pipeline's parts have modules of their own: what an answer is scored against
+(`scoring.target`), the evidence features and the choice of the cited clause
+(`scoring.features`), the guards (`scoring.guard_table`), the calibrators and score maps
+(`scoring.calibration`, fitted by `scoring.fit`) and the report (`scoring.report`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ import copy
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,191 +39,26 @@ from question_bank.schema import Question
 from scoring import guard_table, guards
 from scoring.calibration import Calibration
 from scoring.encoders import DEFAULT_ENCODER, CachedEncoder, EncoderChoice, load_encoder
+from scoring.features import (
+    BACKGROUND,
+    FEATURE_SIGNS,
+    FEATURES,
+    AnswerEvidence,
+    coverage_share,
+    embedding_units,
+    evidence_clauses,
+    relative,
+    spans_of,
+)
 from scoring.guard_table import MAX_ANSWER_CHARS
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
 from scoring.report import Flag, PointResult, ScoreReport, status_of
 from scoring.segment import language_of, split_clauses
 from scoring.structure import star_check, suggested_size
+from scoring.target import MIN_ANSWER_SIZE, PointSpec, Target, in_context
 
-MIN_ANSWER_SIZE = 12  # content characters (a CJK char is 1, an English word 2)
-LIST_POINT_SIZE = 10  # free-form points shorter than this (median) are terms: lists expected
-EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
 PREPARE_BATCH = 256  # texts per encoder call in `Scorer.prepare`
 EVIDENCE_PER_CLAUSE = True  # each clause also embedded alone, to choose the cited clause
-
-FEATURES: tuple[str, ...] = (
-    "sem_clause",  # best clause, relative cosine
-    "sem_window",  # best pair of adjacent clauses
-    "sem_answer",  # the whole answer
-    "lex_clause",  # weighted term recall in the best clause
-    "lex_window",
-    "lex_answer",
-    "rejected",  # the evidence clause rejects the point
-    "listness",  # the answer is a bare keyword list
-    "copy_ratio",  # share of the answer taken from the question
-    "log_size",  # log of the answer's size
-    "off_topic",  # fit to this question's rubric as a z-score among the others' (negative: off)
-    "sem_question",  # the answer's relative cosine to the question itself (restatements)
-    "sem_excess",  # best clause minus the question's own similarity to the point
-    "contradicts",  # the evidence and the point differ in negation or direction (more/less)
-)
-# The sign each feature's weight must keep when a calibrator is fitted: evidence for a point
-# may only raise its probability (1), a guard signal only lower it (-1); 0 is free.
-FEATURE_SIGNS: dict[str, int] = {
-    "sem_clause": 1, "sem_window": 1, "sem_answer": 1,
-    "lex_clause": 1, "lex_window": 1, "lex_answer": 1,
-    "rejected": -1, "listness": -1, "copy_ratio": -1, "contradicts": -1,
-    "off_topic": 1, "sem_excess": 1, "log_size": 0, "sem_question": 0,
-}  # fmt: skip
-
-# Unrelated sentences: a point's mean cosine to them is its "nothing in common" level.
-BACKGROUND = (
-    "今天天气晴朗,适合去公园散步。",
-    "这道菜需要先把土豆切丝再下锅翻炒。",
-    "比赛最后一分钟主队进球,观众欢呼起来。",
-    "这本小说讲的是一个少年在海上漂流的故事。",
-    "周末我打算去商场买一双跑步鞋。",
-    "火车晚点了半个小时才到站。",
-    "植物需要阳光、水和适当的土壤才能生长。",
-    "他正在学习弹钢琴,每天练习一个小时。",
-    "The weather is sunny today, good for a walk in the park.",
-    "Slice the potatoes thinly before frying them.",
-    "The home team scored in the last minute of the match.",
-    "The novel tells the story of a boy drifting at sea.",
-    "I plan to buy a pair of running shoes this weekend.",
-    "The train arrived half an hour late.",
-    "Plants need sunlight, water and good soil to grow.",
-    "She practises the piano for an hour every day.",
-)
-
-
-@dataclass(frozen=True)
-class PointSpec:
-    id: str
-    texts: dict[str, tuple[str, ...]]  # language -> anchor texts (the point's phrasings)
-    weight: float = 1.0
-    advice: dict[str, str] = field(default_factory=dict)
-    # More phrasings that only help choose the clause cited as evidence (a bank point's
-    # strong form): the probability comes from `texts` alone, so a bank question and its
-    # texts typed as a free-form rubric score the same.
-    evidence_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Target:
-    """What an answer is scored against: a bank question or a free-form rubric."""
-
-    question_id: str | None
-    category: str | None
-    question_text: dict[str, str]
-    points: tuple[PointSpec, ...]
-    points_possible: float = 10.0
-    answer_time_seconds: int | None = None
-    # Answers shorter than this (content characters) cannot show a point: they are capped.
-    min_answer_size: int = MIN_ANSWER_SIZE
-    # The rubric is itself a list of terms, so a listed answer is the expected form and the
-    # keyword-list guard does not apply (it does for interview answers that should be prose).
-    lists_expected: bool = False
-
-    # The languages the rubric's texts are written in: an answer in another language is
-    # scored on cross-lingual semantic evidence alone (lexical overlap means nothing there).
-    languages: frozenset[str] = frozenset({"zh", "en"})
-
-    @classmethod
-    def from_question(cls, question: Question) -> Target:
-        """The target of a bank question: its rubric points in both languages.
-
-        Built like `from_texts` from the same texts (each point's text is its one anchor), so
-        the bank path and a free-form rubric typed from the question's own texts are judged
-        by the same rules; the strong form only helps choose the clause cited as evidence.
-        """
-        points = tuple(
-            PointSpec(
-                id=p.id,
-                texts={lang: (p.text.get(lang),) for lang in ("zh", "en")},
-                weight=p.weight,
-                advice={lang: (p.strong or p.text).get(lang) for lang in ("zh", "en")},
-                evidence_texts={
-                    lang: (p.strong.get(lang),) if p.strong is not None else ()
-                    for lang in ("zh", "en")
-                },
-            )
-            for p in question.rubric
-        )
-        return cls(
-            question.id,
-            question.category,
-            {"zh": question.question.zh, "en": question.question.en},
-            points,
-            float(question.points),
-            question.answer_time_seconds,
-            **_rubric_form([p.text.zh for p in question.rubric]),
-        )
-
-    @classmethod
-    def from_texts(
-        cls,
-        rubric_points: Sequence[str | Sequence[str]],
-        question: str = "",
-        points: float = 10.0,
-        weights: Sequence[float] | None = None,
-    ) -> Target:
-        """A target from plain texts (the batch command's free-form rows).
-
-        A rubric point given as a sequence of texts is one point with alternative
-        phrasings: matching any of them covers it.
-        """
-        specs = []
-        for i, point in enumerate(rubric_points):
-            texts = (point,) if isinstance(point, str) else tuple(point)
-            specs.append(
-                PointSpec(
-                    id=f"p{i + 1}",
-                    texts={"zh": texts, "en": texts},
-                    weight=weights[i] if weights else 1.0,
-                    advice={"zh": texts[0], "en": texts[0]},
-                )
-            )
-        main_texts = [spec.texts["zh"][0] for spec in specs]
-        return cls(
-            None,
-            None,
-            {"zh": question, "en": question},
-            tuple(specs),
-            float(points),
-            **_rubric_form([t for spec in specs for t in spec.texts["zh"]]),
-            languages=frozenset({language_of(" ".join(main_texts))}),
-        )
-
-
-def _rubric_form(anchors: Sequence[str]) -> dict[str, Any]:
-    """What the rubric's texts say about the answers it expects: the minimum size (a third
-    of the shortest point, at most `MIN_ANSWER_SIZE`: "They stay lit." can answer a short
-    reference) and whether it is a list of terms (then a listed answer is the expected form)."""
-    sizes = sorted(guards.content_size(t) for t in anchors) or [0]
-    return {
-        "min_answer_size": max(2, min(MIN_ANSWER_SIZE, sizes[0] // 3)),
-        "lists_expected": sizes[len(sizes) // 2] < LIST_POINT_SIZE
-        or guards.enumeration(" ".join(anchors)) >= ENUMERATION_AT,
-    }
-
-
-@dataclass
-class AnswerEvidence:
-    """Features of one answer against every point of a target, before calibration."""
-
-    language: str
-    clauses: list[str]
-    spans: list[tuple[int, int]]
-    features: np.ndarray  # (points, len(FEATURES))
-    evidence_index: list[int | None]
-    size: int
-    listness: float
-    copy_ratio: float
-    off_topic: float
-    truncated: bool
-    min_size: int = MIN_ANSWER_SIZE
-    cross_lingual: bool = False  # the answer's language is not one the rubric is written in
 
 
 class Scorer:
@@ -321,7 +160,7 @@ class Scorer:
                 continue
             text = answer[:MAX_ANSWER_CHARS]
             clauses = split_clauses(text) or [text.strip()]
-            texts += _embedding_units(text, clauses, _spans(text, clauses))[0]
+            texts += embedding_units(text, clauses, spans_of(text, clauses))[0]
             if EVIDENCE_PER_CLAUSE:
                 texts += clauses
             if i < len(targets):
@@ -348,7 +187,7 @@ class Scorer:
         text = answer[:MAX_ANSWER_CHARS]
         language = language_of(text)
         clauses = split_clauses(text) or [text.strip()]
-        spans = _spans(text, clauses)
+        spans = spans_of(text, clauses)
         question_text = target.question_text.get(language, "")
         question_terms = set(terms(question_text))
 
@@ -367,7 +206,7 @@ class Scorer:
         copy = guards.copy_ratio(text, question_text, rubric_terms) if question_text else 0.0
 
         sem = self._semantic(
-            target, language, _embedding_units(text, clauses, spans), question_text, clauses
+            target, language, embedding_units(text, clauses, spans), question_text, clauses
         )
         off_topic = self._off_topic(target, language, sem)
         n_points = len(target.points)
@@ -542,16 +381,16 @@ class Scorer:
         for point in target.points:
             texts = list(point.texts.get(language) or point.texts["zh"])
             anchors, base = self._anchors(texts, background)
-            out["clause"].append(_relative(anchors @ clause_vecs.T, base))
-            out["own_texts"].append(_relative(anchors @ own_vecs.T, base))
+            out["clause"].append(relative(anchors @ clause_vecs.T, base))
+            out["own_texts"].append(relative(anchors @ own_vecs.T, base))
             out["own"].append(self._own_evidence(point, language, anchors, base, own_vecs))
             if question_text:  # each point also read as an answer to its question
                 more, more_base = self._anchors(in_context(question_text, texts), background)
                 anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
-            out["window"].append(_relative(anchors @ windows.T, base))
-            out["answer"].append(float(_relative(anchors @ answer_vec[:, None], base)[0]))
+            out["window"].append(relative(anchors @ windows.T, base))
+            out["answer"].append(float(relative(anchors @ answer_vec[:, None], base)[0]))
             out["point_question"].append(
-                float(_relative(anchors @ question_vec[:, None], base)[0]) if question_text else 0.0
+                float(relative(anchors @ question_vec[:, None], base)[0]) if question_text else 0.0
             )
         return out
 
@@ -577,7 +416,7 @@ class Scorer:
         if extra:
             more, more_base = self._anchors(extra, self.encoder.encode(BACKGROUND))
             anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
-        return _relative(anchors @ own_vecs.T, base)
+        return relative(anchors @ own_vecs.T, base)
 
     def _off_topic(self, target: Target, language: str, sem: dict | None) -> float:
         """How well the answer fits this question's rubric compared with the bank's other
@@ -682,9 +521,7 @@ class Scorer:
         )  # fmt: skip
 
 
-EVIDENCE_CONTRAST = 0.5  # `evidence_clauses`: share of the best other point's support removed
 SHORT_SIZE, LONG_SIZE = 30, 90  # content sizes where `long_weight` starts and reaches 1
-ENUMERATION_AT = 0.6  # guards.enumeration of a free-form rubric: it asks for a list
 FLAGS = guard_table.FLAGS
 
 
@@ -699,57 +536,11 @@ def _length_notes(ev: AnswerEvidence, suggested: tuple[int, int] | None) -> tupl
     return ()
 
 
-def in_context(question_text: str, point_texts: Sequence[str]) -> list[str]:
-    """A point's texts read as answers to their question: more anchors for the window and
-    whole-answer evidence of the point (none without a question text).
-
-    A rubric point is terse ("先分别单独谈话"); after its question it reads like the part of
-    an answer that covers it. On the answers never fitted this raised Spearman from 0.78 to
-    0.86 for free-form rubrics (interview-style set) and from 0.80 to 0.82 on the
-    development bank, the same for a bank question and its texts typed as a free-form rubric.
-    """
-    return [f"{question_text} {text}" for text in point_texts] if question_text else []
-
-
-def _relative(sims: np.ndarray, base: np.ndarray) -> np.ndarray:
-    """Best cosine over a point's anchors (rows), each rescaled so that its cosine with
-    unrelated background text (`base`) reads 0 and identity reads 1."""
-    return ((sims - base) / np.maximum(1.0 - base, 1e-6)).max(axis=0)
-
-
-def evidence_clauses(support: np.ndarray) -> np.ndarray:
-    """The clause cited for each point: the one that supports it most, less part of what
-    the clause gives the best other point (`EVIDENCE_CONTRAST`).
-
-    A clause about several things ("然后我把两人叫到一起") is near several points; the clause
-    that speaks for this point rather than a neighbouring one is the proof an interviewer
-    would accept. Measured on benchmarks/evidence (evidence accuracy in the benchmark).
-
-    Args:
-        support: (points, clauses) semantic plus lexical evidence of each clause.
-
-    Returns:
-        The index of the cited clause for each point.
-    """
-    if len(support) < 2:
-        return np.argmax(support, axis=1)
-    best_other = np.empty_like(support)
-    for i in range(len(support)):
-        best_other[i] = np.delete(support, i, axis=0).max(axis=0)
-    return np.argmax(support - EVIDENCE_CONTRAST * best_other, axis=1)
-
-
 def long_weight(size: int) -> float:
     """How much an answer of this content size is a long (interview) answer rather than a
     short (exam) one, 0 to 1: interview answers run from about 50 content characters up,
     short exam answers mostly under 50 (`SHORT_SIZE`, `LONG_SIZE`)."""
     return float(np.clip((size - SHORT_SIZE) / (LONG_SIZE - SHORT_SIZE), 0.0, 1.0))
-
-
-def coverage_share(target: Target, probabilities: np.ndarray) -> float:
-    """Weighted mean probability of the points being covered (0-1), before the score map."""
-    weights = np.array([pt.weight for pt in target.points])
-    return float((weights * probabilities).sum() / weights.sum())
 
 
 def _question_texts(question: Question) -> list[str]:
@@ -761,45 +552,17 @@ def _question_texts(question: Question) -> list[str]:
     return texts
 
 
-def _embedding_units(
-    text: str, clauses: list[str], spans: list[tuple[int, int]]
-) -> tuple[list[str], list[int]]:
-    """The texts to embed for an answer's clauses, and the index of each clause's text.
-
-    Consecutive clauses are embedded together (as the answer's text from the first to the
-    last) until the group reaches `EMBED_UNIT_SIZE`, since every embedded text costs the
-    encoder about six tokens of prefix and markers besides its own.
-    """
-    if EMBED_UNIT_SIZE <= 0 or len(clauses) < 2:
-        return list(clauses), list(range(len(clauses)))
-    units: list[str] = []
-    member: list[int] = []
-    start = size = 0
-    for i, clause in enumerate(clauses):
-        size += guards.content_size(clause)
-        if size >= EMBED_UNIT_SIZE or i == len(clauses) - 1:
-            a, b = spans[start][0], spans[i][1]
-            ordered = all(spans[j][0] < spans[j][1] <= spans[j + 1][0] for j in range(start, i))
-            joined = text[a:b] if ordered and b > a else " ".join(clauses[start : i + 1])
-            units.append(joined.strip())
-            member += [len(units) - 1] * (i + 1 - start)
-            start, size = i + 1, 0
-    return units, member
-
-
-def _spans(text: str, clauses: list[str]) -> list[tuple[int, int]]:
-    spans, cursor = [], 0
-    folded = text
-    for clause in clauses:
-        start = folded.find(clause, cursor)
-        if start < 0:
-            start = folded.find(clause)
-        if start < 0:
-            spans.append((0, 0))
-            continue
-        spans.append((start, start + len(clause)))
-        cursor = start + len(clause)
-    return spans
-
-
-__all__ = ["FEATURES", "FEATURE_SIGNS", "Scorer", "Target"]
+# The engine's names other modules use; the target and the features have modules of their own.
+__all__ = [
+    "FEATURES",
+    "FEATURE_SIGNS",
+    "MAX_ANSWER_CHARS",
+    "MIN_ANSWER_SIZE",
+    "AnswerEvidence",
+    "PointSpec",
+    "Scorer",
+    "Target",
+    "coverage_share",
+    "evidence_clauses",
+    "long_weight",
+]

@@ -193,7 +193,7 @@ def fit_calibration(
     return Calibration(
         points,
         _long_map(scorer, blocks, c, signs),
-        fit_score_map(fitted, free) if free else ScoreMap(),
+        fit_score_map(fitted, free) if free else ScoreMap.fixed(),
         provenance or {},
     )
 
@@ -220,7 +220,7 @@ def _long_map(
     """The long-answer score map, fitted on the bank examples' out-of-fold coverage."""
     bank = next((b for b in blocks if b.source == "bank"), None)
     if bank is None:
-        return ScoreMap()
+        return ScoreMap.fixed()
     questions = np.array(bank.question_ids)
     shares, grades = [], []
     for _train, test in GroupKFold(n_splits=min(MAP_FOLDS, len(set(questions)))).split(
@@ -233,7 +233,7 @@ def _long_map(
             target, ev, grade = bank.answers[i]
             shares.append(coverage_share(target, fold.probabilities(target, ev)))
             grades.append(grade)
-    return ScoreMap(match="both").fit(np.array(shares), np.array(grades))
+    return ScoreMap(match="both").fit(np.array(shares)[:, None], np.array(grades))
 
 
 def _without(block: Block, question_ids: set[str]) -> Block:
@@ -279,7 +279,7 @@ def fit_score_map(
 ) -> ScoreMap:
     """Fit a coverage-to-grade map on graded answers, with `fitted`'s point calibrator."""
     shares = [coverage_share(t, fitted.probabilities(t, ev)) for t, ev, _ in answers]
-    return ScoreMap().fit(np.array(shares), np.array([g for _, _, g in answers]))
+    return ScoreMap().fit(np.array(shares)[:, None], np.array([g for _, _, g in answers]))
 
 
 def load_embedding_cache(scorer: Scorer) -> None:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import cross_val_score
 
-from scoring.calibration import PointCalibrator
+from scoring.calibration import PointCalibrator, ScoreMap
 
 
 def _data(seed=0):
@@ -53,8 +53,8 @@ def test_calibration_keeps_a_calibrator_per_domain_and_language(tmp_path, monkey
     short = PointCalibrator(feature_names=("a", "b", "c")).fit(X[:, ::-1], y)
     saved = calibration.Calibration(
         {"long:zh": zh, "long:en": en, "short:zh": short},
-        calibration.ScoreMap(4.0, 0.4),
-        calibration.ScoreMap(2.0, 0.1),
+        calibration.ScoreMap.fixed(4.0, 0.4),
+        calibration.ScoreMap.fixed(2.0, 0.1),
     )
     saved.save("test-encoder")
     loaded = calibration.Calibration.load("test-encoder")
@@ -65,7 +65,7 @@ def test_calibration_keeps_a_calibrator_per_domain_and_language(tmp_path, monkey
     np.testing.assert_allclose(loaded.point("en", "short").predict_proba(X), short.predict_proba(X))
     assert loaded.point("fr") is not None
     assert loaded.has("long", "en") and not loaded.has("cross", "en")
-    assert (loaded.long_map.slope, loaded.short_map.centre) == (4.0, 0.1)
+    assert (loaded.long_map.slope_, loaded.short_map.centre_) == (4.0, 0.1)
 
 
 def test_a_calibration_file_from_before_domains_serves_every_domain(tmp_path, monkeypatch):
@@ -97,7 +97,7 @@ def test_a_file_naming_bank_and_free_domains_loads_as_long_and_short(tmp_path, m
     loaded = calibration.Calibration.load("older")
     np.testing.assert_allclose(loaded.point("zh", "long").predict_proba(X), bank.predict_proba(X))
     np.testing.assert_allclose(loaded.point("zh", "short").predict_proba(X), free.predict_proba(X))
-    assert loaded.long_map.slope == 3.0
+    assert loaded.long_map.slope_ == 3.0
 
 
 def test_signs_hold_each_weight_to_its_side_and_survive_the_round_trip():
@@ -126,13 +126,34 @@ def test_every_feature_against_its_sign_leaves_the_base_rate():
     np.testing.assert_allclose(model.predict_proba(X[:, :2])[:, 1], y.mean())
 
 
-def test_the_point_calibrator_passes_scikit_learns_estimator_checks():
+@pytest.mark.parametrize(
+    "estimator", [PointCalibrator(), *(ScoreMap(m) for m in ("answers", "distribution", "both"))]
+)
+def test_the_calibration_estimators_pass_scikit_learns_estimator_checks(estimator):
     import warnings
 
     from sklearn.utils.estimator_checks import check_estimator
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the checks warn about the ones they skip
-        results = check_estimator(PointCalibrator(), on_fail=None)
+        results = check_estimator(estimator, on_fail=None)
     failed = [r["check_name"] for r in results if r["status"] == "failed"]
-    assert results and not failed
+    passed = [r for r in results if r["status"] == "passed"]
+    assert len(passed) > 20 and not failed
+
+
+def test_a_score_map_matched_to_the_distribution_reads_strong_answers_higher():
+    rng = np.random.default_rng(0)
+    grades = rng.choice([0.1, 0.4, 0.9], size=300)
+    shares = np.clip(0.55 * grades + 0.15 + rng.normal(0, 0.12, size=300), 0, 1)  # noisy
+    by_answer = ScoreMap("answers").fit(shares[:, None], grades)
+    by_distribution = ScoreMap("distribution").fit(shares[:, None], grades)
+    strong = grades == 0.9
+    assert (
+        by_distribution.predict(shares[strong, None]).mean()
+        > by_answer.predict(shares[strong, None]).mean()
+    )
+    assert by_answer(0.0) == 0.0 and by_answer(1.0) == pytest.approx(1.0)
+    assert np.all(np.diff(by_answer(np.linspace(0, 1, 11))) >= 0)  # keeps the order
+    with pytest.raises(ValueError, match="match must be"):
+        ScoreMap("median").fit(shares[:, None], grades)

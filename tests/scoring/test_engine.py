@@ -6,15 +6,8 @@ import numpy as np
 import pytest
 
 from scoring.encoders import CachedEncoder, load_encoder
-from scoring.engine import (
-    EMBED_UNIT_SIZE,
-    MAX_ANSWER_CHARS,
-    PREPARE_BATCH,
-    Scorer,
-    Target,
-    _embedding_units,
-    _spans,
-)
+from scoring.engine import MAX_ANSWER_CHARS, PREPARE_BATCH, Scorer, Target
+from scoring.features import EMBED_UNIT_SIZE, embedding_units, spans_of
 from scoring.report import aggregate
 from scoring.segment import split_clauses
 
@@ -183,14 +176,14 @@ def test_aggregate_per_category_and_overall(lexical_scorer, bank):
 def test_short_clauses_are_embedded_together():
     text = "我会先道歉。然后倾听,不打断。再给出方案,比如换货或退款,并确认客户是否满意。最后记录。"
     clauses = split_clauses(text)
-    units, member = _embedding_units(text, clauses, _spans(text, clauses))
+    units, member = embedding_units(text, clauses, spans_of(text, clauses))
     assert EMBED_UNIT_SIZE > 0 and 1 < len(units) < len(clauses)
     assert len(member) == len(clauses) and member == sorted(member)
     assert set(member) == set(range(len(units)))
     for i, unit in enumerate(units):
         assert unit in text
         assert all(c in unit for c, m in zip(clauses, member, strict=True) if m == i)
-    assert _embedding_units("一句话。", ["一句话。"], [(0, 4)]) == (["一句话。"], [0])
+    assert embedding_units("一句话。", ["一句话。"], [(0, 4)]) == (["一句话。"], [0])
 
 
 class _HashEncoder:
@@ -289,7 +282,7 @@ def test_an_answer_unrelated_to_every_point_is_flagged_and_capped(scorer, lexica
 def test_with_calibration_shares_everything_but_the_calibration(lexical_scorer):
     from scoring.calibration import Calibration, ScoreMap
 
-    other = lexical_scorer.with_calibration(Calibration(short_map=ScoreMap(4.0, 0.5)))
+    other = lexical_scorer.with_calibration(Calibration(short_map=ScoreMap.fixed(4.0, 0.5)))
     assert other.calibration is not lexical_scorer.calibration
     assert other.offsets == {}
     assert other.context is lexical_scorer.context

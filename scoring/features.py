@@ -1,0 +1,152 @@
+"""Evidence features: what the calibrators read for each rubric point of an answer, and
+how the clause cited as evidence is chosen. `Scorer.evidence` computes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring import guards
+from scoring.target import MIN_ANSWER_SIZE, Target
+
+EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
+EVIDENCE_CONTRAST = 0.5  # `evidence_clauses`: share of the best other point's support removed
+
+FEATURES: tuple[str, ...] = (
+    "sem_clause",  # best clause, relative cosine
+    "sem_window",  # best pair of adjacent clauses
+    "sem_answer",  # the whole answer
+    "lex_clause",  # weighted term recall in the best clause
+    "lex_window",
+    "lex_answer",
+    "rejected",  # the clause that best fits the point's texts rejects it
+    "listness",  # the answer is a bare keyword list
+    "copy_ratio",  # share of the answer taken from the question
+    "log_size",  # log of the answer's size
+    "off_topic",  # fit to this question's rubric as a z-score among the others' (negative: off)
+    "sem_question",  # the answer's relative cosine to the question itself (restatements)
+    "sem_excess",  # best clause minus the question's own similarity to the point
+    "contradicts",  # the evidence and the point differ in negation or direction (more/less)
+)
+# The sign each feature's weight must keep when a calibrator is fitted: evidence for a point
+# may only raise its probability (1), a guard signal only lower it (-1); 0 is free.
+FEATURE_SIGNS: dict[str, int] = {
+    "sem_clause": 1, "sem_window": 1, "sem_answer": 1,
+    "lex_clause": 1, "lex_window": 1, "lex_answer": 1,
+    "rejected": -1, "listness": -1, "copy_ratio": -1, "contradicts": -1,
+    "off_topic": 1, "sem_excess": 1, "log_size": 0, "sem_question": 0,
+}  # fmt: skip
+
+# Unrelated sentences: a point's mean cosine to them is its "nothing in common" level.
+BACKGROUND = (
+    "今天天气晴朗,适合去公园散步。",
+    "这道菜需要先把土豆切丝再下锅翻炒。",
+    "比赛最后一分钟主队进球,观众欢呼起来。",
+    "这本小说讲的是一个少年在海上漂流的故事。",
+    "周末我打算去商场买一双跑步鞋。",
+    "火车晚点了半个小时才到站。",
+    "植物需要阳光、水和适当的土壤才能生长。",
+    "他正在学习弹钢琴,每天练习一个小时。",
+    "The weather is sunny today, good for a walk in the park.",
+    "Slice the potatoes thinly before frying them.",
+    "The home team scored in the last minute of the match.",
+    "The novel tells the story of a boy drifting at sea.",
+    "I plan to buy a pair of running shoes this weekend.",
+    "The train arrived half an hour late.",
+    "Plants need sunlight, water and good soil to grow.",
+    "She practises the piano for an hour every day.",
+)
+
+
+@dataclass
+class AnswerEvidence:
+    """Features of one answer against every point of a target, before calibration."""
+
+    language: str
+    clauses: list[str]
+    spans: list[tuple[int, int]]
+    features: np.ndarray  # (points, len(FEATURES))
+    evidence_index: list[int | None]
+    size: int
+    listness: float
+    copy_ratio: float
+    off_topic: float
+    truncated: bool
+    min_size: int = MIN_ANSWER_SIZE
+    cross_lingual: bool = False  # the answer's language is not one the rubric is written in
+
+
+def relative(sims: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """Best cosine over a point's anchors (rows), each rescaled so that its cosine with
+    unrelated background text (`base`) reads 0 and identity reads 1."""
+    return ((sims - base) / np.maximum(1.0 - base, 1e-6)).max(axis=0)
+
+
+def evidence_clauses(support: np.ndarray) -> np.ndarray:
+    """The clause cited for each point: the one that supports it most, less part of what
+    the clause gives the best other point (`EVIDENCE_CONTRAST`).
+
+    A clause about several things ("然后我把两人叫到一起") is near several points; the clause
+    that speaks for this point rather than a neighbouring one is the proof an interviewer
+    would accept. Measured on benchmarks/evidence (evidence accuracy in the benchmark).
+
+    Args:
+        support: (points, clauses) semantic plus lexical evidence of each clause.
+
+    Returns:
+        The index of the cited clause for each point.
+    """
+    if len(support) < 2:
+        return np.argmax(support, axis=1)
+    best_other = np.empty_like(support)
+    for i in range(len(support)):
+        best_other[i] = np.delete(support, i, axis=0).max(axis=0)
+    return np.argmax(support - EVIDENCE_CONTRAST * best_other, axis=1)
+
+
+def coverage_share(target: Target, probabilities: np.ndarray) -> float:
+    """Weighted mean probability of the points being covered (0-1), before the score map."""
+    weights = np.array([pt.weight for pt in target.points])
+    return float((weights * probabilities).sum() / weights.sum())
+
+
+def embedding_units(
+    text: str, clauses: list[str], spans: list[tuple[int, int]]
+) -> tuple[list[str], list[int]]:
+    """The texts to embed for an answer's clauses, and the index of each clause's text.
+
+    Consecutive clauses are embedded together (as the answer's text from the first to the
+    last) until the group reaches `EMBED_UNIT_SIZE`, since every embedded text costs the
+    encoder about six tokens of prefix and markers besides its own.
+    """
+    if EMBED_UNIT_SIZE <= 0 or len(clauses) < 2:
+        return list(clauses), list(range(len(clauses)))
+    units: list[str] = []
+    member: list[int] = []
+    start = size = 0
+    for i, clause in enumerate(clauses):
+        size += guards.content_size(clause)
+        if size >= EMBED_UNIT_SIZE or i == len(clauses) - 1:
+            a, b = spans[start][0], spans[i][1]
+            ordered = all(spans[j][0] < spans[j][1] <= spans[j + 1][0] for j in range(start, i))
+            joined = text[a:b] if ordered and b > a else " ".join(clauses[start : i + 1])
+            units.append(joined.strip())
+            member += [len(units) - 1] * (i + 1 - start)
+            start, size = i + 1, 0
+    return units, member
+
+
+def spans_of(text: str, clauses: list[str]) -> list[tuple[int, int]]:
+    spans, cursor = [], 0
+    folded = text
+    for clause in clauses:
+        start = folded.find(clause, cursor)
+        if start < 0:
+            start = folded.find(clause)
+        if start < 0:
+            spans.append((0, 0))
+            continue
+        spans.append((start, start + len(clause)))
+        cursor = start + len(clause)
+    return spans
