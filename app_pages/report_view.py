@@ -8,6 +8,7 @@ same object as PDF, HTML, CSV and JSON.
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -53,6 +54,7 @@ def show_report(report: SessionReport, include_private_notes: bool = True) -> No
     only) the comparison with the machine."""
     summary(report)
     strengths_and_next_steps(report)
+    comments(report)
     gaps(report)
     by_category(report)
     by_question(report)
@@ -102,6 +104,17 @@ def strengths_and_next_steps(report: SessionReport) -> None:
                 st.caption(f"{t('focus')}{colon}" + plain(render.focus_text(item, lang)))
 
 
+def comments(report: SessionReport) -> None:
+    """The interviewer's comments shared with the candidate, near the top."""
+    shared = render.shared_comments(report)
+    if not shared:
+        return
+    st.subheader(t("comment"))
+    for row, text in shared:
+        st.caption(f"{row.question_id} · {plain(row.title)}")
+        st.info(plain(text))
+
+
 def gaps(report: SessionReport) -> None:
     if not report.gaps:
         return
@@ -125,16 +138,38 @@ def text_table(columns: dict[str, list[str]]) -> None:
 
 
 def scores_chart(names: list[str], human: list, machine: list) -> None:
-    frame = pd.DataFrame({t("human"): human, t("machine"): machine}, index=names)
-    st.bar_chart(
-        frame,
-        stack=False,
-        horizontal=True,
-        x_label="",
-        y_label="0–100",  # horizontal bars: the value axis is y
-        color=[HUMAN_COLOUR, MACHINE_COLOUR],
-        height=90 + 44 * len(frame),
+    """Interviewer and machine side by side per row, on a fixed 0-100 axis."""
+    who = [t("human"), t("machine")]
+    rows = [
+        {"name": name, "who": source, "score": value}
+        for name, values in zip(names, zip(human, machine, strict=True), strict=True)
+        for source, value in zip(who, values, strict=True)
+        if value is not None
+    ]
+    if not rows:
+        return
+    chart = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="0–100"),
+            y=alt.Y("name:N", sort=names, title=None),
+            yOffset=alt.YOffset("who:N", sort=who),
+            color=alt.Color(
+                "who:N",
+                sort=who,
+                scale=alt.Scale(domain=who, range=[HUMAN_COLOUR, MACHINE_COLOUR]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("category")),
+                alt.Tooltip("who:N", title=" "),
+                alt.Tooltip("score:Q", title="0–100", format=".0f"),
+            ],
+        )
+        .properties(height=40 + 48 * len(names))
     )
+    st.altair_chart(chart, width="stretch")
 
 
 def by_category(report: SessionReport) -> None:
@@ -195,9 +230,6 @@ def question_detail(report: SessionReport, row: QuestionRow, include_private_not
         st.text(follow_up.answer or "–")
     for flag in row.flags:
         st.caption("⚠️ " + plain(flag))
-    if render.shared_comment(row):
-        st.markdown(f"**{t('comment')}**")
-        st.info(plain(render.shared_comment(row)))
     if report.audience == "interviewer" and include_private_notes and render.private_notes(row):
         st.markdown(f"**{t('private_notes')}**")
         st.text(render.private_notes(row))

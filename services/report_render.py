@@ -191,6 +191,11 @@ def private_notes(row: QuestionRow) -> str:
     return "" if row.notes_shared else row.notes
 
 
+def shared_comments(report: SessionReport) -> list[tuple[QuestionRow, str]]:
+    """The interviewer's comments shared with the candidate, by question, in asking order."""
+    return [(q, shared_comment(q)) for q in report.questions if shared_comment(q)]
+
+
 # --------------------------------------------------------------------------- JSON and CSV
 
 
@@ -296,6 +301,7 @@ def to_html(
         f"<section><h2>{t('summary')}</h2><div class='cards'>{''.join(cards)}</div></section>",
         _strengths_html(report.strengths, lang),
         _recommendations_html(report.recommendations, lang),
+        _comments_html(report, lang),
         _gaps_html(report.gaps, lang),
         f"<section><h2>{t('by_category')}</h2>",
         _chart(report.categories, lang),
@@ -529,6 +535,17 @@ def _recommendations_html(recommendations: Sequence[Recommendation], lang: str) 
     return "".join(parts)
 
 
+def _comments_html(report: SessionReport, lang: str) -> str:
+    comments = shared_comments(report)
+    if not comments:
+        return ""
+    items = "".join(
+        f"<h3>{_e(q.question_id)} · {_e(q.title)}</h3><p class='comment'>{_e(text)}</p>"
+        for q, text in comments
+    )
+    return f"<section><h2>{_e(label('comment', lang))}</h2>{items}</section>"
+
+
 def _gaps_html(gaps: Sequence[PointNote], lang: str) -> str:
     if not gaps:
         return ""
@@ -579,11 +596,6 @@ def _details_html(report: SessionReport, lang: str, include_private_notes: bool)
             )
         if q.flags:
             parts.append(f"<p class='src'>{_e(label('flags', lang))}: {_e(' '.join(q.flags))}</p>")
-        if shared_comment(q):
-            parts.append(
-                f"<p><strong>{_e(label('comment', lang))}</strong></p>"
-                f"<p class='comment'>{_e(shared_comment(q))}</p>"
-            )
         if report.audience == "interviewer" and include_private_notes and private_notes(q):
             parts.append(
                 f"<p><strong>{_e(label('private_notes', lang))}</strong></p>"
@@ -853,6 +865,13 @@ class _Pdf:
             if r.focus:
                 self.text(f"{self.t('focus')}{colon}{focus_text(r, self.lang)}", 9, self.MUTED)
 
+        comments = shared_comments(report)
+        if comments:
+            self.heading(self.t("comment"))
+            for q, text in comments:
+                self.text(f"{q.question_id} · {q.title}", 10, self.MUTED)
+                self.text(text)
+
         if report.gaps:
             self.heading(self.t("gaps"))
             self.table(
@@ -897,8 +916,6 @@ class _Pdf:
             for f in q.follow_ups:
                 self.text(f"{self.t('follow_up')}{colon}{f.question}", 10)
                 self.text(f"{self.t('follow_up_answer')}{colon}{f.answer or '–'}", 9, self.MUTED)
-            if shared_comment(q):
-                self.text(f"{self.t('comment')}{colon}{shared_comment(q)}")
             if report.audience == "interviewer" and include_private_notes and private_notes(q):
                 self.text(f"{self.t('private_notes')}{colon}{private_notes(q)}", 9, self.MUTED)
             self.pdf.ln(2)

@@ -490,8 +490,14 @@ def _point_rows(rated: RatedAnswer, lang: str) -> tuple[PointRow, ...]:
                 source=source,
                 interviewer_level=level,
                 machine_status=machine_status,
-                probability=round(found.probability, 3) if found else None,
-                evidence=(found.evidence or "") if found and found.status != "missing" else "",
+                # the first answer's confidence and clause; a lifted point's came from the
+                # follow-up answer, shown beside it
+                probability=round(found.probability, 3)
+                if found and point.id not in lifted
+                else None,
+                evidence=(found.evidence or "")
+                if found and found.status != "missing" and point.id not in lifted
+                else "",
                 advice=advice,
                 lifted_by_follow_up=point.id in lifted and level is None,
             )
