@@ -260,7 +260,7 @@ def test_tour_of_the_main_pages(app_server, screenshot_dir, monkeypatch):
         {"path": "/history", "token": wang, "expect": "我的进步", "shot": "history.png"},
         {"path": f"/mock_session?session={sid}", "token": lin, "expect": "王小明", "shot": "mock_session.png"},
         {"path": f"/session_report?session={sid}", "token": lin, "expect": "王小明", "shot": "session_report.png"},
-        {"path": f"/session_report?session={sid}&lang=en", "token": lin, "expect": "Agreement", "shot": "session_report_en.png"},
+        {"path": f"/session_report?session={sid}&lang=en", "token": lin, "expect": "Interviewer and machine compared", "shot": "session_report_en.png"},
         {"path": "/workbench", "token": zhou, "expect": "题库工作台", "shot": "workbench.png"},
         {"path": "/rubric_lab", "token": zhou, "expect": "评分实验室", "shot": "rubric_lab.png"},
         {"path": "/batch?lang=en", "token": lin, "expect": "Batch scoring", "shot": "batch_en.png"},
@@ -453,5 +453,70 @@ def test_a_spoken_answer_is_recorded_transcribed_edited_and_scored(
         "voice_feedback.png",
         "voice_append.png",
         "voice_mock.png",
+    ):
+        assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _pdf_text(path: Path) -> str:
+    """A PDF's text with whitespace removed (extraction may space CJK characters apart)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "".join("".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_a_mock_session_for_a_candidate_account_to_their_report(
+    app_server, screenshot_dir, tmp_path, monkeypatch
+):
+    """Issue 13: an interviewer's session for a candidate's account (machine score once rated,
+    a follow-up lifting a missed point, a shared note), the full report's PDF; then the
+    candidate reads their report under My progress without private notes or agreement
+    statistics, and downloads their PDF. Both PDFs parse and hold the Chinese texts."""
+    from question_bank.loader import load_path
+    from services import accounts
+    from storage.db import Database
+
+    db = Database(app_server.database_url)
+    db.upgrade()
+    admin = _admin(db)
+    accounts.create_user(db, admin, "sessint", PASSWORD, "interviewer", "赵面试官")
+    accounts.create_user(db, admin, "sesscand", PASSWORD, "candidate", "陈晓")
+    tokens = {u: accounts.sign_in(db, u, PASSWORD)[1] for u in ("sessint", "sesscand")}
+    db.dispose()
+    bank = load_path()
+    first, second = bank.question("cs-beh-01"), bank.question("cs-beh-02")
+
+    def example(question, kind: str) -> str:
+        return next(e.text for e in question.examples if e.id == kind)
+
+    private, shared = "私人备注：语速偏快，需观察抗压。", "点评：结构清楚，下次用数据说明结果。"
+    config = {
+        "interviewer": tokens["sessint"],
+        "candidate": tokens["sesscand"],
+        "candidateName": "陈晓",
+        "title": "客服主管一面",
+        "firstTitle": first.title.zh,
+        "answer": example(first, "weak-zh"),
+        "followUp": example(first, "strong-zh"),
+        "answer2": example(second, "partial-zh"),
+        "private": private,
+        "shared": shared,
+        "interviewerPdf": str(tmp_path / "interviewer.pdf"),
+        "candidatePdf": str(tmp_path / "candidate.pdf"),
+    }
+    monkeypatch.setenv("E2E_SESSIONS", json.dumps(config, ensure_ascii=False))
+    output = run_script("sessions", app_server, screenshot_dir)
+    assert "without a Score click" in output and "lifted by the follow-up" in output
+    full, own = _pdf_text(tmp_path / "interviewer.pdf"), _pdf_text(tmp_path / "candidate.pdf")
+    for text in (full, own):
+        assert "客服主管一面" in text and "陈晓" in text and first.title.zh in text
+        assert shared.replace(" ", "") in text
+    assert private in full and "Cohen" in full
+    assert private not in own and "Cohen" not in own and "经追问补上" in own
+    for name in (
+        "mock_session_new.png",
+        "mock_session_rated.png",
+        "session_report_interviewer.png",
+        "candidate_report.png",
     ):
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
