@@ -23,6 +23,11 @@ from services.passwords import MIN_PASSWORD
 db = database()
 actor = current_actor()
 st.title(tr("账户", "Account"))
+FIELDS = {
+    "username": tr("用户名", "User name"),
+    "display_name": tr("显示名称", "Display name"),
+    "password": tr("密码", "Password"),
+}
 
 if accounts.needs_first_admin(db):
     st.info(
@@ -46,7 +51,8 @@ if accounts.needs_first_admin(db):
             created = attempt(
                 lambda: accounts.create_first_admin(
                     db, username, password, display_name, setup_code=code
-                )
+                ),
+                FIELDS,
             )
             if created is not None:
                 signed_in = attempt(
@@ -91,7 +97,10 @@ if actor.role != "guest":
             if new != again:
                 st.error(tr("两次输入的新密码不一致。", "The two new passwords differ."))
             else:
-                token = attempt(lambda: accounts.change_password(db, actor, current, new))
+                token = attempt(
+                    lambda: accounts.change_password(db, actor, current, new),
+                    {"password": tr("新密码", "New password")},
+                )
                 if token is not None:
                     changed = tr(
                         "密码已修改；其他浏览器中的登录已全部失效。",

@@ -12,6 +12,16 @@ from services.errors import InputRejected
 
 actor = current_actor()
 st.title(tr("批量评分", "Batch scoring"))
+
+
+def numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows numbered as a spreadsheet shows them (the header is row 1, the first answer
+    row 2), the same numbers the `error` column uses."""
+    shown = frame.copy()
+    shown.index = pd.RangeIndex(2, len(frame) + 2, name=tr("行号", "Row"))
+    return shown
+
+
 with reporting_errors():
     require(actor, "interviewer", "trainer")
     st.markdown(
@@ -57,7 +67,7 @@ with reporting_errors():
         if notice:
             st.info(notice.message(language()))
         st.caption(tr(f"{name}：{len(frame)} 行", f"{name}: {len(frame)} rows"))
-        st.dataframe(safe_table(frame.head(20)), hide_index=True)
+        st.dataframe(safe_table(numbered(frame).head(20)), hide_index=False)
         if st.button(tr("开始评分", "Score the answers"), type="primary", key="batch_run"):
             bar = st.progress(0.0, text=tr("评分中…", "Scoring…"))
 
@@ -75,13 +85,14 @@ with reporting_errors():
                 f"Scored {summary.scored} of {summary.rows} rows; {summary.errors} with errors.",
             )
         )
-        bad_rows = scored[scored["error"] != ""]
+        rows = numbered(scored)
+        bad_rows = rows[rows["error"] != ""]
         if len(bad_rows):
             st.warning(
                 tr("以下行未能评分（已保留在结果中）：", "Rows not scored (kept in the output):")
             )
             st.dataframe(safe_table(bad_rows[["error"]]), hide_index=False)
-        st.dataframe(safe_table(scored), hide_index=True)
+        st.dataframe(safe_table(rows), hide_index=False)
         st.download_button(
             tr("下载评分结果 CSV", "Download the scored CSV"),
             scored_csv_bytes(scored),

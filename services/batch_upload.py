@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 
@@ -53,8 +54,9 @@ def read_upload(name: str, data: bytes) -> tuple[pd.DataFrame, ServiceError | No
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, csv.Error) as exc:
+        en, zh = _csv_problem(str(exc))
         raise InputRejected(
-            f"{name} is not valid CSV: {exc}", f"{name} 不是有效的 CSV：{exc}"
+            f"{name} is not valid CSV: {en}", f"{name} 不是有效的 CSV：{zh}"
         ) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputRejected(f"{name} has no header row.", f"{name} 没有表头行。") from exc
@@ -70,3 +72,22 @@ def scored_csv_bytes(frame: pd.DataFrame) -> bytes:
     """The scored rows as UTF-8 CSV (with BOM, for Excel), formula-like cells neutralised."""
     safe = frame.map(neutralize_cell)
     return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def _csv_problem(parser_message: str) -> tuple[str, str]:
+    """The parser's complaint in plain words, with the line a spreadsheet shows (header = 1)."""
+    if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", parser_message):
+        expected, line, saw = match.groups()
+        return (
+            f"line {line} has {saw} fields but the header has {expected}; is there a comma "
+            "in a value that is not in double quotes?",
+            f"第 {line} 行有 {saw} 个字段，但表头只有 {expected} 个；"
+            "是否有值里含逗号却没有用双引号括起来？",
+        )
+    if match := re.search(r"EOF inside string starting at row (\d+)", parser_message):
+        line = int(match.group(1)) + 1
+        return (
+            f'the quoted value that starts on line {line} is never closed (a " is missing)',
+            f'第 {line} 行开始的带引号的值没有结束（缺少一个 "）。',
+        )
+    return parser_message, f"无法解析（{parser_message}）。"

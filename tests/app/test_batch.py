@@ -63,3 +63,27 @@ def test_read_upload_reads_gb18030_with_a_notice():
     frame, notice = read_upload("gbk.csv", "question_id,answer\ncs-beh-01,先倾听\n".encode("gbk"))
     assert frame.loc[0, "answer"] == "先倾听"
     assert "GB18030" in notice.en
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(open_page):
+    """The first answer row is row 2 (the header is row 1), as in the error column."""
+    at = open_page("batch.py", "inter", language="zh")
+    at.file_uploader[0].set_value(("answers.csv", GOOD_AND_BAD.encode("utf-8"), "text/csv"))
+    at.run()
+    preview = at.dataframe[0].value
+    assert list(preview.index) == [2, 3, 4, 5] and preview.index.name == "行号"
+    at.button(key="batch_run").click().run()
+    bad = at.dataframe[1].value  # below the preview
+    assert list(bad.index) == [3, 4]
+    assert bad.loc[4, "error"].startswith("row 4, column answer")  # the same number
+    assert list(at.dataframe[2].value.index) == [2, 3, 4, 5]
+
+
+def test_a_broken_csv_names_its_line_in_chinese():
+    with pytest.raises(InputRejected) as rejected:
+        read_upload("f.csv", b"a,b\n1,2\n3,4,5\n")
+    assert "第 3 行有 3 个字段，但表头只有 2 个" in rejected.value.zh
+    assert "line 3 has 3 fields" in rejected.value.en
+    with pytest.raises(InputRejected) as rejected:
+        read_upload("f.csv", b'a,b\n1,"unclosed\n2,3\n')
+    assert "第 2 行开始的带引号的值没有结束" in rejected.value.zh
