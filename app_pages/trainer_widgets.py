@@ -115,6 +115,36 @@ MESSAGES = (  # pydantic's English messages, said in both languages
     (re.compile(r"^no questions found$"), "文件中没有题目", "no questions found"),
     (re.compile(r"^the file is empty$"), "文件是空的", "the file is empty"),
     (
+        re.compile(r"^unsupported file type; use .*$"),
+        "不支持这种文件类型：请用 .yaml、.csv 或 .xlsx",
+        "unsupported file type; use .yaml, .csv or .xlsx",
+    ),
+    (
+        re.compile(r"^the file is (\S+) MB; the limit is (\S+) MB$"),
+        r"文件有 \1 MB，上限是 \2 MB",
+        r"the file is \1 MB; the limit is \2 MB",
+    ),
+    (
+        re.compile(r"^the file holds more than (\d+) questions.*$"),
+        r"文件中的题目超过 \1 道，请拆分成几个较小的文件",
+        r"the file holds more than \1 questions; split it into smaller files",
+    ),
+    (
+        re.compile(r"^not UTF-8 text \(byte (\d+)\)$"),
+        r"不是 UTF-8 文本（第 \1 个字节）",
+        r"not UTF-8 text (byte \1)",
+    ),
+    (
+        re.compile(r"^rows (.*): record must be one of (.*)$"),
+        r"第 \1 行：record 列只能是 \2",
+        r"rows \1: record must be one of \2",
+    ),
+    (
+        re.compile(r"^cannot read the table: (.*)$"),
+        r"无法读取表格：\1",
+        r"cannot read the table: \1",
+    ),
+    (
         re.compile(r"^(?:Value error, )?example '(.*)' covers unknown rubric points (.*)$"),
         r"示例“\1”覆盖了不存在的评分要点 \2",
         r"example '\1' covers unknown rubric points \2",

@@ -362,3 +362,25 @@ def test_the_import_preview_marks_the_changed_question_first(open_page, seeded):
     assert changes["status"][0] == "🟠 changed"
     assert (changes["id"][0], changes["changes"][0]) == (last.id, "title")
     assert f"Unchanged questions ({len(questions) - 1})" in [e.label for e in at.expander]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_every_problem_of_a_file_is_listed_in_the_readers_language(
+    open_page, seeded, tmp_path, file_format
+):
+    """Issue 13, item 6: two planted errors in two tables, both listed, each with its table
+    and the row a spreadsheet shows, in Chinese for a Chinese reader."""
+    from tests.services.test_bank_import import planted_file
+
+    content, rows = planted_file(load_path(), file_format, tmp_path)
+    at = open_page("workbench.py", "train", language="zh")
+    name = f"planted.{file_format}"
+    at.file_uploader[0].set_value((name, content, "application/octet-stream")).run()
+    assert "发现 2 个问题，没有导入任何内容" in texts(at.error)
+    problems = at.dataframe[-1].value
+    listed = dict(zip(problems["where"], problems["problem"], strict=True))
+    assert listed == {
+        f"{name} · 评分要点表（rubric_points） · 第 {rows['rubric_points']} 行": "“heavy”不是数字",
+        f"{name} · 评分示例表（examples） · 第 {rows['examples']} 行": "不能大于 10",
+    }
+    assert sorted(problems["field"]) == ["grade", "weight"]
