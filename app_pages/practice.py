@@ -168,7 +168,8 @@ def answer_follow_up(
         show_error(error)
         return
     with st.spinner(tr("正在评分…", "Scoring…")):
-        result = follow_ups.score_follow_up(scorer(), question, shown.report, text)
+        said = "\n".join([shown.answer, *(f.answer for f in shown.follow_ups)])
+        result = follow_ups.score_follow_up(scorer(), question, shown.report, text, context=said)
     saved = attempt(
         lambda: practice.record_follow_up(db, actor, shown.id, asked, text, result, shown.report)
     )

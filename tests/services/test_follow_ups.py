@@ -91,12 +91,29 @@ def test_an_answer_covering_the_point_lifts_it_and_raises_the_score(scored, scor
     )
 
 
-def test_an_unrelated_answer_lifts_nothing(scored, scorer):
+@pytest.mark.parametrize("context", [None, PARTIAL])
+def test_an_unrelated_answer_lifts_nothing(scored, scorer, context):
     question, report = scored
-    result = follow_ups.score_follow_up(scorer, question, report, UNRELATED)
+    result = follow_ups.score_follow_up(scorer, question, report, UNRELATED, context=context)
     assert result.lifted == ()
     assert result.merged.score == report.score
     assert [p.status for p in result.merged.points] == [p.status for p in report.points]
+
+
+def test_read_after_the_answer_a_follow_up_counts_more(scored, scorer):
+    """A two-sentence follow-up alone is a short answer; read as the end of the whole answer
+    it covers following up on the results, with its own clause as the evidence."""
+    question, report = scored
+    more = (
+        "之后我用每周的投诉率和处理时长来跟进改进效果，还建立了每月复盘和互相反馈的机制，"
+        "投诉率下降了20%。"
+    )
+    alone = follow_ups.score_follow_up(scorer, question, report, more, ["p5"])
+    read = follow_ups.score_follow_up(scorer, question, report, more, ["p5"], context=PARTIAL)
+    assert read.points[0].after > alone.points[0].after
+    assert read.points[0].status_after == "covered" and read.lifted == ("p5",)
+    (lift,) = read.points
+    assert lift.evidence and lift.evidence in more
 
 
 def test_follow_up_answers_are_kept_with_the_attempt(database, scored, scorer):
