@@ -22,12 +22,12 @@ from app_pages.common import (
     tr,
 )
 from app_pages.tables import safe_table
+from app_pages.trainer_editors import point_editor
 from app_pages.trainer_widgets import (
     choose_version,
     conflict_record,
     describe,
     require_role,
-    rubric_editor,
     save_conflict,
 )
 from app_pages.widgets import highlighted_answer, status_label
@@ -66,7 +66,7 @@ def done(message: str | None = None) -> None:
 def fresh_scratch(entry: bank.QuestionEntry, seq: int = 0) -> dict:
     """A scratch copy of the question's saved rubric."""
     rows = bank_forms.rubric_rows(entry.question.rubric)
-    return {"rows": rows, "base": None, "version": entry.version, "seq": seq}
+    return {"rows": rows, "version": entry.version, "seq": seq}
 
 
 def metric(value: float | None, digits: int = 2) -> str:
@@ -170,7 +170,7 @@ def rubric_tab(lab: Lab) -> None:
 
 
 def scratch_rubric(lab: Lab) -> dict:
-    """The scratch copy of the rubric in an editable table; returns it."""
+    """The scratch copy of the rubric, its points edited one at a time; returns it."""
     all_scratch = st.session_state.setdefault("lab_scratch", {})
     if lab.question_id not in all_scratch:
         all_scratch[lab.question_id] = fresh_scratch(lab.entry)
@@ -193,11 +193,10 @@ def scratch_rubric(lab: Lab) -> dict:
                 f"{scratch['version']}).",
             )
         )
-    scratch["rows"], scratch["base"] = rubric_editor(
-        scratch["rows"], scratch["base"], f"lab_scratch_{lab.question_id}_{scratch['seq']}"
-    )
-    for problem in st.session_state.get("lab_problems", {}).get(lab.question_id, []):
+    problems = st.session_state.get("lab_problems", {}).get(lab.question_id, [])
+    for problem in problems:
         st.error(describe(problem), icon="⚠️")
+    point_editor(scratch["rows"], f"lab_point_{lab.question_id}_{scratch['seq']}", problems, set)
     if st.button(tr("恢复为已保存的评分要点", "Reset to the saved rubric"), key="lab_reset"):
         all_scratch[lab.question_id] = fresh_scratch(lab.entry, scratch["seq"] + 1)
         st.session_state.get("lab_problems", {}).pop(lab.question_id, None)

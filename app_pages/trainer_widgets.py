@@ -1,5 +1,6 @@
-"""Pieces of UI the trainers' pages share: the role gate, the rubric table, problems placed
-under their fields, and the two versions of an edit conflict side by side."""
+"""Pieces of UI the trainers' pages share: the role gate, problems placed under their fields
+(and a bank file's problems at their table and row), and the one conflict widget: two
+versions of a question side by side, for a save that met a newer save or an import clash."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from question_bank.exchange import to_yaml
 from question_bank.loader import Problem
 from services import accounts
 from services.accounts import Actor
-from services.bank_forms import RUBRIC_COLUMNS, FormProblem, yaml_diff
+from services.bank_forms import FormProblem, yaml_diff
 from services.errors import EditConflict, ServiceError
 
 FIELD_NAMES = {  # form field -> (zh, en)
@@ -175,65 +176,6 @@ def require_role(actor: Actor, *roles: str) -> None:
             )
         )
         st.stop()
-
-
-# --- the rubric table -----------------------------------------------------------------------
-
-
-def rubric_editor(
-    latest: list[dict], base: list[dict] | None, key: str, *, disabled: bool = False
-) -> tuple[list[dict], list[dict]]:
-    """An editable rubric table (rows can be added and removed).
-
-    The table starts from `base` and keeps its own cell edits while it stays on the page.
-    When it is drawn anew (first time, or back from another page) it starts from `latest`,
-    the rows as last seen, so nothing typed is lost. Keep both in session state.
-
-    Returns:
-        (rows, base): the rows as shown (dicts with the columns of `RUBRIC_COLUMNS`) and the
-        base to pass back next run.
-    """
-    if key not in st.session_state or base is None:
-        base = latest
-    frame = pd.DataFrame(list(base), columns=list(RUBRIC_COLUMNS))
-    frame["weight"] = pd.to_numeric(frame["weight"], errors="coerce").astype(float)
-    for column in RUBRIC_COLUMNS:
-        if column != "weight":
-            frame[column] = frame[column].fillna("").astype(str)
-    edited = st.data_editor(
-        frame,
-        key=key,
-        num_rows="dynamic",
-        hide_index=True,
-        disabled=disabled,
-        width="stretch",
-        column_config=_rubric_columns(),
-    )
-    rows = [
-        {c: (None if pd.isna(v) else v) for c, v in row.items()}
-        for row in edited.to_dict("records")
-    ]
-    return rows, base
-
-
-def _rubric_columns() -> dict[str, Any]:
-    columns: dict[str, Any] = {
-        name: st.column_config.TextColumn(tr(zh, en), width="medium")
-        for name, (zh, en) in RUBRIC_COLUMN_NAMES.items()
-    }
-    columns["id"] = st.column_config.TextColumn(
-        tr("编号", "ID"),
-        width="small",
-        help=tr("留空则自动编号（p1、p2…）", "Leave empty for the next free id (p1, p2, …)"),
-    )
-    columns["weight"] = st.column_config.NumberColumn(
-        tr("权重", "Weight"),
-        width="small",
-        min_value=0.0,
-        step=0.1,
-        help=tr("必须大于 0；留空为 1", "Must be above 0; empty means 1"),
-    )
-    return columns
 
 
 # --- problems -------------------------------------------------------------------------------

@@ -33,18 +33,15 @@ def lab(open_page, app_db: Database, monkeypatch, tmp_path):
     return run
 
 
-def scratch_key(at: AppTest) -> str:
-    return next(e.key for e in at.data_editor if e.key.startswith("lab_scratch_"))
+def point_field(at: AppTest, column: str):
+    """A field of the scratch rubric's open point (text_zh, text_en, weight ...)."""
+    widgets = [*at.text_area, *at.text_input, *at.number_input]
+    return next(w for w in widgets if w.key.startswith("lab_point_") and w.key.endswith(column))
 
 
 def reword_first_point(at: AppTest) -> AppTest:
-    at.session_state[scratch_key(at)] = {
-        "edited_rows": {
-            0: {"text_en": "Offers the customer a refund voucher", "text_zh": "给客户退款代金券"}
-        },
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+    point_field(at, "_text_en").input("Offers the customer a refund voucher")
+    point_field(at, "_text_zh").input("给客户退款代金券")
     return at
 
 
