@@ -15,6 +15,7 @@ import streamlit as st
 from app_pages.common import category_name, language, status_name, tr
 from question_bank.schema import Question
 from scoring.report import COVERED_AT, PARTIAL_AT, PointResult, ScoreReport
+from services.follow_ups import point_phrase
 from services.practice import FollowUpView, round_score
 
 STATUS_LOOK = {  # status -> (icon, highlight colour, bar colour)
@@ -123,13 +124,14 @@ def next_steps(question: Question, report: ScoreReport) -> list[str]:
     tips = []
     for point in open_points[:MAX_TIPS]:
         rubric_point = _rubric_point(question, point.point_id)
-        what = rubric_point.text.get(lang) if rubric_point else point.text
-        what = what.rstrip("。.")
+        text = rubric_point.text.get(lang) if rubric_point else point.text
+        what = point_phrase(text, lang)
+        if lang == "en":
+            what = f"how you {what}" if what else _lower_first(text.rstrip("."))
         if point.status == "missing":
-            tip = tr(f"试着补充：{what}。", f"Try adding: {_lower_first(what)}.")
+            tips.append(tr(f"试着补充：{what}。", f"Try adding: {what}."))
         else:
-            tip = tr(f"再具体一些：{what}。", f"Say more about: {_lower_first(what)}.")
-        tips.append(tip)
+            tips.append(tr(f"再具体一些：{what}。", f"Say more about {what}."))
     return tips
 
 

@@ -202,9 +202,19 @@ def written_follow_up(
     return _chinese(text, evidence, past, question.category == "technical")
 
 
+def point_phrase(text: str, language: str) -> str | None:
+    """A rubric point's text as a phrase to put in a sentence: Chinese with one clause
+    ("落实具体解决方案，即调整分工…", full-width punctuation), English as a verb phrase after
+    "you" ("put a concrete fix in place…"); None for an English text that is not one."""
+    text = _PREFIX.sub("", text).strip().rstrip("。.；;")
+    if language == "en":
+        return _base_form(text)
+    phrase = re.sub(r"\s*[:：]\s*", "，即", text)
+    return re.sub(r"\s*,\s*", "，", phrase).replace(";", "；")
+
+
 def _chinese(text: str, evidence: str | None, past: bool, technical: bool) -> str:
-    action = re.sub(r"\s*[:：]\s*", "，即", text)
-    action = re.sub(r"\s*,\s*", "，", action).replace(";", "；")  # full-width in Chinese
+    action = point_phrase(text, "zh") or text
     if action.startswith(_ZH_TOPIC_STARTS):  # not a verb phrase: ask about it as a topic
         if evidence:
             return f"你刚才提到“{evidence}”。另外，“{action}”这一点你会怎么落实？"

@@ -145,3 +145,15 @@ def test_follow_up_answers_are_kept_with_the_attempt(database, scored, scorer):
     (kept,) = reread.follow_ups
     assert (kept.prompt, kept.answer, kept.point_id) == (asked.text, COVERS_CAUSE, "p2")
     assert practice.list_attempts(database, guest)[0].follow_ups == (kept,)
+
+
+def test_point_phrases_read_inside_a_sentence(bank):
+    point = bank.question("cs-beh-01").point("p4")
+    assert follow_ups.point_phrase(point.text.zh, "zh") == (
+        "落实具体解决方案，即调整分工、针对性培训或改流程"
+    )
+    assert follow_ups.point_phrase(point.text.en, "en") == (
+        "put a concrete fix in place, such as redivided work, targeted training or a "
+        "redesigned workflow"
+    )
+    assert follow_ups.point_phrase("Whoever receives it reports it at once", "en") is None
