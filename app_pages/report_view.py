@@ -138,7 +138,7 @@ def text_table(columns: dict[str, list[str]]) -> None:
 
 
 def scores_chart(names: list[str], human: list, machine: list) -> None:
-    """Interviewer and machine side by side per row, on a fixed 0-100 axis."""
+    """Interviewer and machine bars side by side per row, on a fixed 0-100 axis."""
     who = [t("human"), t("machine")]
     rows = [
         {"name": name, "who": source, "score": value}
@@ -153,21 +153,21 @@ def scores_chart(names: list[str], human: list, machine: list) -> None:
         .mark_bar()
         .encode(
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="0–100"),
-            y=alt.Y("name:N", sort=names, title=None),
+            y=alt.Y("name:N", sort=names, title=None, axis=alt.Axis(labelLimit=240)),
             yOffset=alt.YOffset("who:N", sort=who),
             color=alt.Color(
                 "who:N",
                 sort=who,
                 scale=alt.Scale(domain=who, range=[HUMAN_COLOUR, MACHINE_COLOUR]),
-                legend=alt.Legend(title=None, orient="bottom"),
+                legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=[
-                alt.Tooltip("name:N", title=t("category")),
+                alt.Tooltip("name:N", title=" "),
                 alt.Tooltip("who:N", title=" "),
                 alt.Tooltip("score:Q", title="0–100", format=".0f"),
             ],
         )
-        .properties(height=40 + 48 * len(names))
+        .properties(height=alt.Step(18))
     )
     st.altair_chart(chart, width="stretch")
 
