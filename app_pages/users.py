@@ -64,10 +64,10 @@ def users_table(users: list[dict]) -> pd.DataFrame:
 # and say what was created (once).
 if created := st.session_state.pop("users_created", None):
     for key in CREATE_KEYS:
-        st.session_state.pop(key, None)
+        st.session_state[key] = ""  # set, not deleted: the browser's boxes are emptied too
     st.success(created)
 if saved := st.session_state.pop("users_saved", None):
-    st.session_state.pop("users_reset_password", None)
+    st.session_state["users_reset_password"] = ""
     st.success(saved)
 
 

@@ -550,3 +550,22 @@ def test_a_mock_session_for_a_candidate_account_to_their_report(
         "candidate_report.png",
     ):
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_users_page_creates_an_account_and_empties_the_form(
+    app_server, screenshot_dir, monkeypatch
+):
+    """Issue 13: a success message after a create, the form emptied, messages in Chinese."""
+    from services import accounts
+    from storage.db import Database
+
+    db = Database(app_server.database_url)
+    db.upgrade()
+    _admin(db)
+    token = accounts.sign_in(db, "admin", PASSWORD)[1]
+    db.dispose()
+    monkeypatch.setenv("E2E_USERS_TOKEN", token)
+    output = run_script("users", app_server, screenshot_dir)
+    assert "the form is empty after the create" in output
+    for name in ("users_created.png", "users_refused.png"):
+        assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
