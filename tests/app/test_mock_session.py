@@ -222,3 +222,34 @@ def test_english_ui_and_showing_the_machine_early(open_page, app_db):
         .options[0]
         .endswith("复杂技术投诉的标准化服务流程")
     )
+
+
+def test_a_session_for_a_candidate_account_scores_once_rated_and_shares_notes(open_page, app_db):
+    at = open_page("mock_session.py", "inter")
+    cand = actor(app_db, "cand")
+    options = at.selectbox(key="mock_new_account").options
+    assert any("（cand）" in o for o in options) and not any("inter" in o for o in options)
+    at.selectbox(key="mock_new_account").set_value(cand.user_id).run()
+    assert not [t for t in at.text_input if t.key == "mock_new_candidate"]  # name from account
+    at.button(key="mock_new_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (view,) = sessions.list_sessions(app_db, actor(app_db, "inter"))
+    assert view.candidate_user_id == cand.user_id and view.candidate_name == "Cand"
+
+    first = view.question_ids[0]
+    base = f"mock_{view.id}_{first}"
+    at.text_area(key=f"{base}_answer").input(ANSWER).run()
+    assert (
+        sessions.get_session(app_db, cand and actor(app_db, "inter"), view.id).answer(first).report
+        is None
+    )  # nothing scored before the interviewer has rated
+    at.radio(key=f"{base}_overall_zh").set_value(4).run()  # no "Score answer" click
+    assert [m for m in at.metric if "系统得分" in m.label]
+    assert sessions.get_session(app_db, actor(app_db, "inter"), view.id).answer(first).report
+    evidence = at.table[0].value  # a static table: long clauses wrap, nothing cut off
+    assert "依据" in evidence.columns
+
+    at.text_area(key=f"{base}_notes").input(NOTES).run()
+    at.checkbox(key=f"{base}_notes_shared").check().run()
+    saved = sessions.get_session(app_db, actor(app_db, "inter"), view.id).answer(first)
+    assert saved.notes == NOTES and saved.notes_shared
