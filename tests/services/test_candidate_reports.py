@@ -141,3 +141,32 @@ def test_a_changed_answer_drops_the_stale_machine_report(db, people, bank):
     assert sessions.get_session(db, inter, view.id).answer("cs-beh-01").report is not None
     sessions.save_answer(db, inter, view.id, "cs-beh-01", answer="二")
     assert sessions.get_session(db, inter, view.id).answer("cs-beh-01").report is None
+
+
+def test_a_follow_up_that_covers_a_missed_point_shows_as_lifted(db, people, bank):
+    inter = people["inter"]
+    view = sessions.create_session(
+        db, inter, "", ["cs-sit-01"], candidate_user_id=people["chen"].user_id
+    )
+    sit = bank.question("cs-sit-01")
+    sessions.save_answer(
+        db, inter, view.id, "cs-sit-01", answer="先安抚。", report=machine(sit, "missing")
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        sessions.save_follow_up(db, inter, view.id, "cs-sit-01", "p1", "追问？", " ", {})
+    assert refused.value.problems[0].text("zh") == "请先填写候选人对追问的回答"
+    with pytest.raises(PermissionDenied):
+        sessions.save_follow_up(db, people["chen"], view.id, "cs-sit-01", "p1", "追问？", "答", {})
+    sessions.save_follow_up(
+        db, inter, view.id, "cs-sit-01", "p1", "那之后你怎么做？", "立即启动预案。",
+        {"p1": "covered", "p2": "missing"},
+    )  # fmt: skip
+    sessions.set_status(db, inter, view.id, "finished")
+    report = sessions.candidate_report(db, people["chen"], view.id, bank.questions, "zh")
+    (row,) = report.questions
+    assert row.follow_ups[0].question == "那之后你怎么做？" and row.follow_ups[0].lifted == ("p1",)
+    points = {p.point_id: p for p in row.points}
+    assert points["p1"].status == "covered" and points["p1"].lifted_by_follow_up
+    assert points["p2"].status == "missing" and not points["p2"].lifted_by_follow_up
+    assert "p1" not in {g.point_id for g in report.gaps}
+    assert "经追问补上" in to_html(report)
