@@ -15,8 +15,9 @@ SHARED = "结构清楚，下次补充数据结果。"
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = Database(f"sqlite:///{tmp_path / 'candidates.sqlite3'}")
+def db(database_url):
+    """SQLite, and PostgreSQL where INTERVIEW_TEST_POSTGRES_URL is set."""
+    database = Database(database_url)
     database.upgrade()
     yield database
     database.dispose()

@@ -23,6 +23,7 @@ def test_a_version_2_database_gets_the_session_candidate_columns(database_url):
     try:
         db.upgrade()
         with db.engine.begin() as connection:  # back to the version 2 tables, with a row
+            connection.execute(text("DROP TABLE session_follow_ups"))  # newer than version 2
             connection.execute(text("DROP TABLE session_answers"))
             connection.execute(text("DROP TABLE mock_sessions"))
             connection.execute(text(V2_SESSIONS))
