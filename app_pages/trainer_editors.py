@@ -139,10 +139,8 @@ def point_editor(
             rows,
             key,
             tr("要编辑的评分要点", "Rubric point to edit"),
-            lambda r: (
-                f"{r.get('id') or tr('（新）', '(new)')} · {_short(r.get('text_zh'))}"
-                + (" ⚠️" if _stale_names(r, marks) else "")
-            ),
+            # ids only: a browser keeps showing the label it first drew for the chosen option
+            lambda r: str(r.get("id") or tr("（新要点）", "(new point)")),
         )
     _add_and_remove(
         rows,
@@ -235,7 +233,7 @@ def _stale_mark(
 
 
 def _point_table(rows: list[dict[str, Any]], marks: set[str], problems: list[FormProblem]) -> None:
-    """All points in one table: id, weight, both texts, and the marks."""
+    """All points in one table: id, the marks (when there are any), weight, both texts."""
     if not rows:
         st.info(tr("还没有评分要点，请添加。", "No rubric points yet; add one."))
         return
@@ -257,8 +255,11 @@ def _point_table(rows: list[dict[str, Any]], marks: set[str], problems: list[For
                 "text_en": row.get("text_en") or "",
             }
         )
+    frame = pd.DataFrame(table)
+    if not frame["marks"].any():
+        frame = frame.drop(columns="marks")  # no column of blanks
     st.dataframe(
-        safe_table(pd.DataFrame(table)),
+        safe_table(frame),
         hide_index=True,
         width="stretch",
         column_config={
@@ -303,7 +304,7 @@ def example_editor(
             rows,
             key,
             tr("要编辑的评分示例", "Graded example to edit"),
-            lambda r: f"{r.get('id') or '?'} · {r.get('grade', '')} · {_short(r.get('text'), 30)}",
+            lambda r: str(r.get("id") or "?"),  # the table above shows the rest
         )
     language = "en" if st.session_state.get("language") == "en" else "zh"
     _add_and_remove(

@@ -1,6 +1,7 @@
 // A trainer edits a rubric point in the workbench: the Chinese only (the point is marked
 // "英文未随中文更新", also after a reload), then the English (the mark goes); then scores an
-// answer in the rubric lab, where each point's probability shows under both rubrics.
+// answer in the rubric lab against a scratch rewording of the first point, where each point's
+// probability shows under both rubrics.
 // $E2E_WORKBENCH_TOKEN: a trainer's token (test_browser.py); $E2E_WORKBENCH_QUESTION: the id.
 import {
   clickButton,
@@ -85,6 +86,7 @@ await runE2E('workbench', async ({ page, url, shot }) => {
   await page.goto(`${url}/rubric_lab`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page);
   await expectText(page, '评分实验室', { selector: 'h1', exact: true, timeout: 60_000 });
+  await fillTextArea(page, '要点（中文）', '跟进一段时间，确认两人的合作恢复正常');
   await fillTextArea(
     page,
     '示例回答',
