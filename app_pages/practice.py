@@ -387,7 +387,7 @@ def follow_up_section(question: Question, shown: practice.AttemptView) -> None:
         tr("选择一个追问来回答", "Choose a follow-up to answer"),
         point_ids,
         format_func=labels(point_ids, lambda i: by_point[i].text),
-        key=f"practice_follow_up_pick_{shown.id}_{lang}",
+        key=f"practice_follow_up_pick_{shown.id}_{len(shown.follow_ups)}_{lang}",  # new options
     )
     box = f"practice_follow_up_answer_{shown.id}"
     if st.session_state.pop(f"practice_follow_up_clear_{shown.id}", False):
