@@ -334,9 +334,8 @@ def _interviewed(session: Any, actor: Actor) -> set[str]:
 
 
 def _linked_candidate(mock: MockSession) -> int | None:
-    """The candidate account a session is for, where sessions record one."""
-    value = getattr(mock, "candidate_id", None)
-    return int(value) if value is not None else None
+    """The candidate account a session is for; None for a named external candidate."""
+    return mock.candidate_user_id
 
 
 def _latest(answers: list[_Answer]) -> dict[tuple[str, str], _Answer]:

@@ -178,11 +178,10 @@ def _sessions(
                 language="zh",
                 question_ids=[q.id for q in asked],
                 status="finished",
+                candidate_user_id=user.id,
                 created_at=at,
                 updated_at=at,
             )
-            if hasattr(MockSession, "candidate_id"):  # sessions linked to accounts
-                mock.candidate_id = user.id
             session.add(mock)
             session.flush()
             for question in asked:

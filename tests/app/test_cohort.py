@@ -50,12 +50,15 @@ def test_an_interviewer_sees_only_the_candidates_of_their_sessions(cohort_db, op
     (interviewer,) = [s for s in at.selectbox if s.label == "Interviewer"]
     assert interviewer.options == ["Everyone (and practice)", "Inter"]
     metrics = {m.label: m.value for m in at.metric}
-    assert 1 <= int(metrics["Candidates"]) <= 2  # the candidates of their two sessions only
-    assert int(metrics["Answers (all tries)"]) == 2 * 6
+    people = int(metrics["Candidates"])
+    assert 1 <= people <= 2  # the candidates of their two sessions only
+    # their sessions (six answers each) and those candidates' practice (ten questions each)
+    assert int(metrics["Answers (all tries)"]) == 2 * 6 + 10 * people
     at = interviewer.set_value(interviewer.options[1]).run()
     assert not at.exception
     practice = next(c for c in at.checkbox if c.label == "Practice")
     assert practice.disabled  # practice has no interviewer
+    assert int({m.label: m.value for m in at.metric}["Answers (all tries)"]) == 2 * 6
     assert len(charts(at)) == 2
 
 

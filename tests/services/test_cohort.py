@@ -13,7 +13,7 @@ from services import cohort, practice, sessions
 from services.cohort import CohortFilters
 from services.cohort_seed import seed_cohort
 from services.errors import PermissionDenied, ValidationFailed
-from storage.models import Attempt, MockSession, SessionAnswer
+from storage.models import Attempt, SessionAnswer
 
 
 def machine(question, statuses: list[str]) -> ScoreReport:
@@ -157,28 +157,37 @@ def test_an_interviewer_sees_only_the_candidates_of_their_own_sessions(database,
     assert [c.label for c in theirs.candidates] == ["候选人乙"]  # practice has no interviewer
 
 
-@pytest.mark.skipif(
-    not hasattr(MockSession, "candidate_id"), reason="sessions are not linked to accounts yet"
-)
 def test_an_interviewer_sees_the_practice_of_a_candidate_account_they_interviewed(
     database, users, q, bank
 ):
     beh, sit = q["cs-beh-01"], q["cs-sit-01"]
-    mock_id = rated_session(database, users["inter"], "Cand", beh, {})
-    with database.transaction() as session:
-        session.execute(
-            update(MockSession)
-            .where(MockSession.id == mock_id)
-            .values(candidate_id=users["cand"].user_id)
-        )
+    mock = sessions.create_session(
+        database,
+        users["inter"],
+        "Cand",
+        [beh.id],
+        "",
+        "zh",
+        candidate_user_id=users["cand"].user_id,
+    )
+    sessions.save_answer(
+        database,
+        users["inter"],
+        mock.id,
+        beh.id,
+        answer="答案",
+        report=machine(beh, all_(beh, "covered")),
+    )
     practise(database, users["cand"], sit, all_(sit, "partial"))
     practise(database, users["cand2"], sit, all_(sit, "covered"))  # never interviewed
     report = cohort.build_cohort(database, users["inter"], bank.questions)
-    assert [c.username for c in report.candidates] == ["cand"]
+    assert [c.username for c in report.candidates] == ["cand"]  # one row for the account
     assert {c.question_id: c.source for c in report.cells} == {
         "cs-beh-01": "session",
         "cs-sit-01": "practice",
     }
+    everyone = cohort.build_cohort(database, users["train"], bank.questions)
+    assert sorted(c.username for c in everyone.candidates) == ["cand", "cand2"]
 
 
 def test_filters_by_bank_dates_and_kind_of_answer(database, users, q, bank):
