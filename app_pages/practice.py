@@ -442,8 +442,8 @@ st.progress(
     (index + 1) / len(queue),
     text=tr(f"第 {index + 1} / {len(queue)} 题", f"Question {index + 1} of {len(queue)}"),
 )
-back_col, next_col, leave_col = st.columns(3)
-back_col.button(
+nav = st.container(horizontal=True, key="practice_nav")  # one row, on a phone too
+nav.button(
     tr("← 上一题", "← Previous"),
     disabled=index == 0,
     on_click=go_to,
@@ -451,7 +451,7 @@ back_col.button(
     key="practice_previous",
     width="stretch",
 )
-next_col.button(
+nav.button(
     tr("下一题 →", "Next →"),
     disabled=index == len(queue) - 1,
     on_click=go_to,
@@ -459,7 +459,7 @@ next_col.button(
     key="practice_next",
     width="stretch",
 )
-leave_col.button(
+nav.button(
     tr("重新选题", "Choose another set"),
     on_click=go_to,
     args=([], 0),
