@@ -7,7 +7,7 @@ from app_pages.common import current_actor, language, live_bank, reporting_error
 from app_pages.tables import safe_table
 from scoring.batch import score_frame
 from services.accounts import require
-from services.batch_upload import MAX_UPLOAD_BYTES, read_upload, scored_csv_bytes
+from services.batch_upload import MAX_UPLOAD_BYTES, error_in, read_upload, scored_csv_bytes
 from services.errors import InputRejected
 
 actor = current_actor()
@@ -91,7 +91,12 @@ with reporting_errors():
             st.warning(
                 tr("以下行未能评分（已保留在结果中）：", "Rows not scored (kept in the output):")
             )
-            st.dataframe(safe_table(bad_rows[["error"]]), hide_index=False)
+            problems = bad_rows["error"].map(lambda e: error_in(e, language()))
+            st.dataframe(
+                safe_table(problems.to_frame(tr("问题", "Problem"))),
+                hide_index=False,
+                column_config={tr("问题", "Problem"): st.column_config.TextColumn(width="large")},
+            )
         st.dataframe(safe_table(rows), hide_index=False)
         st.download_button(
             tr("下载评分结果 CSV", "Download the scored CSV"),

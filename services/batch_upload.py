@@ -91,3 +91,49 @@ def _csv_problem(parser_message: str) -> tuple[str, str]:
             f'第 {line} 行开始的带引号的值没有结束（缺少一个 "）。',
         )
     return parser_message, f"无法解析（{parser_message}）。"
+
+
+_ROW_PROBLEM = re.compile(r"^row (\d+), column (\w+): (.*)$", re.S)
+_ROW_FAILED = re.compile(r"^row (\d+): scoring failed: (.*)$", re.S)
+_DETAILS_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^the answer is empty$"), "回答为空"),
+    (re.compile(r"^no question '(.*)' in the bank$", re.S), "题库中没有题目“{0}”"),
+    (
+        re.compile(r"^give rubric points .*"),
+        "请给出评分要点（每行一条，或用“ | ”分隔）、参考答案（reference_answer）或题目编号（question_id）",
+    ),
+    (re.compile(r"^'(.*)' is not a positive number$", re.S), "“{0}”不是正数"),
+    (re.compile(r"^missing column: answer$"), "缺少 answer 列"),
+    (
+        re.compile(r"^missing column: question_id .*"),
+        "缺少 question_id 列（题库题目），或 rubric_points、reference_answer 列（自带评分要点）",
+    ),
+    (
+        re.compile(r"^the file has (\d+) rows; at most (\d+) can be scored at once$"),
+        "文件有 {0} 行，一次最多评分 {1} 行",
+    ),
+)
+
+
+def error_in(message: str, language: str) -> str:
+    """A scored row's `error` (written in English by the scorer) in the reader's language.
+
+    The scorer's messages name the spreadsheet row (the header is row 1) and the column; the
+    Chinese keeps both. A message of an unknown shape is shown as it is.
+    """
+    if language == "en" or not message:
+        return message
+    if match := _ROW_PROBLEM.match(message):
+        row, column, detail = match.groups()
+        return f"第 {row} 行，{column} 列：{_detail_zh(detail)}。"
+    if match := _ROW_FAILED.match(message):
+        row, reason = match.groups()
+        return f"第 {row} 行：评分失败（{reason}）。"
+    return _detail_zh(message) + "。" if _detail_zh(message) != message else message
+
+
+def _detail_zh(detail: str) -> str:
+    for pattern, text in _DETAILS_ZH:
+        if match := pattern.match(detail):
+            return text.format(*match.groups())
+    return detail

@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import pytest
 
-from services.batch_upload import read_upload, scored_csv_bytes
+from services.batch_upload import error_in, read_upload, scored_csv_bytes
 from services.errors import InputRejected
 
 GOOD_AND_BAD = (
@@ -75,7 +75,8 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(open_page):
     at.button(key="batch_run").click().run()
     bad = at.dataframe[1].value  # below the preview
     assert list(bad.index) == [3, 4]
-    assert bad.loc[4, "error"].startswith("row 4, column answer")  # the same number
+    assert bad.loc[3, "问题"] == "第 3 行，question_id 列：题库中没有题目“no-such-question”。"
+    assert bad.loc[4, "问题"] == "第 4 行，answer 列：回答为空。"  # the same number
     assert list(at.dataframe[2].value.index) == [2, 3, 4, 5]
 
 
@@ -87,3 +88,17 @@ def test_a_broken_csv_names_its_line_in_chinese():
     with pytest.raises(InputRejected) as rejected:
         read_upload("f.csv", b'a,b\n1,"unclosed\n2,3\n')
     assert "第 2 行开始的带引号的值没有结束" in rejected.value.zh
+
+
+def test_the_scorers_row_errors_read_in_chinese():
+    assert error_in("row 7, column points: '-2' is not a positive number", "zh") == (
+        "第 7 行，points 列：“-2”不是正数。"
+    )
+    assert error_in("row 5: scoring failed: ValueError: boom", "zh") == (
+        "第 5 行：评分失败（ValueError: boom）。"
+    )
+    assert error_in("missing column: answer", "zh") == "缺少 answer 列。"
+    assert error_in("row 2, column answer: the answer is empty", "en") == (
+        "row 2, column answer: the answer is empty"
+    )
+    assert error_in("something new", "zh") == "something new"
