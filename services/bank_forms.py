@@ -291,8 +291,18 @@ def copy_id(question_id: str, taken: Iterable[str]) -> str:
 
 
 def place_problems(problems: Iterable[FieldProblem]) -> list[FormProblem]:
-    """Put each validation problem (dotted path such as `rubric.1.weight`) on a form field."""
-    return [_place(p.field or "", _clean_message(p.message)) for p in problems]
+    """Put each validation problem (dotted path such as `rubric.1.weight`) on a form field.
+
+    A list that is empty only because its items failed ("at least 1 item after validation")
+    is not reported on top of those items' own problems.
+    """
+    problems = list(problems)
+    paths = [p.field or "" for p in problems]
+    return [
+        _place(path, _clean_message(p.message))
+        for path, p in zip(paths, problems, strict=True)
+        if not ("after validation" in p.message and any(q.startswith(f"{path}.") for q in paths))
+    ]
 
 
 def problems_for(problems: Iterable[FormProblem], field: str) -> list[FormProblem]:

@@ -384,3 +384,35 @@ def test_every_problem_of_a_file_is_listed_in_the_readers_language(
         f"{name} · 评分示例表（examples） · 第 {rows['examples']} 行": "不能大于 10",
     }
     assert sorted(problems["field"]) == ["grade", "weight"]
+
+
+def test_a_new_question_gets_its_points_in_the_point_form(open_page, seeded):
+    at = open_page("workbench.py", "train", language="en")
+    at.button(key="workbench_new").click().run()
+    assert "No rubric points yet; add one." in texts(at.info)
+    for name, value in {
+        "id": "cs-new-01",
+        "title_zh": "新题",
+        "title_en": "New one",
+        "source_document": "workbench",
+    }.items():
+        at.text_input(key=f"workbench_field_{name}").input(value)
+    for name, value in {
+        "question_zh": "请说说你的做法。",
+        "question_en": "How do you do it?",
+        "competencies_zh": "沟通",
+        "competencies_en": "Communication",
+    }.items():
+        at.text_area(key=f"workbench_field_{name}").input(value)
+    next(b for b in at.button if b.key.endswith("_add") and "point" in b.key).click().run()
+    point_field(at, "text_zh").input("先倾听")
+    at.button(key="workbench_save").click().run()
+    assert "Not saved: 1 problem(s)" in texts(at.error)
+    assert "row 1 · Point (English): must not be empty" in texts(at.error)  # under the field
+    point_field(at, "text_en").input("Listens first")
+    at.button(key="workbench_save").click().run()
+    assert "Saved cs-new-01 (version 1)" in at.success[0].value
+    saved = bank.get_question(seeded, "cs-new-01").question
+    assert [(p.id, p.text.zh, p.text.en, p.weight) for p in saved.rubric] == [
+        ("p1", "先倾听", "Listens first", 1.0)
+    ]
