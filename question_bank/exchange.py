@@ -332,10 +332,13 @@ def _question_from_rows(
     raw = {k: v for k, v in raw.items() if v is not None}
     label = f"{source} questions row {row_number}"
     parsed, invalid = parse_questions(raw, label)
+    paths = [problem.field or "" for problem in invalid]
     for problem in invalid:
         path = problem.field or ""
         if any(path == r or path.startswith(f"{r}.") for r in reported):
             continue
+        if "after validation" in problem.message and any(q.startswith(f"{path}.") for q in paths):
+            continue  # a list empty only because its items failed: those are reported
         table, number, column = _place(path, row_number, children)
         found.append(_problem(source, table, number, problem.message, question_id, column))
     return (parsed if not found else []), found
