@@ -226,7 +226,7 @@ def question_detail(report: SessionReport, row: QuestionRow, include_private_not
     if row.points:
         points_table(row.points)
     for follow_up in row.follow_ups:
-        st.markdown(f"**{t('follow_up')}**: " + plain(follow_up.question))
+        st.markdown(f"**{t('follow_up')}**{tr('：', ': ')}" + plain(follow_up.question))
         st.text(follow_up.answer or "–")
     for flag in row.flags:
         st.caption("⚠️ " + plain(flag))

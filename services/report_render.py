@@ -31,6 +31,7 @@ from services.names import (
     STATUS_NAMES,
     category_name,
     name_in,
+    overall_rating_description,
     overall_rating_name,
     status_name,
 )
@@ -591,11 +592,15 @@ def _details_html(report: SessionReport, lang: str, include_private_notes: bool)
         parts.append(_points_html(q.points, lang))
         for f in q.follow_ups:
             parts.append(
-                f"<p><strong>{_e(label('follow_up', lang))}</strong> {_e(f.question)}</p>"
+                f"<p><strong>{_e(label('follow_up', lang))}</strong>"
+                f"{'：' if lang == 'zh' else ': '}{_e(f.question)}</p>"
                 f"<p class='answer'>{_e(f.answer) or '–'}</p>"
             )
         if q.flags:
-            parts.append(f"<p class='src'>{_e(label('flags', lang))}: {_e(' '.join(q.flags))}</p>")
+            colon = "：" if lang == "zh" else ": "
+            parts.append(
+                f"<p class='src'>{_e(label('flags', lang))}{colon}{_e(' '.join(q.flags))}</p>"
+            )
         if report.audience == "interviewer" and include_private_notes and private_notes(q):
             parts.append(
                 f"<p><strong>{_e(label('private_notes', lang))}</strong></p>"
@@ -642,11 +647,13 @@ def _comparison_html(report: SessionReport, lang: str) -> str:
 
 def scale_lines(language: str) -> tuple[list[str], str]:
     """The overall 1-5 scale as lines, and the 0-2 point scale as one line."""
+    colon = ": " if language == "en" else "："
     lines = [
-        f"{r} · {overall_rating_name(r, language)}: {OVERALL_SCALE[r][3 if language == 'en' else 2]}"
+        f"{r} · {overall_rating_name(r, language)}{colon}{overall_rating_description(r, language)}"
         for r in OVERALL_SCALE
     ]
-    points = "；".join(f"{r} = {name_in(n, language)}" for r, n in POINT_SCALE.items())
+    separator = "；" if language == "zh" else "; "
+    points = separator.join(f"{r} = {name_in(n, language)}" for r, n in POINT_SCALE.items())
     return lines, points
 
 
@@ -660,7 +667,8 @@ def _scale_html(lang: str) -> str:
     _, points = scale_lines(lang)
     return (
         f"<section><h2>{_e(label('scale', lang))}</h2><table><tbody>{rows}</tbody></table>"
-        f"<p class='src'>{_e(label('point_scale', lang))}: {_e(points)}</p></section>"
+        f"<p class='src'>{_e(label('point_scale', lang))}{'：' if lang == 'zh' else ': '}"
+        f"{_e(points)}</p></section>"
     )
 
 
