@@ -3,10 +3,12 @@ in both languages; nothing for candidates."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from question_bank.loader import load_path
-from services import accounts
+from services import accounts, cohort
 from services.cohort_seed import seed_cohort
 
 
@@ -72,3 +74,40 @@ def test_a_candidate_is_refused(app_db, open_page):
     at = open_page("cohort.py", "cand", "en")
     assert not charts(at)
     assert "interviewer / trainer" in at.error[0].value
+
+
+def test_a_chosen_period_without_answers_says_so(cohort_db, open_page):
+    from datetime import date
+
+    at = open_page("cohort.py", "train", "en")
+    period = next(s for s in at.selectbox if s.label == "Period")
+    at = period.set_value("custom").run()
+    at.date_input(key="cohort_dates").set_value((date(2020, 1, 1), date(2020, 1, 31))).run()
+    assert not at.exception
+    assert not charts(at)
+    assert "No scored answers in this range yet" in at.info[0].value
+    at.date_input(key="cohort_dates").set_value((date(2020, 1, 1), date.today())).run()
+    assert len(charts(at)) == 2
+
+
+def row_order(chart) -> list[str]:
+    """The candidates down the heat map, in the order the chart's y axis sorts them."""
+    spec = json.loads(chart.proto.spec)
+    layers = spec.get("layer", [spec])
+    return layers[0]["encoding"]["y"]["sort"]
+
+
+def test_candidates_can_be_ordered_weakest_first(cohort_db, open_page):
+    at = open_page("cohort.py", "train", "en")
+    by_name = row_order(charts(at)[0])
+    at = at.radio(key="cohort_order_en").set_value("low").run()
+    weakest_first = row_order(charts(at)[0])
+    assert sorted(weakest_first) == sorted(by_name) and weakest_first != by_name
+    report = cohort.build_cohort(
+        cohort_db, accounts.sign_in(cohort_db, "train", "correct-horse-9")[0], load_path().questions
+    )
+    means = {}
+    for cell in report.cells:
+        means.setdefault(report.candidate(cell.candidate).label, []).append(cell.score)
+    ranked = [sum(means[label]) / len(means[label]) for label in weakest_first]
+    assert ranked == sorted(ranked)
