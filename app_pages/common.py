@@ -13,19 +13,17 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 import streamlit as st
-from sqlalchemy import func, select
 
-from question_bank.loader import BankSet, load_path
+from question_bank.loader import BankSet
 from scoring.encoders import EncoderChoice, load_encoder
 from scoring.engine import Scorer
 from server.cookies import AUTH_COOKIE, GUEST_COOKIE, api_path
 from services import accounts, identity, names, rubric_lab
 from services import bank as bank_service
 from services.accounts import Actor
+from services.app_database import Database, bank_revision, open_app_database
 from services.errors import ServiceError, ValidationFailed
 from services.names import CATEGORY_NAMES, DIFFICULTY_NAMES, ROLE_NAMES, STATUS_NAMES  # noqa: F401
-from storage.db import Database
-from storage.models import QuestionRecord
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 T = TypeVar("T")
@@ -100,25 +98,13 @@ def language_switch() -> None:
 @st.cache_resource(show_spinner=False)
 def database() -> Database:
     """The database, upgraded and seeded with the shipped bank on first use."""
-    db = Database()
-    db.upgrade()
-    bank_service.seed_if_empty(db, load_path())
-    return db
+    return open_app_database()
 
 
 @st.cache_resource(show_spinner=False)
 def encoder_choice() -> EncoderChoice:
     """The sentence encoder, loaded once per process (INTERVIEW_ENCODER picks it)."""
     return load_encoder(None)
-
-
-def bank_revision(db: Database) -> tuple[int, int]:
-    """A cheap fingerprint of the bank in the database; it changes on every save."""
-    with db.read() as session:  # every page run asks: never wait for the write lock
-        count, total = session.execute(
-            select(func.count(), func.coalesce(func.sum(QuestionRecord.version), 0))
-        ).one()
-        return int(count), int(total)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
