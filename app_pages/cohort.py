@@ -214,7 +214,9 @@ def heat_map(
             f"{column}:N",
             sort=columns,
             title=column_title,
-            axis=alt.Axis(labelAngle=-60, labelOverlap=False, orient="top"),
+            axis=alt.Axis(
+                labelAngle=0 if len(columns) <= 8 else -60, labelOverlap=False, orient="top"
+            ),
         ),
         y=alt.Y(
             "candidate:N",
@@ -234,8 +236,11 @@ def heat_map(
     )
     chart = cells
     if len(frame) <= LABELLED_CELLS:
-        numbers = base.mark_text(fontSize=11, color="#1f1f1f").encode(
-            text=alt.Text("score:Q", format=".0f"), tooltip=tooltip
+        dark = (alt.datum.score < 25) | (alt.datum.score > 80)  # the scale's deep ends
+        numbers = base.mark_text(fontSize=11).encode(
+            text=alt.Text("score:Q", format=".0f"),
+            color=alt.condition(dark, alt.value("white"), alt.value("#1f1f1f")),
+            tooltip=tooltip,
         )
         chart = cells + numbers
     # every candidate a readable row, every column wide enough for a number

@@ -44,6 +44,7 @@ await runE2E('cohort', async ({ page, url, shot }) => {
   await openTab(page, '候选人 × 题型');
   await expectText(page, '题型得分 =');
   if ((await chartCount(page)) < 2) throw new Error('the category heat map is missing');
+  await screenshot(page, shot('cohort_categories.png'));
 
   await openTab(page, '最常遗漏的要点');
   await expectText(page, '按未覆盖比例排列的前 15 个要点');
