@@ -13,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import language, plain, tr
-from app_pages.tables import safe_table
 from services import report_render as render
 from services.report_render import format_score, label
 from services.session_report import (
@@ -181,13 +180,13 @@ def by_category(report: SessionReport) -> None:
             [c.interviewer_score for c in report.categories],
             [c.machine_score for c in report.categories],
         )
-    st.dataframe(safe_table(pd.DataFrame(rows, columns=headers)), hide_index=True)
+    text_table({name: [row[i] for row in rows] for i, name in enumerate(headers)})
 
 
 def by_question(report: SessionReport) -> None:
     st.subheader(t("by_question"))
     headers, rows = render.question_rows(report, language())
-    st.dataframe(safe_table(pd.DataFrame(rows, columns=headers)), hide_index=True)
+    text_table({name: [row[i] for row in rows] for i, name in enumerate(headers)})
 
 
 def point_status(point: PointRow) -> str:

@@ -115,10 +115,12 @@ def test_a_full_mock_session_to_its_report(open_page, app_db, downloads):
     assert headings.index("建议的下一步") < headings.index("各题型得分")
     assert headings[-2:] == ["面试官与系统评分对比", "下载"]  # agreement last, for the record
     assert "2026-" not in shown or "T" not in shown.split("2026-")[1][:12]  # no ISO stamps
-    categories = report.dataframe[0].value
+    tables = [t.value for t in report.table]  # static tables: long texts wrap, none cut off
+    categories = next(t for t in tables if "题数" in t.columns)
     assert list(categories["题型"]) == ["行为面试"]
     assert categories["系统评分"][0] != "–" and categories["面试官评分"][0] != "–"
-    assert list(report.dataframe[1].value["题号"]) == [first, second]
+    by_question = next(t for t in tables if "整体评级" in t.columns)
+    assert [i.replace("\\", "") for i in by_question["题号"]] == [first, second]
     assert len(report.get("vega_lite_chart")) == 1  # categories: interviewer and machine
     assert [b.label for b in report.download_button] == ["PDF", "可打印的 HTML", "CSV", "JSON"]
 
