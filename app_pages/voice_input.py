@@ -48,7 +48,6 @@ def _new_recording(state: dict[str, Any], recorded: Any, uploaded: Any) -> dict[
         fingerprint = transcription.digest(data)
         if fingerprint in state["handled"]:
             continue
-        state["handled"].add(fingerprint)
         mime = item.type or "audio/wav"
         name = item.name if kind == "uploaded" else "recording.wav"
         return {"data": data, "name": name, "mime": mime, "digest": fingerprint, "kind": kind}
@@ -181,17 +180,21 @@ def voice_answer(
         record_tab, upload_tab = st.tabs(
             [tr("录音", "Record"), tr("上传录音文件", "Upload a file")]
         )
-        recorded = record_tab.audio_input(
-            tr("录下你的回答", "Record your answer"), key=f"voice_{box_key}_rec_{state['round']}"
-        )
-        uploaded = upload_tab.file_uploader(
-            tr("WAV、MP3 或 M4A 录音", "A WAV, MP3 or M4A recording"),
-            type=list(transcription.UPLOAD_TYPES),
-            key=f"voice_{box_key}_file_{state['round']}",
-            max_upload_size=transcription.MAX_UPLOAD_MB,
-        )
-        clip = _new_recording(state, recorded, uploaded)
+        slots = (record_tab.empty(), upload_tab.empty())
+        keys = (f"voice_{box_key}_rec_", f"voice_{box_key}_file_")
+        # A new recording or upload is in the widgets' state before they are drawn: draw
+        # them disabled while it is transcribed (no second take can start meanwhile), then
+        # replace them with empty ones, ready for the next take.
+        held = [st.session_state.get(key + str(state["round"])) for key in keys]
+        clip = _new_recording(state, *held)
+        _recorders(slots, keys, state["round"], disabled=clip is not None)
         if clip is not None:
+            busy = st.caption(
+                tr(
+                    "正在转写这段录音；完成后可以再次录音或上传。",
+                    "Transcribing this recording; you can record or upload again when it is done.",
+                )
+            )
             for stale in ("clip", "result", "error", "previous", "placed"):
                 state.pop(stale, None)
             state["clip"] = clip
@@ -203,7 +206,25 @@ def voice_answer(
                 if not current().strip():  # a blank box (drawn below) takes it at once
                     put(result.text)
                     state["placed"] = "filled"
+            busy.empty()
+            state["handled"].add(clip["digest"])  # a run cut short transcribes it again
+            state["round"] += 1
+            _recorders(slots, keys, state["round"], disabled=False)
         _show(box_key, state, put, current)
+
+
+def _recorders(slots: tuple[Any, Any], keys: tuple[str, str], round_: int, disabled: bool) -> None:
+    """The recorder and the uploader, in their slots (tabs), for widget round `round_`."""
+    slots[0].audio_input(
+        tr("录下你的回答", "Record your answer"), key=keys[0] + str(round_), disabled=disabled
+    )
+    slots[1].file_uploader(
+        tr("WAV、MP3 或 M4A 录音", "A WAV, MP3 or M4A recording"),
+        type=list(transcription.UPLOAD_TYPES),
+        key=keys[1] + str(round_),
+        max_upload_size=transcription.MAX_UPLOAD_MB,
+        disabled=disabled,
+    )
 
 
 def _show(
@@ -212,8 +233,7 @@ def _show(
     """The kept recording, its transcript and pace, and what can be done with them."""
     if "clip" not in state:
         return
-    if state["clip"]["kind"] == "uploaded":  # a recording replays in its own widget
-        st.audio(state["clip"]["data"], format=state["clip"]["mime"])
+    st.audio(state["clip"]["data"], format=state["clip"]["mime"])
     if error := state.get("error"):
         show_error(error)
         st.caption(tr("你的回答框没有改动。", "Your answer box was not changed."))

@@ -1,5 +1,6 @@
 // Spoken answers in practice (issue 14): Chromium's fake microphone plays a WAV file of an
-// English answer; the candidate records it, sees the transcript appear in the answer box,
+// English answer; the candidate records it (the recorder waits, disabled, while it is
+// transcribed, then is ready for another take), sees the transcript appear in the answer box,
 // edits it, submits it and gets the feedback. Then a second recording while text is in the
 // box is offered for appending (nothing typed is overwritten), and the recording is deleted.
 // With $E2E_VOICE (JSON from test_browser.py: {token, mock_session}) an interviewer then
@@ -32,9 +33,9 @@ const EDIT = ' Then I followed up the next morning to check the customer was sat
 async function record(page, seconds) {
   const panel = page.locator('[data-testid="stAudioInput"]').first();
   step(`record ${seconds} s from the fake microphone`);
-  await panel.getByRole('button', { name: 'Record' }).click();
+  await panel.getByRole('button', { name: 'Record', exact: true }).click({ timeout: 90_000 });
   await page.waitForTimeout(seconds * 1000);
-  await panel.getByRole('button', { name: 'Stop recording' }).click();
+  await panel.getByRole('button', { name: 'Stop recording', exact: true }).click();
 }
 
 async function openPanel(page, title = '🎤 用语音作答') {
@@ -70,14 +71,22 @@ await runE2E('voice', async ({ page, url, shot }) => {
   await screenshot(page, shot('voice_panel.png'));
 
   await record(page, 8);
-  step('the transcript appears in the blank answer box');
-  const heard = await waitForBox(page, (t) => /customer/i.test(t), 'received the transcript');
+  step('while it is transcribing, no second take can start');
+  await expectText(page, '正在转写这段录音；完成后可以再次录音或上传。', { timeout: 60_000 });
+  const recorder = page.locator('[data-testid="stAudioInput"]').first();
+  if (await recorder.getByRole('button', { name: 'Record', exact: true }).isEnabled()) {
+    throw new Error('the recorder accepts a second take while the first is transcribing');
+  }
+  step('the recorder is disabled while transcribing');
   await waitForApp(page);
-  step(`transcript: ${heard}`);
-  await expectText(page, '转写结果已放入下面的回答框');
+  if (!(await recorder.getByRole('button', { name: 'Record', exact: true }).isEnabled())) {
+    throw new Error('the recorder is not ready for another take after transcribing');
+  }
+  const heard = await waitForBox(page, (t) => /customer/i.test(t), 'received the transcript');
+  step(`answer box: ${heard}`);
   await expectText(page, '语速（词/分钟）');
-  const replay = page.locator('[data-testid="stAudioInput"]').first().getByRole('button', { name: 'Play' });
-  if ((await replay.count()) < 1) throw new Error('no button to replay the recording');
+  const players = await page.locator('[data-testid="stAudio"]').count();
+  if (players < 1) throw new Error('no player to replay the recording');
   await screenshot(page, shot('voice_transcript.png'));
 
   step('edit the transcript, then submit it for scoring');
