@@ -132,6 +132,15 @@ def show_save_error() -> None:
         show_error(error)
 
 
+def account_mark(view: SessionView) -> str:
+    """ " (🔗 account)" for a session run for a candidate's account, else ""."""
+    if view.candidate_user_id is None:
+        return ""
+    return tr(
+        "（🔗 候选人账户，结束后可查看报告）", " (🔗 account: reads the report once finished)"
+    )
+
+
 # --- the list and a new session -------------------------------------------------------------
 
 
@@ -160,6 +169,7 @@ def session_list(views: list[SessionView]) -> None:
             info.caption(
                 tr("候选人：", "Candidate: ")
                 + plain(view.candidate_name)
+                + account_mark(view)
                 + f" · {LANGUAGES.get(view.language, view.language)} · "
                 + status_names.get(view.status, view.status)
             )
@@ -614,6 +624,7 @@ def run_session(view: SessionView) -> None:
     st.caption(
         tr("候选人：", "Candidate: ")
         + plain(view.candidate_name)
+        + account_mark(view)
         + " · "
         + tr("面试语言：", "Interview language: ")
         + LANGUAGES.get(view.language, view.language)
