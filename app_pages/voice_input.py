@@ -233,7 +233,12 @@ def _show(
     """The kept recording, its transcript and pace, and what can be done with them."""
     if "clip" not in state:
         return
-    st.audio(state["clip"]["data"], format=state["clip"]["mime"])
+    playable = "result" in state or getattr(state.get("error"), "code", "") in (
+        "no_speech",
+        "too_long",
+    )
+    if playable:  # a damaged or refused file has nothing to replay
+        st.audio(state["clip"]["data"], format=state["clip"]["mime"])
     if error := state.get("error"):
         show_error(error)
         st.caption(tr("你的回答框没有改动。", "Your answer box was not changed."))

@@ -102,7 +102,8 @@ class WhisperTranscriber:
     Args:
         model: a size name, a model folder, a hub id, or None for INTERVIEW_SPEECH_MODEL /
             the packaged base weights (see `speech.model.resolve`).
-        device: "cpu", "cuda" or "auto".
+        device: "cpu", "cuda" or "auto" (default: INTERVIEW_SPEECH_DEVICE, else "cpu": a GPU
+            also needs CUDA's cuBLAS and cuDNN libraries, which pip does not install).
         compute_type: CTranslate2's compute type; int8 is fast and small on a CPU.
         cpu_threads: threads for the CPU (default: the cores this process may use).
         beam_size: 1 decodes greedily (fastest); larger searches more.
@@ -112,7 +113,7 @@ class WhisperTranscriber:
     def __init__(
         self,
         model: str | None = None,
-        device: str = "auto",
+        device: str | None = None,
         compute_type: str = "int8",
         cpu_threads: int | None = None,
         beam_size: int = 1,
@@ -134,7 +135,10 @@ class WhisperTranscriber:
         started = time.perf_counter()
         try:
             self._model = WhisperModel(
-                self.source, device=device, compute_type=compute_type, cpu_threads=threads
+                self.source,
+                device=device or os.environ.get("INTERVIEW_SPEECH_DEVICE") or "cpu",
+                compute_type=compute_type,
+                cpu_threads=threads,
             )
         except Exception as error:  # a missing download, a damaged folder, no GPU ...
             raise SpeechUnavailable(

@@ -114,6 +114,7 @@ await runE2E('voice', async ({ page, url, shot }) => {
   step('the second transcript was appended after the typed answer');
   await screenshot(page, shot('voice_append.png'));
 
+
   if (!config.token) return;
   step('mock session: the interviewer records the candidate');
   await useToken(page, url, config.token);
@@ -133,4 +134,18 @@ await runE2E('voice', async ({ page, url, shot }) => {
   const saved = await answerBox(page, MOCK_BOX);
   if (saved !== said) throw new Error(`mock answer not saved: ${JSON.stringify(saved)}`);
   step('the mock-session transcript came back after a reload');
+
+  step('upload a text file named .wav: a clear message, the answer box unchanged');
+  await openPanel(page, '🎤 Answer out loud');
+  await page.getByRole('tab', { name: 'Upload a file' }).click();
+  await page.locator('[data-testid="stFileUploaderDropzoneInput"]').first().setInputFiles({
+    name: 'answer.wav',
+    mimeType: 'audio/wav',
+    buffer: Buffer.from('This is my answer, typed into a text file and renamed.'),
+  });
+  await expectText(page, 'could not be read as audio', { timeout: 60_000 });
+  await expectText(page, 'Your answer box was not changed.');
+  if ((await answerBox(page, MOCK_BOX)) !== said) throw new Error('a bad upload changed the answer');
+  step('a bad upload was refused with a message and the answer kept');
+  await screenshot(page, shot('voice_bad_upload.png'));
 });
