@@ -36,14 +36,20 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
         C: inverse regularisation strength of the logistic regression.
         feature_names: names of the columns of X, kept with the fitted parameters.
         signs: per column, 1 (weight >= 0), -1 (weight <= 0) or 0 (free); empty: all free.
+        unused: names (of `feature_names`) of columns left out: their weight stays 0.
     """
 
     def __init__(
-        self, C: float = 1.0, feature_names: tuple[str, ...] = (), signs: tuple[int, ...] = ()
+        self,
+        C: float = 1.0,
+        feature_names: tuple[str, ...] = (),
+        signs: tuple[int, ...] = (),
+        unused: tuple[str, ...] = (),
     ) -> None:
         self.C = C
         self.feature_names = feature_names
         self.signs = signs
+        self.unused = unused
 
     def fit(
         self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None
@@ -67,7 +73,13 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
         Z = (X - self.mean_) / self.scale_
         rate = float(np.clip(np.average(labels, weights=weights), 1e-6, 1 - 1e-6))
         coef, intercept = np.zeros(X.shape[1]), float(np.log(rate / (1 - rate)))  # no feature
-        used = np.ones(X.shape[1], dtype=bool)
+        unknown = set(self.unused) - set(self.feature_names)
+        if unknown:
+            raise ValueError(f"unused names no feature: {sorted(unknown)}")
+        used = np.array([name not in self.unused for name in self.feature_names] or
+                        [True] * X.shape[1])  # fmt: skip
+        if len(used) != X.shape[1]:
+            raise ValueError(f"{len(used)} feature names for {X.shape[1]} features")
         while used.any():
             model = LogisticRegression(C=self.C, max_iter=2000)
             model.fit(Z[:, used], labels, sample_weight=weights)
@@ -106,6 +118,7 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
             "feature_names": list(self.feature_names),
             "C": self.C,
             "signs": list(self.signs),
+            "unused": list(self.unused),
             "mean": self.mean_.tolist(),
             "scale": self.scale_.tolist(),
             "coef": self.coef_.tolist(),
@@ -118,6 +131,7 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
             C=data["C"],
             feature_names=tuple(data["feature_names"]),
             signs=tuple(data.get("signs", ())),
+            unused=tuple(data.get("unused", ())),
         )
         model.mean_ = np.array(data["mean"])
         model.scale_ = np.array(data["scale"])
