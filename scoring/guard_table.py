@@ -86,23 +86,23 @@ def _mostly_rejected(s: AnswerSignals) -> bool:
 
 
 GUARDS: tuple[Guard, ...] = (
-    Guard(Flag("too_long", f"回答超过 {MAX_ANSWER_CHARS} 字,只评估了前 {MAX_ANSWER_CHARS} 字;原文已完整保留。",
+    Guard(Flag("too_long", f"回答超过 {MAX_ANSWER_CHARS} 字，只评估了前 {MAX_ANSWER_CHARS} 字；原文已完整保留。",
                f"The answer is longer than {MAX_ANSWER_CHARS} characters; only the first "
                f"{MAX_ANSWER_CHARS} were scored. Your full text is kept."),
           lambda s: s.truncated),
-    Guard(Flag("too_short", "回答太短,无法判断是否覆盖了要点。",
+    Guard(Flag("too_short", "回答太短，无法判断是否覆盖了要点。",
                "The answer is too short to show any rubric point.", "error"),
           lambda s: s.size < s.min_size, lambda s: 0.3 * s.size / s.min_size),
-    Guard(Flag("keyword_list", "回答只是罗列关键词,没有说明具体怎么做。",
+    Guard(Flag("keyword_list", "回答只是罗列关键词，没有说明具体怎么做。",
                "The answer lists keywords without saying what you would actually do."),
           lambda s: s.listness >= LIST_AT, lambda s: 0.3),
-    Guard(Flag("copies_question", "回答主要在复述题目,没有给出自己的做法。",
+    Guard(Flag("copies_question", "回答主要在复述题目，没有给出自己的做法。",
                "The answer mostly repeats the question instead of answering it."),
           lambda s: s.copy_ratio >= COPY_AT, lambda s: 0.2),
     Guard(Flag("off_topic", "回答似乎针对的是另一道题。",
                "The answer seems to address a different question."),
           _off_topic, lambda s: 0.2),
-    Guard(Flag("rejects_points", "回答提到了要点,但明确表示不会这样做。",
+    Guard(Flag("rejects_points", "回答提到了要点，但明确表示不会这样做。",
                "The answer mentions the key points only to reject them."),
           _mostly_rejected, lambda s: 0.2),
     Guard(Flag("unrelated", "回答与本题的要点没有任何关联。",
@@ -113,9 +113,9 @@ GUARD_CODES = frozenset(g.flag.code for g in GUARDS if g.cap is not None)
 
 # Flags that are not guards: no cap, decided elsewhere.
 EMPTY = Flag("empty", "回答为空。", "The answer is empty.", "error")
-SHORT_FOR_TIME = Flag("short_for_time", "按建议作答时间,回答偏短,可以展开更多细节。",
+SHORT_FOR_TIME = Flag("short_for_time", "按建议作答时间，回答偏短，可以展开更多细节。",
                       "For the suggested answer time this is short; add detail.", "info")  # fmt: skip
-LONG_FOR_TIME = Flag("long_for_time", "按建议作答时间,回答偏长,注意突出重点。",
+LONG_FOR_TIME = Flag("long_for_time", "按建议作答时间，回答偏长，注意突出重点。",
                      "For the suggested answer time this is long; focus on the key points.", "info")  # fmt: skip
 FLAGS: dict[str, Flag] = {
     flag.code: flag for flag in (*(g.flag for g in GUARDS), EMPTY, SHORT_FOR_TIME, LONG_FOR_TIME)

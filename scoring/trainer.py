@@ -103,14 +103,14 @@ class Agreement:
         else:
             level = _strength(self.spearman)
             order = (
-                f"排序一致性{_STRENGTH_ZH[level]}({self.spearman:.2f})"
+                f"排序一致性{_STRENGTH_ZH[level]}（{self.spearman:.2f}）"
                 if zh
                 else f"it ranks the answers with {level} agreement ({self.spearman:.2f})"
             )
         if zh:
             return (
-                f"在 {self.n} 个评分示例上,机器评分与培训师评分平均相差 "
-                f"{self.mean_abs_error:.1f} 分,{close} 个相差不超过 1 分;{lean};{order}。"
+                f"在 {self.n} 个评分示例上，机器评分与培训师评分平均相差 "
+                f"{self.mean_abs_error:.1f} 分，{close} 个相差不超过 1 分；{lean}；{order}。"
             )
         return (
             f"On {self.n} graded examples the machine grade is on average "
