@@ -29,7 +29,7 @@ def test_first_run_creates_the_administrator(tmp_path, monkeypatch):
     at.text_input[2].input("The Boss")
     at.text_input[3].input("short")
     at.button[0].click().run()
-    assert "password" in at.error[0].value  # too short: refused, fields kept
+    assert "**Password**: at least 10 characters" in at.error[0].value  # refused, fields kept
     assert at.text_input[1].value == "boss"
     at.text_input[3].input(PASSWORD)
     at.button[0].click().run()

@@ -29,7 +29,11 @@ async function chooseInSelectbox(page, label, option) {
     .locator('[data-testid="stSelectbox"]')
     .filter({ has: page.locator('[data-testid="stWidgetLabel"]', { hasText: label }) })
     .first();
-  await select.locator('input, [role="combobox"]').first().click();
+  const box = select.locator('input, [role="combobox"]').first();
+  await box.click();
+  // The list is virtualised (only the options in view exist); typing filters it, so the
+  // option is found however many accounts other tests on this server created.
+  await page.keyboard.type(option);
   await page.locator('[role="option"]').filter({ hasText: option }).first().click();
   await waitForApp(page);
 }
