@@ -383,7 +383,9 @@ class Scorer:
             anchors, base = self._anchors(texts, background)
             out["clause"].append(relative(anchors @ clause_vecs.T, base))
             out["own_texts"].append(relative(anchors @ own_vecs.T, base))
-            out["own"].append(self._own_evidence(point, language, anchors, base, own_vecs))
+            out["own"].append(
+                self._own_evidence(point, language, anchors, base, own_vecs, background)
+            )
             if question_text:  # each point also read as an answer to its question
                 more, more_base = self._anchors(in_context(question_text, texts), background)
                 anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
@@ -408,13 +410,14 @@ class Scorer:
         anchors: np.ndarray,
         base: np.ndarray,
         own_vecs: np.ndarray,
+        background: np.ndarray,
     ) -> np.ndarray:
         """Each clause's own support for a point, with the point's evidence-only phrasings
         (a bank point's strong form) as more anchors: it chooses the cited clause only, so
         the point's probability stays the same as for its texts typed as a free-form rubric."""
         extra = point.evidence_texts.get(language, ())
         if extra:
-            more, more_base = self._anchors(extra, self.encoder.encode(BACKGROUND))
+            more, more_base = self._anchors(extra, background)
             anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
         return relative(anchors @ own_vecs.T, base)
 
