@@ -13,8 +13,8 @@ discounted) and a contradiction check (negation, more/less), adds answer-level s
 the fitted calibrators that fit the answer: long and short answers' blended by its size, or
 the cross-lingual one when the rubric is not written in the answer's language; never chosen
 by where the rubric came from (`Scorer._logits`). Each clause is also embedded alone, and the
-clause cited for a point is the one that supports it against the other points
-(`evidence_clauses`). The guards of `scoring.guard_table` (too short, keyword list, copied
+evidence cited for a point is the run of up to three clauses of one sentence that supports it
+against the other points (`choose_evidence`). The guards of `scoring.guard_table` (too short, keyword list, copied
 question, off-topic, unrelated, rejected points) cap the probabilities and are the flags
 shown; they are judged against the target: a rubric of terms expects a listed answer, short
 points allow short answers.
@@ -44,16 +44,18 @@ from scoring.features import (
     FEATURE_SIGNS,
     FEATURES,
     AnswerEvidence,
+    choose_evidence,
+    clause_runs,
     coverage_share,
     embedding_units,
-    evidence_clauses,
     relative,
+    run_vectors,
     spans_of,
 )
 from scoring.guard_table import MAX_ANSWER_CHARS
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
 from scoring.report import Flag, PointResult, ScoreReport, status_of
-from scoring.segment import language_of, split_clauses
+from scoring.segment import language_of, sentence_ids, split_clauses
 from scoring.structure import star_check, suggested_size
 from scoring.target import MIN_ANSWER_SIZE, PointSpec, Target, in_context
 
@@ -188,6 +190,7 @@ class Scorer:
         language = language_of(text)
         clauses = split_clauses(text) or [text.strip()]
         spans = spans_of(text, clauses)
+        runs = clause_runs(sentence_ids(text, spans))
         question_text = target.question_text.get(language, "")
         question_terms = set(terms(question_text))
 
@@ -206,7 +209,7 @@ class Scorer:
         copy = guards.copy_ratio(text, question_text, rubric_terms) if question_text else 0.0
 
         sem = self._semantic(
-            target, language, embedding_units(text, clauses, spans), question_text, clauses
+            target, language, embedding_units(text, clauses, spans), question_text, clauses, runs
         )
         off_topic = self._off_topic(target, language, sem)
         n_points = len(target.points)
@@ -219,24 +222,27 @@ class Scorer:
                 lex_c[i] = np.maximum(lex_c[i], [weighted_recall(wanted, t) for t in clause_terms])
                 lex_w[i] = np.maximum(lex_w[i], [weighted_recall(wanted, t) for t in window_terms])
                 lex_a[i] = max(lex_a[i], weighted_recall(wanted, answer_terms))
-        lex_e = lex_c.copy()  # with the evidence-only phrasings, for choosing the cited clause
+        # each run of clauses that may be cited, read with the evidence-only phrasings too
+        run_terms = [set().union(*clause_terms[a:b]) for a, b in runs]
+        lex_e = np.zeros((n_points, len(runs)))
         for i, point in enumerate(target.points):
-            for extra in point.evidence_texts.get(language, ()):
-                wanted = point_term_weights(extra, self.term_weights, question_terms)
-                lex_e[i] = np.maximum(lex_e[i], [weighted_recall(wanted, t) for t in clause_terms])
+            anchors = point.texts.get(language) or point.texts["zh"]
+            for anchor in (*anchors, *point.evidence_texts.get(language, ())):
+                wanted = point_term_weights(anchor, self.term_weights, question_terms)
+                lex_e[i] = np.maximum(lex_e[i], [weighted_recall(wanted, t) for t in run_terms])
         if sem is not None:
             sem_c, sem_w = np.asarray(sem["clause"]), np.asarray(sem["window"])
             sem_a, point_q = np.asarray(sem["answer"]), np.asarray(sem["point_question"])
             sem_own, sem_own_texts = np.asarray(sem["own"]), np.asarray(sem["own_texts"])
             sem_q = sem["question"]
         else:
-            sem_c, sem_w, sem_own = np.zeros_like(lex_c), np.zeros_like(lex_w), np.zeros_like(lex_c)
-            sem_own_texts = sem_own
+            sem_c, sem_w, sem_own = np.zeros_like(lex_c), np.zeros_like(lex_w), np.zeros_like(lex_e)
+            sem_own_texts = np.zeros_like(lex_c)
             sem_a, point_q, sem_q = np.zeros(n_points), np.zeros(n_points), 0.0
-        evidence_index: list[int | None] = [int(b) for b in evidence_clauses(sem_own + lex_e)]
+        cited: list[tuple[int, int] | None] = [runs[k] for k in choose_evidence(sem_own + lex_e)]
         # the clause read for a rejection, chosen from the point's texts alone like every
         # feature, so a bank point and its texts typed as a free-form rubric score the same
-        judged = evidence_clauses(sem_own_texts + lex_c)
+        judged = choose_evidence(sem_own_texts + lex_c)
         sem_best = sem_c.max(axis=1)
         rows = []
         for i, point in enumerate(target.points):
@@ -266,7 +272,7 @@ class Scorer:
             clauses,
             spans,
             np.asarray(rows, dtype=float).reshape(len(target.points), len(FEATURES)),
-            evidence_index,
+            cited,
             size,
             listness,
             copy,
@@ -358,13 +364,16 @@ class Scorer:
         units: tuple[list[str], list[int]],
         question_text: str,
         clauses: Sequence[str],
+        runs: list[tuple[int, int]],
     ) -> dict[str, Any] | None:
         """Semantic evidence; `units` are the texts embedded and each clause's unit;
-        "own" is each clause embedded alone (for choosing the cited clause)."""
+        "own_texts" reads each clause embedded alone, "own" each run of clauses that may be
+        cited (`runs`, from the clauses embedded alone)."""
         if self.encoder is None:
             return None
         clause_vecs = self.encoder.encode(units[0])[units[1]]
         own_vecs = self.encoder.encode(clauses) if EVIDENCE_PER_CLAUSE else clause_vecs
+        run_vecs = run_vectors(own_vecs, runs)
         windows = clause_vecs[:-1] + clause_vecs[1:] if len(clause_vecs) > 1 else clause_vecs
         windows = windows / np.maximum(np.linalg.norm(windows, axis=1, keepdims=True), 1e-12)
         answer_vec = clause_vecs.sum(axis=0)
@@ -384,7 +393,7 @@ class Scorer:
             out["clause"].append(relative(anchors @ clause_vecs.T, base))
             out["own_texts"].append(relative(anchors @ own_vecs.T, base))
             out["own"].append(
-                self._own_evidence(point, language, anchors, base, own_vecs, background)
+                self._own_evidence(point, language, anchors, base, run_vecs, background)
             )
             if question_text:  # each point also read as an answer to its question
                 more, more_base = self._anchors(in_context(question_text, texts), background)
@@ -409,17 +418,17 @@ class Scorer:
         language: str,
         anchors: np.ndarray,
         base: np.ndarray,
-        own_vecs: np.ndarray,
+        run_vecs: np.ndarray,
         background: np.ndarray,
     ) -> np.ndarray:
-        """Each clause's own support for a point, with the point's evidence-only phrasings
+        """Each run of clauses' own support for a point, with the point's evidence-only phrasings
         (a bank point's strong form) as more anchors: it chooses the cited clause only, so
         the point's probability stays the same as for its texts typed as a free-form rubric."""
         extra = point.evidence_texts.get(language, ())
         if extra:
             more, more_base = self._anchors(extra, background)
             anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
-        return relative(anchors @ own_vecs.T, base)
+        return relative(anchors @ run_vecs.T, base)
 
     def _off_topic(self, target: Target, language: str, sem: dict | None) -> float:
         """How well the answer fits this question's rubric compared with the bank's other
@@ -466,10 +475,12 @@ class Scorer:
         lang = ev.language
         results = []
         for i, point in enumerate(target.points):
-            idx = ev.evidence_index[i]
+            run = ev.evidence_runs[i]
             status = status_of(float(p[i]))
             rejected = bool(ev.features[i, FEATURES.index("rejected")])
-            has_evidence = idx is not None and (status != "missing" or rejected)
+            shown = (
+                _run_text(answer, ev, run) if run and (status != "missing" or rejected) else None
+            )
             results.append(
                 PointResult(
                     point_id=point.id,
@@ -477,8 +488,8 @@ class Scorer:
                     weight=point.weight,
                     probability=round(float(p[i]), 4),
                     status=status,
-                    evidence=ev.clauses[idx] if has_evidence else None,
-                    evidence_span=ev.spans[idx] if has_evidence else None,
+                    evidence=shown[0] if shown else None,
+                    evidence_span=shown[1] if shown else None,
                     rejected=rejected,
                     advice=None if status == "covered" else point.advice.get(lang),
                 )
@@ -528,6 +539,21 @@ SHORT_SIZE, LONG_SIZE = 30, 90  # content sizes where `long_weight` starts and r
 FLAGS = guard_table.FLAGS
 
 
+def _run_text(
+    answer: str, ev: AnswerEvidence, run: tuple[int, int]
+) -> tuple[str, tuple[int, int] | None]:
+    """The cited run of clauses as the answer's own text from its first clause to its last,
+    with those character offsets (the clauses joined, and no offsets, if not found in order)."""
+    first, end = run
+    start, stop = ev.spans[first][0], ev.spans[end - 1][1]
+    ordered = all(ev.spans[j][1] <= ev.spans[j + 1][0] for j in range(first, end - 1))
+    if ordered and stop > start and ev.spans[first] != (0, 0):
+        return answer[start:stop], (start, stop)
+    if end - first == 1:
+        return ev.clauses[first], ev.spans[first]
+    return " ".join(ev.clauses[first:end]), None
+
+
 def _length_notes(ev: AnswerEvidence, suggested: tuple[int, int] | None) -> tuple[Flag, ...]:
     """Short or long for the suggested answer time: notes, not guards (nothing is capped)."""
     if not suggested or ev.size < ev.min_size:
@@ -565,7 +591,7 @@ __all__ = [
     "PointSpec",
     "Scorer",
     "Target",
+    "choose_evidence",
     "coverage_share",
-    "evidence_clauses",
     "long_weight",
 ]

@@ -12,6 +12,12 @@ from scoring.target import MIN_ANSWER_SIZE, Target
 
 EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
 EVIDENCE_CONTRAST = 0.5  # `evidence_clauses`: share of the best other point's support removed
+# The evidence cited for a point is a run of at most this many clauses of one sentence. On
+# benchmarks/evidence, over the points cited, the cited clauses met the annotated part 0.73 of
+# the time with one clause and 0.80 with runs (up to two: 0.78), and the share of cited
+# clauses inside the annotated part rose from 0.73 to 0.74. Runs across sentences met it
+# 0.85 of the time but with 0.68 of their clauses inside: wider, not better, proof.
+EVIDENCE_CLAUSES = 3
 
 FEATURES: tuple[str, ...] = (
     "sem_clause",  # best clause, relative cosine
@@ -67,7 +73,7 @@ class AnswerEvidence:
     clauses: list[str]
     spans: list[tuple[int, int]]
     features: np.ndarray  # (points, len(FEATURES))
-    evidence_index: list[int | None]
+    evidence_runs: list[tuple[int, int] | None]  # per point, the cited clauses (first, end)
     size: int
     listness: float
     copy_ratio: float
@@ -83,19 +89,19 @@ def relative(sims: np.ndarray, base: np.ndarray) -> np.ndarray:
     return ((sims - base) / np.maximum(1.0 - base, 1e-6)).max(axis=0)
 
 
-def evidence_clauses(support: np.ndarray) -> np.ndarray:
-    """The clause cited for each point: the one that supports it most, less part of what
-    the clause gives the best other point (`EVIDENCE_CONTRAST`).
+def choose_evidence(support: np.ndarray) -> np.ndarray:
+    """The candidate (clause or run of clauses) cited for each point: the one that supports
+    it most, less part of what the candidate gives the best other point (`EVIDENCE_CONTRAST`).
 
     A clause about several things ("然后我把两人叫到一起") is near several points; the clause
     that speaks for this point rather than a neighbouring one is the proof an interviewer
     would accept. Measured on benchmarks/evidence (evidence accuracy in the benchmark).
 
     Args:
-        support: (points, clauses) semantic plus lexical evidence of each clause.
+        support: (points, candidates) semantic plus lexical evidence of each candidate.
 
     Returns:
-        The index of the cited clause for each point.
+        The index of the cited candidate for each point.
     """
     if len(support) < 2:
         return np.argmax(support, axis=1)
@@ -103,6 +109,26 @@ def evidence_clauses(support: np.ndarray) -> np.ndarray:
     for i in range(len(support)):
         best_other[i] = np.delete(support, i, axis=0).max(axis=0)
     return np.argmax(support - EVIDENCE_CONTRAST * best_other, axis=1)
+
+
+def clause_runs(sentences: list[int], longest: int = EVIDENCE_CLAUSES) -> list[tuple[int, int]]:
+    """Every run of 1 to `longest` consecutive clauses inside one sentence, as (first, end).
+
+    Args:
+        sentences: each clause's sentence number (`scoring.segment.sentence_ids`).
+    """
+    runs = []
+    for size in range(1, longest + 1):
+        for first in range(len(sentences) - size + 1):
+            if sentences[first] == sentences[first + size - 1]:
+                runs.append((first, first + size))
+    return runs
+
+
+def run_vectors(clause_vecs: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray:
+    """Each run's embedding: the normalised sum of its clauses' unit vectors."""
+    sums = np.array([clause_vecs[a:b].sum(axis=0) for a, b in runs])
+    return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
 
 
 def coverage_share(target: Target, probabilities: np.ndarray) -> float:

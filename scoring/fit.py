@@ -55,11 +55,14 @@ C = 0.05
 SIGNS = tuple(FEATURE_SIGNS[name] for name in FEATURES)
 # Weight of each source in each domain's calibrators, renormalised within a language over
 # the sources that have rows in it. Long answers (interview style) are fitted mostly on the
-# bank's examples, with the datasets for robustness (for Chinese a bank share of 2/3, for
-# English 2/5: SemEval, real student answers to many questions, weighs more there); short
-# answers on the exam datasets.
+# bank's examples, with the datasets for robustness (for Chinese a bank share of 4/5, for
+# English 4/7: SemEval, real student answers to many questions, weighs more there); short
+# answers on the exam datasets. With a long bank share of 1, 2, 3 or 4 (the datasets keeping
+# theirs), on sets never fitted: development bank Spearman 0.819, 0.819, 0.812, 0.804 (mean abs. error 10.5, 10.1,
+# 10.0, 10.0; point F1 0.840, 0.857, 0.854, 0.851); interview-style set 0.854, 0.883,
+# 0.894, 0.900. The development bank, the other roles, decides.
 SHARES = {
-    "long": {"bank": 1.0, "sas_zh/LE": 0.25, "sas_zh/SR": 0.25, "semeval2013": 1.5},
+    "long": {"bank": 2.0, "sas_zh/LE": 0.25, "sas_zh/SR": 0.25, "semeval2013": 1.5},
     # short answers: mostly the exam datasets. The bank's share trades interview answers
     # that are short (weak, vague) against exam answers: at 0, 0.1 and 0.25, Spearman on
     # the interview-style set was 0.81, 0.85 and 0.86 and sas_zh/LE eval Pearson 0.73,

@@ -39,6 +39,24 @@ def split_clauses(text: str) -> list[str]:
     return [c for c in stripped if _has_content(c)]
 
 
+_BETWEEN_SENTENCES = re.compile(r"[。！？!?；;…\n]|\.(?:\s|$)")
+
+
+def sentence_ids(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """The number of the sentence each clause belongs to (0, 0, 1, 2, 2...): a new sentence
+    starts where the text from a clause's last character to the next clause ends one.
+
+    Args:
+        text: the answer the clauses were split from.
+        spans: each clause's character offsets in `text` (`spans_of`).
+    """
+    ids = [0] * len(spans)
+    for i in range(1, len(spans)):
+        between = text[max(0, spans[i - 1][1] - 1) : max(spans[i][0], spans[i - 1][1])]
+        ids[i] = ids[i - 1] + bool(_BETWEEN_SENTENCES.search(between))
+    return ids
+
+
 def _split_enumeration(sentence: str) -> list[str]:
     starts = [m.start() for m in _ENUMERATION.finditer(sentence) if m.start() > 0]
     bounds = [0, *starts, len(sentence)]

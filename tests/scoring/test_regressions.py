@@ -36,6 +36,7 @@ def test_the_private_talks_are_cited_for_the_private_talk_point(scorer, bank):
     talk = _point(report, "p1")  # 先冷静下来，分别与两人单独谈话……
     assert talk.status == "covered"
     assert "分别叫到会议室单独聊" in talk.evidence
+    assert "听听各自的想法" in talk.evidence  # the point asks for both: the run cites both
     assert "叫到一起" not in talk.evidence
 
 

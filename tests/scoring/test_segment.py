@@ -1,4 +1,5 @@
-from scoring.segment import language_of, split_clauses
+from scoring.features import spans_of
+from scoring.segment import language_of, sentence_ids, split_clauses
 
 
 def test_chinese_sentences_and_enumerations():
@@ -56,3 +57,21 @@ def test_no_clause_is_longer_than_the_cap_however_the_text_is_made():
         assert clauses
         assert max(_length(c) for c in clauses) <= 2 * MAX_CLAUSE_CHARS
         assert sum(len(c) for c in clauses) >= 0.9 * len(text.replace(" ", "").replace(",", ""))
+
+
+def test_sentence_ids_number_the_sentences_of_the_clauses():
+    text = (
+        "我先把他们分别叫到会议室单独聊，听听各自的想法，发现其实都是为了客户好，只是方法不同，"
+        "这个过程花了一个下午。然后我把两人叫到一起；再定了规范\nFirst I called him, then I "
+        "wrote it all down for the team. Done"
+    )
+    clauses = split_clauses(text)
+    ids = sentence_ids(text, spans_of(text, clauses))
+    assert ids == sorted(ids) and ids[0] == 0
+    by_clause = dict(zip(clauses, ids, strict=True))
+    first = [c for c in clauses if "单独聊" in c or "方法不同" in c]
+    assert len(first) >= 2 and {by_clause[c] for c in first} == {0}  # commas keep one sentence
+    assert by_clause[next(c for c in clauses if "叫到一起" in c)] == 1
+    assert by_clause[next(c for c in clauses if "规范" in c)] == 2  # after a semicolon
+    assert by_clause[next(c for c in clauses if c.startswith("First"))] == 3  # a line break
+    assert by_clause["Done"] == 4
