@@ -320,6 +320,7 @@ class Scorer:
             rejected_points=int((features[:, FEATURES.index("rejected")] > 0).sum()),
             points=len(target.points),
             closest=float(features[:, FEATURES.index("sem_clause")].max()),
+            whole=float(features[:, FEATURES.index("sem_answer")].max()),
             shares_terms=bool(features[:, FEATURES.index("lex_answer")].max() > 0),
             cross_lingual=evidence.cross_lingual,
             has_encoder=self.encoder is not None,

@@ -46,6 +46,7 @@ class AnswerSignals:
     rejected_points: int
     points: int
     closest: float  # best relative cosine of any clause to any point
+    whole: float  # best relative cosine of the whole answer to any point (or point in context)
     shares_terms: bool  # some point's term occurs in the answer
     cross_lingual: bool
     has_encoder: bool
@@ -70,14 +71,17 @@ def _off_topic(s: AnswerSignals) -> bool:
 
 
 def _unrelated(s: AnswerSignals) -> bool:
-    """No clause is closer to any point than unrelated sentences are and no point's term
-    occurs; across languages, where no term can be shared, a lower bar. Needs an encoder:
-    lexical scoring alone cannot tell a paraphrase from an unrelated answer."""
+    """No clause, nor the answer as a whole, is closer to any point than unrelated sentences
+    are and no point's term occurs; across languages, where no term can be shared, a lower
+    bar. Needs an encoder: lexical scoring alone cannot tell a paraphrase from an unrelated
+    answer. The whole answer counts because a strong story can cover every point in its own
+    words, no clause close to any one point (two such answers in the development bank, read
+    as a whole at 0.42, were flagged when only clauses counted)."""
     if not s.has_encoder:
         return False
     if s.cross_lingual:
         return s.closest < UNRELATED_CROSS_AT
-    return s.closest < UNRELATED_AT and not s.shares_terms
+    return max(s.closest, s.whole) < UNRELATED_AT and not s.shares_terms
 
 
 def _mostly_rejected(s: AnswerSignals) -> bool:

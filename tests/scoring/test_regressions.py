@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from scoring.engine import Target
+from scoring.datasets import dev_bank
+from scoring.engine import FEATURES, Target
+from scoring.guard_table import UNRELATED_AT
 
 TEAM_CONFLICT = (
     "去年双十一的时候我们组也遇到过类似的事。两位老员工一个坚持按标准话术走，一个觉得要灵活处理，"
@@ -98,3 +100,27 @@ def test_a_bank_question_and_its_texts_as_a_free_form_rubric_score_alike(scorer,
         bank_score = scorer.score(question, example.text).score
         free_score = scorer.score(free_form, example.text).score
         assert abs(bank_score - free_score) <= 10, example.id
+
+
+IMPLICIT_STORY = (
+    "那是前年腊月的一个早上，门店打电话说收到的冻饺子有四家店箱数对不上。我让还没开走的两辆车先停在月台，"
+    "叫上两个老师傅把车厢里的货照着单子一家家点过去，又找出一家多了三箱。回到办公室我把那晚的出库单跟手持机上的"
+    "时间一条条对，看出这几家都是阿军一个人在十来分钟里备的，数字还是手写改过的。他说那天手持机没电，"
+    "照着纸单记，看串了行。少了的几家我让调度中午加一趟小车补过去，多出来的顺路拉回，每家店长我都亲自回了电话。"
+    "阿军那边我没扣钱，陪他把那张纸单重新对了一遍，后来班前会上我拿这件事讲了一次。之后我们给每台手持配了备用电池，"
+    "备货改成必须扫码才能出库，那个月往后门店再没报过箱数差。"
+)
+
+
+def test_a_story_that_covers_the_points_in_its_own_words_is_not_unrelated(scorer):
+    """No clause is near any one point and no rubric term occurs, yet read as a whole the
+    story answers the question (a development-bank question for a warehouse shift lead)."""
+    question = next(q for q in dev_bank() if q.id == "whs-beh-01")
+    target = Target.from_question(question)
+    ev = scorer.evidence(target, IMPLICIT_STORY)
+    lexical = ev.features[:, FEATURES.index("lex_answer")]
+    assert ev.features[:, FEATURES.index("sem_clause")].max() < UNRELATED_AT
+    assert not lexical.any()  # the case the guard used to flag
+    report = scorer.score(target, IMPLICIT_STORY)
+    assert "unrelated" not in {f.code for f in report.flags}
+    assert report.score >= 40
