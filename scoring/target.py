@@ -14,6 +14,11 @@ from scoring.segment import language_of
 MIN_ANSWER_SIZE = 12  # content characters (a CJK char is 1, an English word 2)
 LIST_POINT_SIZE = 10  # free-form points shorter than this (median) are terms: lists expected
 ENUMERATION_AT = 0.6  # guards.enumeration of a free-form rubric: it asks for a list
+# ...unless it has at least three points with a median of this size: points of prose, each an
+# action, ask for a described answer however many commas they hold. Read joined, the points
+# of 6 of the bank's 30 questions and 2 of the development bank's 12 looked like one long
+# enumeration, and keyword lists to those questions went uncaught (one scored 70).
+PROSE_POINT_SIZE = 12
 
 
 @dataclass(frozen=True)
@@ -120,10 +125,12 @@ def rubric_form(anchors: Sequence[str]) -> dict[str, Any]:
     of the shortest point, at most `MIN_ANSWER_SIZE`: "They stay lit." can answer a short
     reference) and whether it is a list of terms (then a listed answer is the expected form)."""
     sizes = sorted(guards.content_size(t) for t in anchors) or [0]
+    median = sizes[len(sizes) // 2]
+    prose = len(sizes) >= 3 and median >= PROSE_POINT_SIZE
     return {
         "min_answer_size": max(2, min(MIN_ANSWER_SIZE, sizes[0] // 3)),
-        "lists_expected": sizes[len(sizes) // 2] < LIST_POINT_SIZE
-        or guards.enumeration(" ".join(anchors)) >= ENUMERATION_AT,
+        "lists_expected": median < LIST_POINT_SIZE
+        or (not prose and guards.enumeration(" ".join(anchors)) >= ENUMERATION_AT),
     }
 
 

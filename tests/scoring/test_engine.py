@@ -234,6 +234,19 @@ def test_interview_rubric_still_flags_a_keyword_list(lexical_scorer, bank):
     assert "keyword_list" in _codes(report)
 
 
+def test_points_of_prose_with_commas_do_not_ask_for_a_list(lexical_scorer, bank):
+    """Every bank question's points are actions written as prose; some hold commas and
+    enumerations ("核实收费项目、签约情况和告知依据"), which read joined looked like a list."""
+    assert not any(Target.from_question(q).lists_expected for q in bank.questions)
+    question = bank.question("cs-beh-02")  # points with enumerations inside
+    keywords = "道歉、安抚情绪、承诺时限、拉群协调、财务、支付、查明原因、定时反馈、跟进到底、复盘、工单预警。"
+    assert "keyword_list" in _codes(lexical_scorer.score(question, keywords))
+    one_sentence = Target.from_texts(
+        ["信息技术带来的新特点：信息化，网络化，自动化，智能化，柔性化"]
+    )
+    assert one_sentence.lists_expected  # a reference that is itself an enumeration still does
+
+
 def test_short_answers_to_a_short_rubric_are_not_too_short(lexical_scorer):
     target = Target.from_texts(["The other bulbs stay lit"], question="What happens?")
     assert target.min_answer_size < 12
