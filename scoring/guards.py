@@ -15,12 +15,16 @@ from scoring.segment import CJK
 _REJECTION = re.compile(
     r"不会|不需要|没必要|不必|不用|没用|没有用|没什么用|不该|不应该|不打算|不考虑|不赞成|不去|不做|不搞|"
     r"不想|不值得|不可能|没有意义|没意义|浪费时间|多此一举|用不着|犯不着|省掉|跳过|算了|免了|"
+    # dismissing it as someone else's business: "不是柜员的事", "不归我管", "没资格"
+    r"不是(?:我|我们|柜员|前台|仓库|客服|主管)?的事|不归我管|不关我(?:的)?事|没资格|没那个必要|"
     # English: "don't", "never" and the like only with a subject ("I don't", "we never"); an
     # imperative "don't take it at face value" gives advice instead.
     r"\b(?:(?:i|we|you|they|i'd|we'd)\s+(?:(?:just|really|probably|definitely|would)\s+)?"
     r"(?:would\s*n[o']t|wouldn't|won't|will not|don't|do not|never)|"
     r"no need|not going to|pointless|waste of time|skip|refuse|not bother|unnecessary|"
-    r"not worth)\b",
+    r"not worth|(?:don't|do not|can't) see the point|no point|overkill|over-?engineer\w*|"
+    r"(?:isn't|is not|not) (?:really )?(?:my|our) (?:job|problem|concern)|(?:isn't|is not|not) needed|"
+    r"a luxury)\b",
     re.IGNORECASE,
 )
 # Negations that introduce a good practice ("不要当众批评", "avoid blaming") are not rejections.

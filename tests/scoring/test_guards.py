@@ -8,6 +8,16 @@ def test_rejection_in_chinese_and_english():
     assert not rejects("我会先分别找他们单独谈")
 
 
+def test_dismissing_a_point_as_someone_elses_business_or_pointless_rejects_it():
+    assert rejects("识别什么异常信号不是柜员的事", ["识别出交易中的异常信号并及时叫停办理"])
+    assert rejects("我们没资格讲什么被骗的后果", ["耐心劝阻，讲清被骗的后果"])
+    assert rejects("I don't see the point of a senior agent", ["Assigns a senior agent"])
+    assert rejects("Investigating the cause isn't really my job", ["Investigates the cause"])
+    assert rejects("Splitting causes into groups is overkill", ["Splits the causes into groups"])
+    assert not rejects("这不是一个人的事，我把大家叫到一起商量", ["组织团队会议，对齐共同目标"])
+    assert not rejects("It isn't only my job, so I bring the team in", ["Involves the team"])
+
+
 def test_good_practice_negations_are_not_rejections():
     assert not rejects("避免在团队面前批评他")
     assert not rejects("I would avoid blaming anyone in public")
