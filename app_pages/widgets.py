@@ -64,31 +64,45 @@ def question_card(question: Question, key: str) -> None:
 
 
 def highlighted_answer(answer: str, report: ScoreReport) -> str:
-    """The answer as HTML with each evidence clause marked by its status and point number.
+    """The answer as HTML with each point's evidence marked by its status and point number.
 
-    All answer text is escaped: whatever the user typed is shown as text, never as markup.
+    Evidence that overlaps another point's is merged into one mark carrying both numbers, so
+    no point loses its mark. All answer text is escaped: whatever the user typed is shown as
+    text, never as markup.
     """
-    marks: list[tuple[int, int, str, int]] = []
-    for number, point in enumerate(report.points, start=1):
-        if point.evidence_span and point.status != "missing":
-            start, end = point.evidence_span
-            marks.append((start, end, point.status, number))
-    marks.sort()
     pieces, cursor = [], 0
-    for start, end, status, number in marks:
-        if start < cursor:  # overlapping evidence: the clause is already marked
-            continue
+    for start, end, status, numbers in _evidence_marks(report):
         pieces.append(html.escape(answer[cursor:start]))
         colour = STATUS_LOOK[status][1]
         pieces.append(
             f'<mark style="background:{colour};padding:0 2px;border-radius:3px" '
             f'title="{html.escape(status_name(status))}">'
-            f"{html.escape(answer[start:end])}<sup>{number}</sup></mark>"
+            f"{html.escape(answer[start:end])}<sup>{','.join(map(str, numbers))}</sup></mark>"
         )
         cursor = end
     pieces.append(html.escape(answer[cursor:]))
     body = "".join(pieces).replace("\n", "<br>")
     return f'<div style="line-height:1.8;white-space:normal;overflow-wrap:anywhere">{body}</div>'
+
+
+def _evidence_marks(report: ScoreReport) -> list[tuple[int, int, str, list[int]]]:
+    """(start, end, status, point numbers) of the marks in reading order, overlapping
+    evidence merged; a merged mark takes the best status among its points."""
+    spans = sorted(
+        (point.evidence_span[0], point.evidence_span[1], point.status, number)
+        for number, point in enumerate(report.points, start=1)
+        if point.evidence_span and point.status != "missing"
+    )
+    rank = {status: i for i, status in enumerate(STATUS_LOOK)}
+    marks: list[tuple[int, int, str, list[int]]] = []
+    for start, end, status, number in spans:
+        if marks and start < marks[-1][1]:
+            first, last, best, numbers = marks[-1]
+            best = min(best, status, key=rank.__getitem__)
+            marks[-1] = (first, max(last, end), best, [*numbers, number])
+        else:
+            marks.append((start, end, status, [number]))
+    return marks
 
 
 def status_legend() -> str:
