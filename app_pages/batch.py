@@ -5,9 +5,9 @@ import streamlit as st
 
 from app_pages.common import current_actor, language, live_bank, reporting_errors, scorer, tr
 from app_pages.tables import safe_table
-from scoring.batch import score_frame
+from scoring.batch import BatchSummary, score_frame
 from services.accounts import require
-from services.batch_upload import MAX_UPLOAD_BYTES, error_in, read_upload, scored_csv_bytes
+from services.batch_upload import MAX_UPLOAD_BYTES, read_upload, scored_csv_bytes
 from services.errors import InputRejected
 
 actor = current_actor()
@@ -20,6 +20,17 @@ def numbered(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame.copy()
     shown.index = pd.RangeIndex(2, len(frame) + 2, name=tr("行号", "Row"))
     return shown
+
+
+def row_problems(summary: BatchSummary, bad_rows: pd.DataFrame) -> pd.Series:
+    """Why each row not scored (numbered as in `numbered`) was not, in the reader's language
+    (the `error` column's English for a row the summary does not list)."""
+    said = {problem.row: problem.message.get(language()) for problem in summary.problems}
+    return pd.Series(
+        [said.get(row, error) for row, error in bad_rows["error"].items()],
+        index=bad_rows.index,
+        dtype=object,
+    )
 
 
 with reporting_errors():
@@ -91,7 +102,7 @@ with reporting_errors():
             st.warning(
                 tr("以下行未能评分（已保留在结果中）：", "Rows not scored (kept in the output):")
             )
-            problems = bad_rows["error"].map(lambda e: error_in(e, language()))
+            problems = row_problems(summary, bad_rows)
             st.dataframe(
                 safe_table(problems.to_frame(tr("问题", "Problem"))),
                 hide_index=False,

@@ -1,10 +1,10 @@
 """Pieces of UI the trainers' pages share: the role gate, problems placed under their fields
-(and a bank file's problems at their table and row), and the one conflict widget: two
+(and a bank file's problems at their table and row), each problem in the reader's language
+as its engine wrote it (`question_bank.messages`), and the one conflict widget: two
 versions of a question side by side, for a save that met a newer save or an import clash."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import plain, show_error, tr
+from app_pages.common import language, plain, show_error, tr
 from app_pages.tables import safe_table
 from question_bank.exchange import to_yaml
 from question_bank.loader import Problem
@@ -63,99 +63,6 @@ EXAMPLE_FIELD_NAMES = {
     "text": ("回答", "Answer"),
     "comment": ("评语（为什么是这个分数）", "Comment (why this grade)"),
 }
-MESSAGES = (  # pydantic's English messages, said in both languages
-    (re.compile(r"^String should have at least 1 character$"), "不能为空", "must not be empty"),
-    (re.compile(r"^missing required field$"), "必填", "is required"),
-    (
-        re.compile(r"^Input should be greater than (\S+)$"),
-        r"必须大于 \1",
-        r"must be greater than \1",
-    ),
-    (
-        re.compile(r"^String should match pattern .*$"),
-        "格式不对：只能用小写字母、数字和 . - _，并以字母或数字开头",
-        "wrong format: use lower-case letters, digits and . - _, starting with a letter or digit",
-    ),
-    (
-        re.compile(r"^(List|Tuple) should have at least 1 item.*$"),
-        "至少需要一项",
-        "needs at least one item",
-    ),
-    # the messages of a bank file's check (services.bank_files, question_bank.exchange)
-    (re.compile(r"^'(.*)' is not a number$"), r"“\1”不是数字", r"'\1' is not a number"),
-    (
-        re.compile(r"^question '(.*)' is not in the questions table$"),
-        r"题目“\1”不在 questions 表中",
-        r"question '\1' is not in the questions table",
-    ),
-    (re.compile(r"^missing columns?: (.*)$"), r"缺少列：\1", r"missing columns: \1"),
-    (re.compile(r"^the (\S+) table is missing$"), r"缺少 \1 表", r"the \1 table is missing"),
-    (
-        re.compile(r"^Input should be less than or equal to (\S+)$"),
-        r"不能大于 \1",
-        r"must be at most \1",
-    ),
-    (
-        re.compile(r"^Input should be greater than or equal to (\S+)$"),
-        r"不能小于 \1",
-        r"must be at least \1",
-    ),
-    (re.compile(r"^Input should be a valid (number|integer).*$"), "必须是数字", "must be a number"),
-    (re.compile(r"^Input should be (.*)$"), r"只能是 \1", r"must be \1"),
-    (re.compile(r"^unknown field$"), "未知字段", "unknown field"),
-    (
-        re.compile(r"^(\w+)_zh has (\d+) lines but \w+_en has (\d+).*$"),
-        r"\1_zh 有 \2 行，而 \1_en 有 \3 行：每一项都需要中文和英文各一行",
-        r"\1_zh has \2 lines but \1_en has \3: each item needs a Chinese and an English line",
-    ),
-    (
-        re.compile(r"^the id appears more than once in the file$"),
-        "这个编号在文件中出现了不止一次",
-        "the id appears more than once in the file",
-    ),
-    (re.compile(r"^no questions found$"), "文件中没有题目", "no questions found"),
-    (re.compile(r"^the file is empty$"), "文件是空的", "the file is empty"),
-    (
-        re.compile(r"^unsupported file type; use .*$"),
-        "不支持这种文件类型：请用 .yaml、.csv 或 .xlsx",
-        "unsupported file type; use .yaml, .csv or .xlsx",
-    ),
-    (
-        re.compile(r"^the file is (\S+) MB; the limit is (\S+) MB$"),
-        r"文件有 \1 MB，上限是 \2 MB",
-        r"the file is \1 MB; the limit is \2 MB",
-    ),
-    (
-        re.compile(r"^the file holds more than (\d+) questions.*$"),
-        r"文件中的题目超过 \1 道，请拆分成几个较小的文件",
-        r"the file holds more than \1 questions; split it into smaller files",
-    ),
-    (
-        re.compile(r"^not UTF-8 text \(byte (\d+)\)$"),
-        r"不是 UTF-8 文本（第 \1 个字节）",
-        r"not UTF-8 text (byte \1)",
-    ),
-    (
-        re.compile(r"^rows (.*): record must be one of (.*)$"),
-        r"第 \1 行：record 列只能是 \2",
-        r"rows \1: record must be one of \2",
-    ),
-    (
-        re.compile(r"^cannot read the table: (.*)$"),
-        r"无法读取表格：\1",
-        r"cannot read the table: \1",
-    ),
-    (
-        re.compile(r"^(?:Value error, )?example '(.*)' covers unknown rubric points (.*)$"),
-        r"示例“\1”覆盖了不存在的评分要点 \2",
-        r"example '\1' covers unknown rubric points \2",
-    ),
-    (
-        re.compile(r"^(?:Value error, )?rubric point ids repeat: (.*)$"),
-        r"评分要点编号重复：\1",
-        r"rubric point ids repeat: \1",
-    ),
-)
 TABLE_NAMES = {  # a bank file's tables (CSV record kinds, Excel sheets)
     "questions": ("题目表（questions）", "questions table"),
     "rubric_points": ("评分要点表（rubric_points）", "rubric_points table"),
@@ -197,16 +104,8 @@ def describe(problem: FormProblem) -> str:
     elif problem.row is not None:
         where.append(tr(f"第 {problem.row} 行", f"line {problem.row}"))
     prefix = " · ".join(where)
-    message = said(problem.message)
+    message = problem.message.get(language())
     return f"{prefix}: {message}" if prefix else message
-
-
-def said(message: str) -> str:
-    """A validation message in the current language where it is a common one."""
-    for pattern, zh, en in MESSAGES:
-        if pattern.match(message):
-            return pattern.sub(tr(zh, en), message)
-    return message
 
 
 def field_errors(problems: Iterable[FormProblem], field: str) -> None:
@@ -255,7 +154,7 @@ def file_problems(problems: Iterable[Problem], file_name: str | None = None) -> 
                         "where": problem_place(p, file_name),
                         "question": p.question_id or "",
                         "field": p.field or "",
-                        "problem": said(p.message),
+                        "problem": p.message.get(language()),
                     }
                     for p in problems
                 ],

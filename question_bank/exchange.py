@@ -25,6 +25,7 @@ import yaml
 
 from question_bank.cells import neutralize_cell, restore_cell
 from question_bank.loader import BANK_FILE, BankSet, Problem, parse_questions
+from question_bank.messages import Message, MessageError, zh_list
 from question_bank.schema import Bank, LocalizedText, Question
 
 QUESTION_COLUMNS = [
@@ -199,7 +200,11 @@ def from_tables(
     problems: list[Problem] = []
     for name in ("questions", "rubric_points"):
         if name not in tables:
-            problems.append(Problem(source, f"the {name} table is missing", table=name))
+            problems.append(
+                Problem(
+                    source, Message(f"缺少 {name} 表", f"the {name} table is missing"), table=name
+                )
+            )
     if problems:
         return [], problems
     for name, cols in TABLES.items():
@@ -207,11 +212,10 @@ def from_tables(
             present = {str(c).strip() for c in tables[name].columns}
             missing = [c for c in cols if c not in present]
             if missing:
-                problems.append(
-                    Problem(
-                        f"{source} {name}", f"missing columns: {', '.join(missing)}", table=name
-                    )
+                said = Message(
+                    f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}"
                 )
+                problems.append(Problem(f"{source} {name}", said, table=name))
     if problems:
         return [], problems
     frames = {name: _as_text(tables.get(name), cols) for name, cols in TABLES.items()}
@@ -228,7 +232,10 @@ def from_tables(
                         source,
                         name,
                         row_number,
-                        f"question {row['question_id']!r} is not in the questions table",
+                        Message(
+                            f"题目“{row['question_id']}”不在 questions 表中",
+                            f"question {row['question_id']!r} is not in the questions table",
+                        ),
                         row["question_id"] or None,
                         "question_id",
                     )
@@ -251,7 +258,7 @@ def _problem(
     source: str,
     table: str,
     row: int,
-    message: str,
+    message: Message,
     question_id: str | None = None,
     column: str | None = None,
 ) -> Problem:
@@ -275,8 +282,8 @@ def _question_from_rows(
     def cell(path: str, table: str, number: int, column: str, read: Any) -> Any:
         try:
             return read()
-        except ValueError as exc:
-            found.append(_problem(source, table, number, str(exc), question_id, column))
+        except MessageError as exc:
+            found.append(_problem(source, table, number, exc.message, question_id, column))
             reported.add(path)
             return None
 
@@ -332,13 +339,10 @@ def _question_from_rows(
     raw = {k: v for k, v in raw.items() if v is not None}
     label = f"{source} questions row {row_number}"
     parsed, invalid = parse_questions(raw, label)
-    paths = [problem.field or "" for problem in invalid]
     for problem in invalid:
         path = problem.field or ""
         if any(path == r or path.startswith(f"{r}.") for r in reported):
             continue
-        if "after validation" in problem.message and any(q.startswith(f"{path}.") for q in paths):
-            continue  # a list empty only because its items failed: those are reported
         table, number, column = _place(path, row_number, children)
         found.append(_problem(source, table, number, problem.message, question_id, column))
     return (parsed if not found else []), found
@@ -428,7 +432,7 @@ def read_tables(
         else:
             combined = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             if "record" not in combined.columns:
-                return [], [Problem(str(path), "missing column: record")]
+                return [], [Problem(str(path), Message("缺少 record 列", "missing column: record"))]
             combined = _restored(combined)
             tables = {}
             for name, record in RECORD_OF_TABLE.items():
@@ -436,16 +440,9 @@ def read_tables(
                 tables[name] = part.set_axis(part.index + 2, axis=0)  # spreadsheet row numbers
             unknown = combined[~combined["record"].isin(RECORD_OF_TABLE.values())]
             if len(unknown):
-                rows = ", ".join(str(i + 2) for i in unknown.index[:10])
-                return [], [
-                    Problem(
-                        str(path),
-                        f"rows {rows}: record must be one of {', '.join(RECORD_OF_TABLE.values())}",
-                        field="record",
-                    )
-                ]
+                return [], [Problem(str(path), _unknown_records(unknown.index), field="record")]
     except (ValueError, OSError, pd.errors.ParserError) as exc:
-        return [], [Problem(str(path), f"cannot read the table: {exc}")]
+        return [], [Problem(str(path), _cannot_read(Message(str(exc), str(exc))))]
     if versions is not None and "questions" in tables:
         versions.update(_versions(tables["questions"]))
     return from_tables(tables, source=path.name)
@@ -471,35 +468,66 @@ def _versions(frame: pd.DataFrame) -> dict[str, int]:
 MAX_WORKBOOK_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx is a ZIP: refuse ZIP bombs
 
 
+def _unknown_records(index: pd.Index) -> Message:
+    """CSV rows whose `record` names no table (the first ten, as a spreadsheet numbers them)."""
+    rows = ", ".join(str(i + 2) for i in index[:10])
+    records = list(RECORD_OF_TABLE.values())
+    return Message(
+        f"第 {rows} 行：record 列只能是 {zh_list(records)}",
+        f"rows {rows}: record must be one of {', '.join(records)}",
+    )
+
+
+def _cannot_read(why: Message) -> Message:
+    return Message(f"无法读取表格：{why.zh}", f"cannot read the table: {why.en}")
+
+
 def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], Problem | None]:
     """All sheets of an .xlsx as text, or a problem ("not a readable Excel workbook: ...")."""
 
-    def unreadable(why: str) -> tuple[dict[str, pd.DataFrame], Problem]:
-        return {}, Problem(
-            str(path), f"cannot read the table: not a readable Excel workbook: {why}"
+    def unreadable(why: Message) -> tuple[dict[str, pd.DataFrame], Problem]:
+        said = Message(
+            f"不是可读取的 Excel 工作簿：{why.zh}", f"not a readable Excel workbook: {why.en}"
         )
+        return {}, Problem(str(path), _cannot_read(said))
 
     try:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
     except zipfile.BadZipFile:
-        return unreadable("the file is not an .xlsx workbook (save it as .xlsx, or use .csv)")
+        return unreadable(NOT_XLSX)
     except (OSError, ValueError) as exc:  # ValueError: e.g. a ZIP that claims negative sizes
-        return unreadable(str(exc))
+        return unreadable(Message(str(exc), str(exc)))
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names:
-        return unreadable("a ZIP file without xl/workbook.xml, not an .xlsx workbook")
+        return unreadable(NO_WORKBOOK_XML)
     unpacked = sum(m.file_size for m in members)
     if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
-        return unreadable(
-            f"it unpacks to {unpacked / 1024 / 1024:,.0f} MB; "
-            f"at most {MAX_WORKBOOK_UNPACKED_BYTES // 1024 // 1024} MB"
-        )
+        return unreadable(_unpacks_to(unpacked))
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     except Exception as exc:  # a damaged package fails deep in openpyxl, in many ways
-        return unreadable(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return unreadable(Message(why, why))
     return sheets, None
+
+
+NOT_XLSX = Message(
+    "文件不是 .xlsx 工作簿（请另存为 .xlsx，或改用 .csv）",
+    "the file is not an .xlsx workbook (save it as .xlsx, or use .csv)",
+)
+NO_WORKBOOK_XML = Message(
+    "这是一个没有 xl/workbook.xml 的 ZIP 文件，不是 .xlsx 工作簿",
+    "a ZIP file without xl/workbook.xml, not an .xlsx workbook",
+)
+
+
+def _unpacks_to(unpacked: int) -> Message:
+    """A workbook that unpacks to more than the limit (a ZIP bomb)."""
+    size, limit = f"{unpacked / 1024 / 1024:,.0f}", MAX_WORKBOOK_UNPACKED_BYTES // 1024 // 1024
+    return Message(
+        f"解压后有 {size} MB，上限是 {limit} MB", f"it unpacks to {size} MB; at most {limit} MB"
+    )
 
 
 def _restored(frame: pd.DataFrame) -> pd.DataFrame:
@@ -531,9 +559,13 @@ def _join_list(row: dict[str, str], prefix: str) -> list[dict[str, str]]:
     zh = [line for line in row.get(f"{prefix}_zh", "").splitlines() if line.strip()]
     en = [line for line in row.get(f"{prefix}_en", "").splitlines() if line.strip()]
     if len(zh) != len(en):
-        raise ValueError(
-            f"{prefix}_zh has {len(zh)} lines but {prefix}_en has {len(en)}: "
-            "each item needs a Chinese and an English line"
+        raise MessageError(
+            Message(
+                f"{prefix}_zh 有 {len(zh)} 行，而 {prefix}_en 有 {len(en)} 行："
+                "每一项都需要中文和英文各一行",
+                f"{prefix}_zh has {len(zh)} lines but {prefix}_en has {len(en)}: "
+                "each item needs a Chinese and an English line",
+            )
         )
     return [{"zh": z, "en": e} for z, e in zip(zh, en, strict=True)]
 
@@ -544,7 +576,8 @@ def _number(value: str) -> int | float | None:
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{value.strip()!r} is not a number") from None
+        text = value.strip()
+        raise MessageError(Message(f"“{text}”不是数字", f"{text!r} is not a number")) from None
     return int(number) if number.is_integer() else number
 
 

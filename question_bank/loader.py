@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from question_bank.messages import Message, validation_message
 from question_bank.schema import Bank, Question
 from question_bank.text import to_simplified
 
@@ -32,10 +33,11 @@ class Problem:
     For a CSV or Excel file, `table` and `row` say where a person finds it: the table (sheet)
     and the row as the spreadsheet numbers it (the header is row 1); `field` is then the
     column. `file` is a label that already includes them (for messages in English).
+    `message` says what is wrong in Chinese and in English.
     """
 
     file: str
-    message: str
+    message: Message
     question_id: str | None = None
     field: str | None = None
     table: str | None = None
@@ -47,7 +49,7 @@ class Problem:
             where.append(f"question {self.question_id}")
         if self.field:
             where.append(f"field {self.field}")
-        return f"{': '.join(where)}: {self.message}"
+        return f"{': '.join(where)}: {self.message.en}"
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def load_path(path: str | Path = DEFAULT_BANK_DIR) -> BankSet:
     path = Path(path)
     collector = _Collector()
     if not path.exists():
-        collector.problem(str(path), "no such file or folder")
+        collector.problem(str(path), Message("没有这个文件或文件夹", "no such file or folder"))
     elif path.is_file():
         collector.add_file(path, bank_id=None)
     elif (path / BANK_FILE).is_file():
@@ -100,7 +102,12 @@ def load_path(path: str | Path = DEFAULT_BANK_DIR) -> BankSet:
         for file in loose:
             collector.add_file(file, bank_id=None)
         if not bank_dirs and not loose:
-            collector.problem(str(path), "no bank.yaml and no question files found")
+            collector.problem(
+                str(path),
+                Message(
+                    "没有找到 bank.yaml，也没有题目文件", "no bank.yaml and no question files found"
+                ),
+            )
     return collector.result()
 
 
@@ -114,7 +121,7 @@ def parse_questions(
     for index, raw in enumerate(items):
         label = source if len(items) == 1 else f"{source} [item {index + 1}]"
         if not isinstance(raw, dict):
-            problems.append(Problem(label, f"expected a question mapping, got {_kind(raw)}"))
+            problems.append(Problem(label, _not_a_mapping(raw)))
             continue
         question_id = str(raw.get("id")) if raw.get("id") is not None else None
         if isinstance(raw.get(EXPORTED_VERSION), int) and not isinstance(
@@ -130,7 +137,10 @@ def parse_questions(
             problems.append(
                 Problem(
                     label,
-                    f"bank is {question.bank!r} but the file is in bank {bank_id!r}",
+                    Message(
+                        f"题库是“{question.bank}”，但文件在题库“{bank_id}”中",
+                        f"bank is {question.bank!r} but the file is in bank {bank_id!r}",
+                    ),
                     question.id,
                     "bank",
                 )
@@ -162,7 +172,11 @@ class _Collector:
         self.files: dict[str, Path] = {}
 
     def problem(
-        self, file: str, message: str, question_id: str | None = None, field_name: str | None = None
+        self,
+        file: str,
+        message: Message,
+        question_id: str | None = None,
+        field_name: str | None = None,
     ) -> None:
         self.problems.append(Problem(file, message, question_id, field_name))
 
@@ -178,7 +192,11 @@ class _Collector:
             self.problems.extend(_problems_from(exc, str(bank_file), None))
             return
         if bank.id in self.banks:
-            self.problem(str(bank_file), f"duplicate bank id {bank.id!r}", field_name="id")
+            self.problem(
+                str(bank_file),
+                Message(f"题库编号“{bank.id}”重复", f"duplicate bank id {bank.id!r}"),
+                field_name="id",
+            )
             return
         self.banks[bank.id] = bank
         for file in sorted(_yaml_files(bank_dir, recursive=True)):
@@ -198,7 +216,10 @@ class _Collector:
             if question.id in self.files:
                 self.problem(
                     str(file),
-                    f"duplicate question id, first defined in {self.files[question.id]}",
+                    Message(
+                        f"题目编号重复，首次定义在 {self.files[question.id]}",
+                        f"duplicate question id, first defined in {self.files[question.id]}",
+                    ),
                     question.id,
                     "id",
                 )
@@ -210,18 +231,26 @@ class _Collector:
         return BankSet(self.banks, tuple(self.questions), tuple(self.problems), self.files)
 
 
-def _read_yaml(file: Path) -> tuple[Any, str | None]:
+def not_utf8(byte: int) -> Message:
+    """A file that is not UTF-8 text, at its first bad byte."""
+    return Message(f"不是 UTF-8 文本（第 {byte} 个字节）", f"not UTF-8 text (byte {byte})")
+
+
+EMPTY_FILE = Message("文件是空的", "the file is empty")
+
+
+def _read_yaml(file: Path) -> tuple[Any, Message | None]:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, f"not UTF-8 text (byte {exc.start})"
+        return None, not_utf8(exc.start)
     except OSError as exc:
-        return None, f"cannot read: {exc.strerror}"
+        return None, Message(f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}")
     data, error = parse_yaml(text)
     if error:
         return None, error
     if data is None:
-        return None, "the file is empty"
+        return None, EMPTY_FILE
     return data, None
 
 
@@ -248,13 +277,13 @@ class NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def parse_yaml(text: str) -> tuple[Any, str | None]:
+def parse_yaml(text: str) -> tuple[Any, Message | None]:
     """Parse the text of a question or bank file; refuse aliases.
 
     Returns:
         The data (None for an empty text) and None; or None and a message saying what is
         wrong and on which line ("malformed YAML: line 4, column 1: ...",
-        "YAML aliases (*a) are not allowed, line 3").
+        "YAML aliases (*a) are not allowed, line 3"), in Chinese and English.
     """
     try:
         return yaml.load(text, Loader=NoAliasLoader), None  # a SafeLoader: no Python objects
@@ -262,32 +291,51 @@ def parse_yaml(text: str) -> tuple[Any, str | None]:
         return None, yaml_error_message(exc, text)
 
 
-def yaml_error_message(exc: yaml.YAMLError, text: str | None = None) -> str:
+def yaml_error_message(exc: yaml.YAMLError, text: str | None = None) -> Message:
     """Say what is wrong with a YAML text and where (1-based line and column).
 
     An unclosed quote or bracket is only noticed where the file ends, or where a later quote
     closes it by mistake; the message then names the line where it was opened too:
-    "line 40 (opened at line 12), column 1: ...".
+    "line 40 (opened at line 12), column 1: ...". PyYAML's own reason stays in English.
     """
     mark = getattr(exc, "problem_mark", None)
     if isinstance(exc, YamlAliasRefused):
-        return f"{exc.problem}, line {mark.line + 1}"
+        line = mark.line + 1
+        return Message(
+            f"不允许使用 YAML 别名（*{exc.alias}），第 {line} 行", f"{exc.problem}, line {line}"
+        )
     reason = getattr(exc, "problem", None) or str(exc)
     if mark is None:
-        return f"malformed YAML: {reason}"
-    where = f"line {mark.line + 1}"
+        return Message(f"YAML 格式错误：{reason}", f"malformed YAML: {reason}")
+    where, why = _yaml_where(exc, mark, reason, text)
+    column = mark.column + 1
+    return Message(
+        f"YAML 格式错误：{where.zh}，第 {column} 列：{why.zh}",
+        f"malformed YAML: {where.en}, column {column}: {why.en}",
+    )
+
+
+def _yaml_where(
+    exc: yaml.YAMLError, mark: yaml.Mark, reason: str, text: str | None
+) -> tuple[Message, Message]:
+    """The line of a YAML error (and where an unclosed quote or bracket opened), and why."""
+    line = mark.line + 1
     context = getattr(exc, "context", None) or ""
     opened = getattr(exc, "context_mark", None)
     if opened is not None and opened.line != mark.line and _OPENS.search(context):
-        where += f" (opened at line {opened.line + 1})"  # PyYAML knows where it began
-        reason = f"{reason} {context}"
+        start = opened.line + 1  # PyYAML knows where it began
+        why = Message(f"{reason} {context}", f"{reason} {context}")
     elif text is not None and (quoted := _quoted_text_before(text, mark)) is not None:
-        where += f" (opened at line {quoted.line + 1})"
-        reason = (
-            f"{reason}, after a quoted text that runs from line {quoted.line + 1} "
-            "(is a closing quote missing there?)"
+        start = quoted.line + 1
+        why = Message(
+            f"{reason}（前面从第 {start} 行开始的带引号文本是否缺少结束引号？）",
+            f"{reason}, after a quoted text that runs from line {start} "
+            "(is a closing quote missing there?)",
         )
-    return f"malformed YAML: {where}, column {mark.column + 1}: {reason}"
+    else:
+        return Message(f"第 {line} 行", f"line {line}"), Message(reason, reason)
+    where = Message(f"第 {line} 行（从第 {start} 行开始）", f"line {line} (opened at line {start})")
+    return where, why
 
 
 _OPENS = re.compile(r"quoted scalar|flow (sequence|mapping)")
@@ -314,16 +362,18 @@ def _quoted_text_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
 
 
 def _problems_from(error: ValidationError, file: str, question_id: str | None) -> list[Problem]:
-    problems = []
-    for item in error.errors():
-        loc = ".".join(str(part) for part in item["loc"]) or None
-        message = item["msg"]
-        if item["type"] == "missing":
-            message = "missing required field"
-        elif item["type"] == "extra_forbidden":
-            message = "unknown field"
-        problems.append(Problem(file, message, question_id, loc))
-    return problems
+    """Each validation error as a problem at its dotted path, in both languages.
+
+    A list too short only because its items failed is not reported on top of those items'
+    own problems.
+    """
+    errors = error.errors()
+    paths = [".".join(str(part) for part in item["loc"]) for item in errors]
+    return [
+        Problem(file, validation_message(item), question_id, path or None)
+        for path, item in zip(paths, errors, strict=True)
+        if not (item["type"] == "too_short" and any(p.startswith(f"{path}.") for p in paths))
+    ]
 
 
 def _yaml_files(folder: Path, recursive: bool) -> Iterator[Path]:
@@ -332,5 +382,13 @@ def _yaml_files(folder: Path, recursive: bool) -> Iterator[Path]:
         yield from (folder.rglob(pattern) if recursive else folder.glob(pattern))
 
 
-def _kind(value: Any) -> str:
-    return type(value).__name__ if value is not None else "nothing"
+def _not_a_mapping(value: Any) -> Message:
+    """An item of a question file that is not a question (a mapping)."""
+    if value is None:
+        return Message(
+            "应为一道题目（键值映射），实际是空值", "expected a question mapping, got nothing"
+        )
+    kind = type(value).__name__
+    return Message(
+        f"应为一道题目（键值映射），实际是 {kind}", f"expected a question mapping, got {kind}"
+    )

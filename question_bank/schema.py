@@ -10,6 +10,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from question_bank.messages import ID_PATTERN, Message, repeated_ids, rule_error, unknown_points
+
 Category = Literal["behavioral", "situational", "technical", "stress"]
 CATEGORIES: tuple[str, ...] = get_args(Category)
 
@@ -33,8 +35,6 @@ EXAMPLE_KINDS: tuple[str, ...] = get_args(ExampleKind)
 GAMED_KINDS: frozenset[str] = frozenset(
     {"vague", "off_topic", "restatement", "keyword_list", "rejects_points"}
 )
-
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 
 
 class _Strict(BaseModel):
@@ -100,7 +100,7 @@ class Question(_Strict):
     @classmethod
     def _tags_not_blank(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
         if any(not t.strip() for t in tags):
-            raise ValueError("tags must not be blank")
+            raise rule_error(Message("标签不能为空白", "tags must not be blank"))
         return tuple(t.strip() for t in tags)
 
     @field_validator("rubric")
@@ -108,7 +108,7 @@ class Question(_Strict):
     def _point_ids_unique(cls, rubric: tuple[RubricPoint, ...]) -> tuple[RubricPoint, ...]:
         repeated = _repeats([p.id for p in rubric])
         if repeated:
-            raise ValueError(f"rubric point ids repeat: {repeated}")
+            raise rule_error(repeated_ids("评分要点", "rubric point", repeated))
         return rubric
 
     @field_validator("examples")
@@ -118,16 +118,14 @@ class Question(_Strict):
     ) -> tuple[ExampleAnswer, ...]:
         repeated = _repeats([e.id for e in examples])
         if repeated:
-            raise ValueError(f"example ids repeat: {repeated}")
+            raise rule_error(repeated_ids("示例", "example", repeated))
         rubric = info.data.get("rubric")
         if rubric is not None:
             known = {p.id for p in rubric}
             for example in examples:
                 unknown = [c for c in example.covers if c not in known]
                 if unknown:
-                    raise ValueError(
-                        f"example {example.id!r} covers unknown rubric points {unknown}"
-                    )
+                    raise rule_error(unknown_points(example.id, unknown))
         return examples
 
     def point(self, point_id: str) -> RubricPoint:

@@ -3,6 +3,9 @@
 Each row has `answer` and either `question_id` (from the bank) or `question` plus
 `rubric_points` (separated by new lines or " | ") or a `reference_answer` (its sentences
 and enumerated items become the rubric points); optionally `points`.
+
+A row's error names its spreadsheet row (the header is row 1) and column; the `error`
+column holds it in English, and the summary holds each in Chinese and English for a page.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 
 from question_bank.cells import neutralize_cell
 from question_bank.loader import BankSet
+from question_bank.messages import Message, MessageError
 from scoring.engine import Scorer, Target
 from scoring.segment import split_clauses
 
@@ -27,10 +31,19 @@ _POINT_SPLIT = re.compile(r"\s*\|\s*|\n+")
 
 
 @dataclass(frozen=True)
+class RowProblem:
+    """Why one input row was not scored; `row` as a spreadsheet numbers it (header = row 1)."""
+
+    row: int
+    message: Message
+
+
+@dataclass(frozen=True)
 class BatchSummary:
     rows: int
     scored: int
     errors: int
+    problems: tuple[RowProblem, ...] = ()  # one per row not scored, in row order
 
     def __str__(self) -> str:
         return f"scored {self.scored} of {self.rows} rows; {self.errors} row(s) with errors"
@@ -52,12 +65,14 @@ def score_frame(
     out = frame.copy()
     for column in OUTPUT_COLUMNS:
         out[column] = ""
-    problems = _frame_problems(frame)
-    if problems:
-        out["error"] = problems
-        return out, BatchSummary(len(frame), 0, len(frame))
+    frame_problem = _frame_problem(frame)
+    if frame_problem is not None:
+        out["error"] = frame_problem.en
+        problems = tuple(RowProblem(n + 2, frame_problem) for n in range(len(frame)))
+        return out, BatchSummary(len(frame), 0, len(frame), problems)
     by_id = {q.id: q for q in bank.questions}
-    scored = errors = 0
+    scored = 0
+    problems_found: list[RowProblem] = []
     rows = list(frame.iterrows())
     targets = [_target_or_error(row, by_id, position + 2) for position, (_, row) in enumerate(rows)]
     answers = [str(row.get("answer", "")) for _, row in rows]
@@ -69,20 +84,16 @@ def score_frame(
             scorer.prepare([answers[i] for i in good], [targets[i] for i in good])
         try:
             target = targets[position]
-            if isinstance(target, ValueError):
+            if isinstance(target, Exception):
                 raise target
             answer = answers[position]
             if not answer.strip():
-                raise ValueError(f"row {row_number}, column answer: the answer is empty")
+                raise MessageError(_at(row_number, "answer", EMPTY_ANSWER))
             report = scorer.score(target, answer)
-        except ValueError as exc:
-            out.at[index, "error"] = str(exc)
-            errors += 1
         except Exception as exc:  # one bad row never stops the batch
-            out.at[index, "error"] = (
-                f"row {row_number}: scoring failed: {type(exc).__name__}: {exc}"
-            )
-            errors += 1
+            problem = RowProblem(row_number, _row_message(row_number, exc))
+            out.at[index, "error"] = problem.message.en
+            problems_found.append(problem)
         else:
             out.at[index, "score"] = f"{report.score:.1f}"
             out.at[index, "points_score"] = f"{report.points_score:g}"
@@ -99,7 +110,7 @@ def score_frame(
             scored += 1
         if progress is not None:
             progress(position + 1, len(frame))
-    return out, BatchSummary(len(frame), scored, errors)
+    return out, BatchSummary(len(frame), scored, len(problems_found), tuple(problems_found))
 
 
 def score_csv(
@@ -134,23 +145,53 @@ def spreadsheet_safe(out: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def _frame_problems(frame: pd.DataFrame) -> str | None:
+EMPTY_ANSWER = Message("回答为空", "the answer is empty")
+NO_POINTS = Message(
+    "请给出评分要点（每行一条，或用“ | ”分隔）、参考答案（reference_answer）或题目编号（question_id）",
+    "give rubric points (one per line or separated by ' | '), a reference_answer or a question_id",
+)
+MISSING_ANSWER_COLUMN = Message("缺少 answer 列。", "missing column: answer")
+MISSING_TARGET_COLUMN = Message(
+    "缺少 question_id 列（题库题目），或 rubric_points、reference_answer 列（自带评分要点）。",
+    "missing column: question_id (a bank question), or rubric_points or "
+    "reference_answer (your own)",
+)
+
+
+def _at(row: int, column: str, reason: Message) -> Message:
+    """A problem in one cell: its spreadsheet row and column, and the reason."""
+    return Message(
+        f"第 {row} 行，{column} 列：{reason.zh}。", f"row {row}, column {column}: {reason.en}"
+    )
+
+
+def _row_message(row: int, error: Exception) -> Message:
+    """What went wrong with a row: a cell's problem, or the scorer's failure."""
+    if isinstance(error, MessageError):
+        return error.message
+    detail = f"{type(error).__name__}: {error}"
+    return Message(f"第 {row} 行：评分失败（{detail}）。", f"row {row}: scoring failed: {detail}")
+
+
+def _frame_problem(frame: pd.DataFrame) -> Message | None:
+    """A problem of the whole file (too many rows, a missing column), else None."""
     if len(frame) > MAX_ROWS:
-        return f"the file has {len(frame)} rows; at most {MAX_ROWS} can be scored at once"
-    if "answer" not in frame.columns:
-        return "missing column: answer"
-    if not {"question_id", "rubric_points", "reference_answer"} & set(frame.columns):
-        return (
-            "missing column: question_id (a bank question), or rubric_points or "
-            "reference_answer (your own)"
+        return Message(
+            f"文件有 {len(frame)} 行，一次最多评分 {MAX_ROWS} 行。",
+            f"the file has {len(frame)} rows; at most {MAX_ROWS} can be scored at once",
         )
+    if "answer" not in frame.columns:
+        return MISSING_ANSWER_COLUMN
+    if not {"question_id", "rubric_points", "reference_answer"} & set(frame.columns):
+        return MISSING_TARGET_COLUMN
     return None
 
 
-def _target_or_error(row: pd.Series, by_id: dict, row_number: int) -> Target | ValueError:
+def _target_or_error(row: pd.Series, by_id: dict, row_number: int) -> Target | Exception:
+    """The row's target, or why it has none (raised again when the row is scored)."""
     try:
         return _target(row, by_id, row_number)
-    except ValueError as exc:
+    except Exception as exc:  # one bad row never stops the batch
         return exc
 
 
@@ -158,25 +199,24 @@ def _target(row: pd.Series, by_id: dict, row_number: int) -> Target:
     question_id = str(row.get("question_id", "")).strip()
     if question_id:
         if question_id not in by_id:
-            raise ValueError(
-                f"row {row_number}, column question_id: no question {question_id!r} in the bank"
+            unknown = Message(
+                f"题库中没有题目“{question_id}”", f"no question {question_id!r} in the bank"
             )
+            raise MessageError(_at(row_number, "question_id", unknown))
         return Target.from_question(by_id[question_id])
     points = [p for p in _POINT_SPLIT.split(str(row.get("rubric_points", ""))) if p.strip()]
     if not points:
         points = split_clauses(str(row.get("reference_answer", "")))
     if not points:
-        raise ValueError(
-            f"row {row_number}, column rubric_points: give rubric points "
-            "(one per line or separated by ' | '), a reference_answer or a question_id"
-        )
+        raise MessageError(_at(row_number, "rubric_points", NO_POINTS))
     points_value = str(row.get("points", "")).strip() or "10"
     try:
         value = float(points_value)
         if value <= 0:
             raise ValueError
     except ValueError:
-        raise ValueError(
-            f"row {row_number}, column points: {points_value!r} is not a positive number"
-        ) from None
+        not_positive = Message(
+            f"“{points_value}”不是正数", f"{points_value!r} is not a positive number"
+        )
+        raise MessageError(_at(row_number, "points", not_positive)) from None
     return Target.from_texts(points, question=str(row.get("question", "")), points=value)

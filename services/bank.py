@@ -334,7 +334,9 @@ def validate_question(data: dict[str, Any]) -> Question:
     """Validate a question given as plain data; raises ValidationFailed with field paths."""
     questions, problems = parse_questions(data, source="form")
     if problems:
-        raise ValidationFailed([FieldProblem(p.field or "", p.message) for p in problems])
+        raise ValidationFailed(
+            [FieldProblem(p.field or "", p.message.en, p.message.zh) for p in problems]
+        )
     return questions[0]
 
 
@@ -352,13 +354,21 @@ def save_question(
     clean = question.model_dump(mode="json")
     with db.transaction() as session:
         if session.get(BankRecord, question.bank) is None:
-            raise ValidationFailed([FieldProblem("bank", f"no bank {question.bank!r}")])
+            raise ValidationFailed(
+                [FieldProblem("bank", f"no bank {question.bank!r}", f"没有题库“{question.bank}”")]
+            )
         db.lock(session, f"question:{question.id}")  # FOR UPDATE cannot lock a row not there yet
         row = session.get(QuestionRecord, question.id, with_for_update=True)
         if expected_version is None:
             if row is not None and not row.deleted:
                 raise ValidationFailed(
-                    [FieldProblem("id", f"{question.id!r} already exists; choose another id")]
+                    [
+                        FieldProblem(
+                            "id",
+                            f"{question.id!r} already exists; choose another id",
+                            f"“{question.id}”已存在，请换一个编号",
+                        )
+                    ]
                 )
             action = "create"
         else:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from question_bank.exchange import VERSION_COLUMN, read_tables, to_yaml, write_tables
-from question_bank.loader import Problem, parse_questions, parse_yaml
+from question_bank.loader import EMPTY_FILE, Problem, not_utf8, parse_questions, parse_yaml
+from question_bank.messages import Message
 from question_bank.schema import Question
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -35,6 +36,29 @@ MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+UNSUPPORTED = Message(
+    "不支持这种文件类型：请用 .yaml、.csv 或 .xlsx",
+    "unsupported file type; use .yaml, .csv or .xlsx",
+)
+REPEATED_ID = Message("这个编号在文件中出现了不止一次", "the id appears more than once in the file")
+NO_QUESTIONS = Message("文件中没有题目", "no questions found")
+
+
+def _too_many() -> Message:
+    return Message(
+        f"文件中的题目超过 {MAX_IMPORT_QUESTIONS} 道，请拆分成几个较小的文件",
+        f"the file holds more than {MAX_IMPORT_QUESTIONS} questions; split it into smaller files",
+    )
+
+
+def _too_large(size: int) -> Message:
+    megabytes, limit = f"{size / 1024 / 1024:.2f}", MAX_UPLOAD_BYTES // 1024 // 1024
+    return Message(
+        f"文件有 {megabytes} MB，上限是 {limit} MB",
+        f"the file is {megabytes} MB; the limit is {limit} MB",
+    )
 
 
 @dataclass(frozen=True)
@@ -71,33 +95,22 @@ def check_upload(file_name: str, content: bytes, file_format: str | None = None)
     name = _safe_name(file_name)
     fmt = file_format or format_of(name)
     if fmt not in MIME:
-        return _refused(name, fmt or "?", "unsupported file type; use .yaml, .csv or .xlsx")
+        return _refused(name, fmt or "?", UNSUPPORTED)
     if len(content) > MAX_UPLOAD_BYTES:
-        return _refused(
-            name,
-            fmt,
-            f"the file is {len(content) / 1024 / 1024:.2f} MB; "
-            f"the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
-        )
+        return _refused(name, fmt, _too_large(len(content)))
     if not content.strip():
-        return _refused(name, fmt, "the file is empty")
+        return _refused(name, fmt, EMPTY_FILE)
     versions: dict[str, int] = {}
     if fmt == "yaml":
         questions, problems = _read_yaml(name, content, versions)
     else:
         questions, problems = _read_table(name, content, fmt, versions)
     if len(questions) + len({p.question_id for p in problems}) > MAX_IMPORT_QUESTIONS:
-        return _refused(
-            name,
-            fmt,
-            f"the file holds more than {MAX_IMPORT_QUESTIONS} questions; split it into smaller files",
-        )
+        return _refused(name, fmt, _too_many())
     repeated = sorted(i for i, n in Counter(q.id for q in questions).items() if n > 1)
-    problems += [
-        Problem(name, "the id appears more than once in the file", i, "id") for i in repeated
-    ]
+    problems += [Problem(name, REPEATED_ID, i, "id") for i in repeated]
     if not questions and not problems:
-        problems.append(Problem(name, "no questions found"))
+        problems.append(Problem(name, NO_QUESTIONS))
     known = {q.id for q in questions}
     versions = {i: v for i, v in versions.items() if i in known}
     return ImportCheck(name, fmt, tuple(questions), tuple(problems), versions)
@@ -144,7 +157,7 @@ def _read_yaml(
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [Problem(name, f"not UTF-8 text (byte {exc.start})")]
+        return [], [Problem(name, not_utf8(exc.start))]
     data, error = parse_yaml(text)  # refuses aliases ("billion laughs")
     if error:
         return [], [Problem(name, error)]
@@ -166,7 +179,7 @@ def _read_table(
     return questions, [replace(p, file=p.file.replace(str(path), name)) for p in problems]
 
 
-def _refused(name: str, fmt: str, message: str) -> ImportCheck:
+def _refused(name: str, fmt: str, message: Message) -> ImportCheck:
     return ImportCheck(name, fmt, (), (Problem(name, message),))
 
 

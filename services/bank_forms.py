@@ -17,7 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from question_bank import messages
 from question_bank.exchange import to_yaml
+from question_bank.messages import Message
 from question_bank.schema import Question, RubricPoint
 from services.errors import FieldProblem
 
@@ -62,12 +64,13 @@ _LISTS = {"competencies": "competencies", "follow_ups": "follow_ups"}
 class FormProblem:
     """A validation problem placed on a form field.
 
-    `row` is the 1-based rubric row or list line it concerns (None for the whole field) and
-    `column` the rubric column (None outside the rubric).
+    `row` is the 1-based rubric row or list line it concerns (None for the whole field),
+    `column` the rubric column (None outside the rubric), and `message` what is wrong in
+    Chinese and English.
     """
 
     field: str  # one of FIELDS, or "" for the question as a whole
-    message: str
+    message: Message
     row: int | None = None
     column: str | None = None
 
@@ -197,23 +200,23 @@ def example_problems(
         data = example_data(example)
         example_id = data.get("id", "")
 
-        def add(column: str, message: str, row: int = row) -> None:
+        def add(column: str, message: Message, row: int = row) -> None:
             problems.append(FormProblem("examples", message, row=row, column=column))
 
         if not example_id:
-            add("id", "String should have at least 1 character")
-        elif not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", example_id):
-            add("id", "String should match pattern '^[a-z0-9][a-z0-9._-]*$'")
+            add("id", messages.NOT_EMPTY)
+        elif not re.fullmatch(messages.ID_PATTERN, example_id):
+            add("id", messages.ID_FORMAT)
         elif ids.count(example_id) > 1:
-            add("id", f"example ids repeat: [{example_id!r}]")
+            add("id", messages.repeated_ids("示例", "example", [example_id]))
         if not data.get("text"):
-            add("text", "String should have at least 1 character")
+            add("text", messages.NOT_EMPTY)
         grade = data.get("grade")
         if not isinstance(grade, int | float) or not 0 <= grade <= 10:
-            add("grade", "Input should be less than or equal to 10")
+            add("grade", messages.at_most(10))
         unknown = [c for c in data["covers"] if c not in known]
         if unknown:
-            add("covers", f"example {example_id!r} covers unknown rubric points {unknown}")
+            add("covers", messages.unknown_points(example_id, unknown))
     return problems
 
 
@@ -291,25 +294,16 @@ def copy_id(question_id: str, taken: Iterable[str]) -> str:
 
 
 def place_problems(problems: Iterable[FieldProblem]) -> list[FormProblem]:
-    """Put each validation problem (dotted path such as `rubric.1.weight`) on a form field.
-
-    A list that is empty only because its items failed ("at least 1 item after validation")
-    is not reported on top of those items' own problems.
-    """
-    problems = list(problems)
-    paths = [p.field or "" for p in problems]
-    return [
-        _place(path, _clean_message(p.message))
-        for path, p in zip(paths, problems, strict=True)
-        if not ("after validation" in p.message and any(q.startswith(f"{path}.") for q in paths))
-    ]
+    """Put each validation problem (dotted path such as `rubric.1.weight`) on a form field,
+    with its message in both languages (English where no Chinese is written)."""
+    return [_place(p.field or "", Message(p.text("zh"), p.message)) for p in problems]
 
 
 def problems_for(problems: Iterable[FormProblem], field: str) -> list[FormProblem]:
     return [p for p in problems if p.field == field]
 
 
-def _place(path: str, message: str) -> FormProblem:
+def _place(path: str, message: Message) -> FormProblem:
     parts = path.split(".") if path else []
     if not parts:
         return FormProblem("", message)
@@ -339,11 +333,7 @@ def _place(path: str, message: str) -> FormProblem:
         return FormProblem("examples", message)
     if head in FIELDS:
         return FormProblem(head, message)
-    return FormProblem("", f"{path}: {message}")
-
-
-def _clean_message(message: str) -> str:
-    return message.removeprefix("Value error, ")
+    return FormProblem("", Message(f"{path}：{message.zh}", f"{path}: {message.en}"))
 
 
 # --- search and comparison ------------------------------------------------------------------

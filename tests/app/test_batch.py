@@ -1,11 +1,12 @@
 """Batch scoring page: upload, progress, bad rows reported, neutralised download."""
 
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from services.batch_upload import error_in, read_upload, scored_csv_bytes
+from services.batch_upload import read_upload, scored_csv_bytes
 from services.errors import InputRejected
 
 GOOD_AND_BAD = (
@@ -90,15 +91,18 @@ def test_a_broken_csv_names_its_line_in_chinese():
     assert "第 2 行开始的带引号的值没有结束" in rejected.value.zh
 
 
-def test_the_scorers_row_errors_read_in_chinese():
-    assert error_in("row 7, column points: '-2' is not a positive number", "zh") == (
-        "第 7 行，points 列：“-2”不是正数。"
-    )
-    assert error_in("row 5: scoring failed: ValueError: boom", "zh") == (
-        "第 5 行：评分失败（ValueError: boom）。"
-    )
-    assert error_in("missing column: answer", "zh") == "缺少 answer 列。"
-    assert error_in("row 2, column answer: the answer is empty", "en") == (
-        "row 2, column answer: the answer is empty"
-    )
-    assert error_in("something new", "zh") == "something new"
+def test_the_pages_show_the_scorers_own_chinese_without_translating(open_page):
+    """The rows' problems come from the scorer in both languages; the page has no table of
+    patterns that turns English messages into Chinese."""
+    pages = Path(__file__).resolve().parents[2] / "app_pages"
+    for page in ("batch.py", "trainer_widgets.py"):
+        assert "re.compile" not in (pages / page).read_text(encoding="utf-8"), page
+    at = open_page("batch.py", "inter", language="zh")
+    csv = "question_id,points,answer\n,-2,答\ncs-beh-01,,\n"
+    at.file_uploader[0].set_value(("bad.csv", csv.encode("utf-8"), "text/csv")).run()
+    at.button(key="batch_run").click().run()
+    bad = at.dataframe[1].value
+    assert bad.loc[2, "问题"].startswith("第 2 行，rubric_points 列：请给出评分要点")
+    assert bad.loc[3, "问题"] == "第 3 行，answer 列：回答为空。"
+    scored = at.session_state["batch_result"][1]
+    assert scored.loc[1, "error"] == "row 3, column answer: the answer is empty"  # the CSV's

@@ -64,14 +64,14 @@ def test_mismatched_list_lines_are_reported(make_bank, question_data, tmp_path):
 
     questions, problems = from_tables(tables, source="sheet")
     assert not questions
-    assert "competencies_zh has 1 lines but competencies_en has 2" in problems[0].message
+    assert "competencies_zh has 1 lines but competencies_en has 2" in problems[0].message.en
 
 
 def test_missing_column_and_record(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     questions, problems = read_tables(path)
-    assert not questions and "record" in problems[0].message
+    assert not questions and "record" in problems[0].message.en
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

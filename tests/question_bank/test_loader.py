@@ -35,7 +35,7 @@ def test_malformed_yaml_is_reported_with_line_and_others_still_load(make_bank, q
     assert [q.id for q in bank_set.questions] == ["t-beh-01"]
     (problem,) = bank_set.problems
     assert problem.file.endswith("bad.yaml")
-    assert "malformed YAML" in problem.message and "line" in problem.message
+    assert "malformed YAML" in problem.message.en and "line" in problem.message.en
 
 
 def test_missing_field_names_file_question_and_field(make_bank, question_data):
@@ -46,7 +46,7 @@ def test_missing_field_names_file_question_and_field(make_bank, question_data):
     (problem,) = bank_set.problems
     assert (problem.question_id, problem.field) == ("t-beh-02", "points")
     assert problem.file.endswith("b.yaml")
-    assert "missing" in problem.message
+    assert "missing" in problem.message.en
     assert "b.yaml: question t-beh-02: field points: missing" in str(problem)
 
 
@@ -60,8 +60,8 @@ def test_duplicate_id_keeps_the_first_and_reports_the_second(make_bank, question
     bank_set = load_path(make_bank({"a.yaml": question_data, "b.yaml": question_data}))
     assert len(bank_set.questions) == 1
     (problem,) = bank_set.problems
-    assert problem.field == "id" and "duplicate" in problem.message
-    assert problem.file.endswith("b.yaml") and "a.yaml" in problem.message
+    assert problem.field == "id" and "duplicate" in problem.message.en
+    assert problem.file.endswith("b.yaml") and "a.yaml" in problem.message.en
 
 
 def test_unknown_category(make_bank, question_data):
@@ -70,7 +70,7 @@ def test_unknown_category(make_bank, question_data):
     (problem,) = bank_set.problems
     assert problem.field == "category"
     for category in CATEGORIES:
-        assert category in problem.message
+        assert category in problem.message.en
 
 
 def test_rubric_with_no_points(make_bank, question_data):
@@ -83,24 +83,24 @@ def test_weight_must_be_positive(make_bank, question_data, weight):
     question_data["rubric"][1]["weight"] = weight
     (problem,) = load_path(make_bank({"a.yaml": question_data})).problems
     assert problem.field == "rubric.1.weight"
-    assert "greater than 0" in problem.message
+    assert "greater than 0" in problem.message.en
 
 
 def test_example_covering_an_unknown_point(make_bank, question_data):
     question_data["examples"][0]["covers"] = ["p1", "p9"]
     (problem,) = load_path(make_bank({"a.yaml": question_data})).problems
-    assert problem.field == "examples" and "p9" in problem.message
+    assert problem.field == "examples" and "p9" in problem.message.en
 
 
 def test_repeated_rubric_point_ids(make_bank, question_data):
     question_data["rubric"][2]["id"] = "p1"
     (problem,) = load_path(make_bank({"a.yaml": question_data})).problems
-    assert problem.field == "rubric" and "p1" in problem.message
+    assert problem.field == "rubric" and "p1" in problem.message.en
 
 
 def test_unknown_field_is_reported(make_bank, question_data):
     (problem,) = load_path(make_bank({"a.yaml": _with(question_data, hint="x")})).problems
-    assert (problem.field, problem.message) == ("hint", "unknown field")
+    assert (problem.field, problem.message.en) == ("hint", "unknown field")
 
 
 def test_question_in_the_wrong_bank(make_bank, question_data):
@@ -110,14 +110,14 @@ def test_question_in_the_wrong_bank(make_bank, question_data):
 
 def test_empty_file_and_non_mapping(make_bank, question_data):
     bank_set = load_path(make_bank({"empty.yaml": "", "list.yaml": "- 1\n- 2\n"}))
-    messages = sorted(p.message for p in bank_set.problems)
+    messages = sorted(p.message.en for p in bank_set.problems)
     assert any("empty" in m for m in messages)
     assert sum("expected a question mapping" in m for m in messages) == 2
 
 
 def test_missing_path():
     (problem,) = load_path("/nonexistent/bank").problems
-    assert "no such file" in problem.message
+    assert "no such file" in problem.message.en
 
 
 def test_traditional_chinese_is_normalised_to_simplified(make_bank, question_data):
@@ -159,7 +159,9 @@ def test_yaml_aliases_are_refused_with_their_line(make_bank, question_data):
     assert len(bomb) < 400
     bank_set = load_path(make_bank({"good.yaml": question_data, "bomb.yaml": bomb}))
     assert [q.id for q in bank_set.questions] == ["t-beh-01"]
-    assert [p.message for p in bank_set.problems] == ["YAML aliases (*a) are not allowed, line 2"]
+    assert [p.message.en for p in bank_set.problems] == [
+        "YAML aliases (*a) are not allowed, line 2"
+    ]
 
 
 def test_an_anchor_without_aliases_is_fine():
@@ -172,20 +174,20 @@ def test_an_anchor_without_aliases_is_fine():
 def test_an_unclosed_quote_names_the_line_it_was_opened_on(make_bank, question_data):
     from question_bank.loader import parse_yaml
 
-    assert parse_yaml('id: x\ntitle: "open\n\n')[1] == (
+    assert parse_yaml('id: x\ntitle: "open\n\n')[1].en == (
         "malformed YAML: line 4 (opened at line 2), column 1: "
         "found unexpected end of stream while scanning a quoted scalar"
     )
-    assert parse_yaml("id: x\ntags: [a, b\nbank: y\n")[1] == (
+    assert parse_yaml("id: x\ntags: [a, b\nbank: y\n")[1].en == (
         "malformed YAML: line 3 (opened at line 2), column 5: "
         "expected ',' or ']', but got ':' while parsing a flow sequence"
     )
     text = 'title: "open\nen: x\nnote: "closed later" here\n'
-    assert parse_yaml(text)[1] == (
+    assert parse_yaml(text)[1].en == (
         "malformed YAML: line 3 (opened at line 1), column 8: expected <block end>, but found "
         "'<scalar>', after a quoted text that runs from line 1 (is a closing quote missing there?)"
     )
-    assert parse_yaml("a:\n  b: 1\n c: 2\n")[1] == (  # no quote involved: no "opened at"
+    assert parse_yaml("a:\n  b: 1\n c: 2\n")[1].en == (  # no quote involved: no "opened at"
         "malformed YAML: line 3, column 2: expected <block end>, but found '<block mapping start>'"
     )
 

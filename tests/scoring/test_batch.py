@@ -115,3 +115,56 @@ def test_a_reference_answer_gives_the_rubric_when_no_points_are_listed(lexical_s
     assert float(out.loc[0, "score"]) > float(out.loc[1, "score"])
     assert "row 4, column rubric_points" in out.loc[2, "error"]
     assert "reference_answer" in out.loc[2, "error"]
+
+
+class _FailingScorer:
+    """A scorer that fails on every answer (an unexpected error, not a bad row)."""
+
+    def prepare(self, answers, targets) -> None:
+        pass
+
+    def score(self, target, answer):
+        raise RuntimeError("boom")
+
+
+def test_each_row_problem_is_said_in_both_languages_at_its_row(lexical_scorer, bank):
+    from tests.question_bank.test_messages import assert_bilingual
+
+    frame = pd.DataFrame(
+        {
+            "question_id": ["cs-nope", "", "", "cs-beh-01"],
+            "rubric_points": ["", "", "道歉", ""],
+            "points": ["", "", "-2", ""],
+            "answer": ["x", "x", "x", " "],
+        }
+    )
+    out, summary = score_frame(lexical_scorer, bank, frame)
+    assert [p.row for p in summary.problems] == [2, 3, 4, 5] and summary.errors == 4
+    for problem, error in zip(summary.problems, out["error"], strict=True):
+        assert_bilingual(problem.message)
+        assert problem.message.en == error  # the CSV keeps the English
+        assert problem.message.zh.startswith(f"第 {problem.row} 行，")
+    assert summary.problems[0].message.zh == "第 2 行，question_id 列：题库中没有题目“cs-nope”。"
+    assert summary.problems[2].message.zh == "第 4 行，points 列：“-2”不是正数。"
+    two = frame.iloc[[0, 3]].assign(question_id="cs-beh-01", answer="x")
+    _, failed = score_frame(_FailingScorer(), bank, two)
+    assert failed.problems[0].message.zh == "第 2 行：评分失败（RuntimeError: boom）。"
+    assert failed.problems[1].row == 3
+
+
+def test_whole_file_problems_are_said_in_both_languages_on_every_row(
+    lexical_scorer, bank, monkeypatch
+):
+    from scoring import batch
+    from tests.question_bank.test_messages import assert_bilingual
+
+    frames = [pd.DataFrame({"text": ["x", "y"]}), pd.DataFrame({"answer": ["x", "y"]})]
+    for frame in frames:
+        out, summary = score_frame(lexical_scorer, bank, frame)
+        assert [p.row for p in summary.problems] == [2, 3]
+        assert {p.message.en for p in summary.problems} == set(out["error"])
+        assert_bilingual(summary.problems[0].message)
+    monkeypatch.setattr(batch, "MAX_ROWS", 1)
+    _, summary = score_frame(lexical_scorer, bank, frames[1])
+    assert_bilingual(summary.problems[0].message)
+    assert summary.problems[0].message.zh == "文件有 2 行，一次最多评分 1 行。"

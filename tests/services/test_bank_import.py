@@ -182,9 +182,9 @@ def test_every_planted_error_is_reported_at_its_own_table_and_row(bank, tmp_path
         ("examples", rows["examples"], "grade"),
         ("rubric_points", rows["rubric_points"], "weight"),
     ]
-    messages = {p.table: p.message for p in check.problems}
+    messages = {p.table: p.message.en for p in check.problems}
     assert messages["rubric_points"] == "'heavy' is not a number"
-    assert "less than or equal to 10" in messages["examples"]
+    assert messages["examples"] == "must be at most 10"
     assert {p.question_id for p in check.problems} == {bank.questions[0].id}
     assert bank.questions[0].id not in {q.id for q in check.questions}
 

@@ -611,7 +611,7 @@ def _(c: Ctx) -> None:
     found = {p.field: p for p in loaded.problems}
     assert set(found) == {"rubric.0.weight", "points"}
     assert found["rubric.0.weight"].question_id == "cs-beh-92"
-    assert "valid number" in found["rubric.0.weight"].message
+    assert found["rubric.0.weight"].message.en == "must be a number"
     assert "field rubric.0.weight" in str(found["rubric.0.weight"])
 
 
@@ -656,7 +656,7 @@ def bank_csv(c: Ctx, edit: Callable[[pd.DataFrame], pd.DataFrame] | None = None)
 def _(c: Ctx) -> None:
     path = bank_csv(c, lambda f: f.drop(columns=["record"]))
     questions, problems = read_tables(path)
-    assert questions == [] and [p.message for p in problems] == ["missing column: record"]
+    assert questions == [] and [p.message.en for p in problems] == ["missing column: record"]
     questions, problems = read_tables(bank_csv(c, lambda f: f.drop(columns=["weight"])))
     assert [str(p) for p in problems] == ["bank.csv rubric_points: missing columns: weight"]
 
@@ -683,12 +683,12 @@ def _(c: Ctx) -> None:
         broken[0],
         "weight",
     )
-    assert problems[0].message == "'abc' is not a number"
+    assert problems[0].message.en == "'abc' is not a number"
     path = c.tmp / "ragged.csv"
     path.write_text("record,id,bank\nquestion,cs-a-01,b\nquestion,cs-a-02,b,extra,cells\n")
     questions, problems = read_tables(path)
-    assert questions == [] and "cannot read the table" in problems[0].message
-    assert "Expected 3 fields in line 3, saw 5" in problems[0].message
+    assert questions == [] and "cannot read the table" in problems[0].message.en
+    assert "Expected 3 fields in line 3, saw 5" in problems[0].message.en
 
 
 @file_case("csv-formula-cells", "bank CSV and answer CSV cells like =HYPERLINK(...) and +cmd|")
@@ -779,14 +779,14 @@ def _(c: Ctx) -> None:
         questions, problems = read_tables(path)  # reported, never raised
         assert questions == [] and len(problems) == 1, what
         assert problems[0].file == str(path), what
-        assert problems[0].message.startswith(
+        assert problems[0].message.en.startswith(
             "cannot read the table: not a readable Excel workbook: "
         ), what
-        assert reason in problems[0].message, (what, problems[0].message)
+        assert reason in problems[0].message.en, (what, problems[0].message)
         check = check_upload("upload.xlsx", content)  # the workbench upload names the file
         assert [p.file for p in check.problems] == ["upload.xlsx"], what
-        assert "not a readable Excel workbook: " in check.problems[0].message, what
-        assert reason in check.problems[0].message, what
+        assert "not a readable Excel workbook: " in check.problems[0].message.en, what
+        assert reason in check.problems[0].message.en, what
 
 
 @file_case("csv-not-utf8", "a bank CSV saved in GBK")
@@ -794,7 +794,7 @@ def _(c: Ctx) -> None:
     path = bank_csv(c)
     path.write_bytes(path.read_text(encoding="utf-8-sig").encode("gbk", errors="replace"))
     questions, problems = read_tables(path)
-    assert questions == [] and "'utf-8' codec can't decode byte" in problems[0].message
+    assert questions == [] and "'utf-8' codec can't decode byte" in problems[0].message.en
 
 
 @file_case("csv-zero-bytes", "a 0-byte bank CSV")
@@ -803,7 +803,9 @@ def _(c: Ctx) -> None:
     path.write_bytes(b"")
     questions, problems = read_tables(path)
     assert questions == []
-    assert [p.message for p in problems] == ["cannot read the table: No columns to parse from file"]
+    assert [p.message.en for p in problems] == [
+        "cannot read the table: No columns to parse from file"
+    ]
 
 
 @file_case("batch-missing-column", "an answers table without the answer column")
