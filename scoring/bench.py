@@ -155,7 +155,7 @@ def transfer_rows(scorer: Scorer, blocks: list[fit.Block]) -> list[Row]:
             )
     for held_block in blocks:
         held = held_block.source
-        if held == "bank-cross":
+        if held in ("bank-cross", "bank-concise"):
             continue  # held out together with the bank
         kept = [b for b in blocks if b.source.split("-")[0] != held]
         for name in names:

@@ -15,6 +15,10 @@ from scoring.report import Flag
 
 MAX_ANSWER_CHARS = 20_000  # longer answers are scored on their beginning and flagged
 LIST_AT = 0.5  # guards.listness of an answer: a bare keyword list
+# ...whose points are capped here: graders give a bare list of the right terms about 1 in 10.
+# At 0.3, once calibrators learnt that short answers can state points (`fit.concise_block`),
+# a list of a question's terms outscored a genuine partial answer to it.
+LIST_CAP = 0.15
 COPY_AT = 0.6  # guards.copy_ratio: the answer mostly repeats the question
 OFF_TOPIC_AT = -0.5  # z-score of the fit to this question among the bank's (`Scorer._off_topic`)
 # ...and this far below the others it is off topic whatever it seems to cover: a long answer
@@ -99,7 +103,7 @@ GUARDS: tuple[Guard, ...] = (
           lambda s: s.size < s.min_size, lambda s: 0.3 * s.size / s.min_size),
     Guard(Flag("keyword_list", "回答只是罗列关键词，没有说明具体怎么做。",
                "The answer lists keywords without saying what you would actually do."),
-          lambda s: s.listness >= LIST_AT, lambda s: 0.3),
+          lambda s: s.listness >= LIST_AT, lambda s: LIST_CAP),
     Guard(Flag("copies_question", "回答主要在复述题目，没有给出自己的做法。",
                "The answer mostly repeats the question instead of answering it."),
           lambda s: s.copy_ratio >= COPY_AT, lambda s: 0.2),

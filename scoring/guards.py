@@ -29,7 +29,7 @@ _REJECTION = re.compile(
 )
 # Negations that introduce a good practice ("不要当众批评", "avoid blaming") are not rejections.
 _GOOD_NEGATION = re.compile(
-    r"避免|防止|以免|不要当众|不当众|不在.{0,6}面前|不轻易|不随意|绝不推诿|不推卸|不能让|不打断|不慌|"
+    r"避免|防止|以免|不要当众|不当众|不(?:会|要|能)?当着.{0,8}面|不在.{0,6}面前|不轻易|不随意|绝不推诿|不推卸|不能让|不打断|不慌|"
     r"不急于|不放弃|不气馁|"
     # the negation is about someone else's burden: "不用客户每次都重复说一遍"
     r"(?:不用|不需要|没必要|不必|用不着)(?:再)?(?:让|叫|要)?(?:客户|顾客|用户|对方|他们|她们|他|她|大家|"
@@ -55,7 +55,7 @@ _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 # Negation cues; a text's polarity is the parity of their count.
 _NEGATION = re.compile(
-    r"不(?!仅|但|断|同|少|久|错|过|管|论|然|如|止|知不觉|光|只|足|便)|没有|没(?!收)|无法|无(?!论|数|限)"
+    r"(?<![对了])不(?!仅|但|断|同|少|久|错|过|管|论|然|如|止|知不觉|光|只|足|便|好意思)|没有|没(?!收)|无法|无(?!论|数|限)"
     r"|未(?!来|必|知)|非(?!常|凡)|(?<![是与能可])否(?!则)"
     r"|\b(?:not|no|never|none|nothing|neither|nor|without|cannot)\b|n't",
     re.IGNORECASE,
@@ -80,8 +80,9 @@ _LESS = re.compile(
 def polarity(text: str) -> tuple[bool, int]:
     """(negated, direction) of a text: an odd number of negation cues, and +1 / -1 / 0 for
     more-than / less-than / neither or both. A concessive part ("哪怕尚未解决", "even
-    before the fix is ready") does not count: it qualifies the point, it does not negate it."""
-    text = _CONCESSIVE.sub(" ", text)
+    before the fix is ready") does not count: it qualifies the point, it does not negate it;
+    nor does a negation that names a good practice ("不会当着大家的面说他", "avoid blaming")."""
+    text = _GOOD_NEGATION.sub(" ", _CONCESSIVE.sub(" ", text))
     negated = len(_NEGATION.findall(text)) % 2 == 1
     more, less = len(_MORE.findall(text)), len(_LESS.findall(text))
     return negated, (more > less) - (less > more)

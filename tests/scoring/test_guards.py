@@ -18,6 +18,16 @@ def test_dismissing_a_point_as_someone_elses_business_or_pointless_rejects_it():
     assert not rejects("It isn't only my job, so I bring the team in", ["Involves the team"])
 
 
+def test_an_apology_is_not_a_negation_and_a_good_practice_is_not_a_contradiction():
+    assert not polarity("我先真诚地说声对不起")[0]
+    assert not polarity("不好意思让您久等了")[0]
+    point = "及时私下一对一沟通，先倾听并表达理解和支持"
+    clause = "我会先把他叫到一边单独聊，不会当着大家的面说他。"
+    assert not rejects(clause, [point])
+    assert not contradicts(point, clause)
+    assert contradicts(point, "我不会单独找他聊")
+
+
 def test_good_practice_negations_are_not_rejections():
     assert not rejects("避免在团队面前批评他")
     assert not rejects("I would avoid blaming anyone in public")
