@@ -122,6 +122,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += cross_lingual_rows(scorer, questions)
     rows += dev_bank_rows(scorer, questions)
     rows += evidence_rows(scorer, questions)
+    rows += concise_rows(scorer, questions)
     flags = flag_table(scorer, questions)
     fit.save_embedding_cache(scorer)
     if speed:
@@ -362,6 +363,37 @@ def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         Row("evidence accuracy: every annotated point", float(np.mean(every))),
         Row("evidence precision: share of cited clauses in the marked part", float(np.mean(inside))),
         Row("evidence: clauses cited per point (mean)", float(np.mean(lengths))),
+    ]  # fmt: skip
+
+
+def concise_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """Short answers made of two annotated evidence parts of one answer in benchmarks/evidence
+    (its first and second covered points in reading order, then its third and fourth...):
+    how many of the two points the scorer reads as covered, against the others. A concise
+    answer that says two things plainly should get both."""
+    stated: list[float] = []
+    others: list[float] = []
+    scores: list[float] = []
+    for item in evidence_set(questions):
+        marked = sorted((spans[0], pid) for pid, spans in item.spans.items() if spans)
+        joiner = "。" if item.language == "zh" else ". "
+        for first, second in zip(marked[::2], marked[1::2], strict=False):
+            parts = [item.text[a:b].strip("，。,. ") for (a, b), _ in (first, second)]
+            text = joiner.join(parts) + ("。" if item.language == "zh" else ".")
+            target = Target.from_question(item.question)
+            ev = scorer.evidence(target, text)
+            p = scorer.probabilities(target, ev)
+            said = {first[1], second[1]}
+            for point, prob in zip(item.question.rubric, p, strict=True):
+                (stated if point.id in said else others).append(float(prob >= COVERED_AT))
+            scores.append(100 * scorer.grade_share(target, p, ev))
+    if not stated:
+        return []
+    return [
+        Row(f"concise answers (two evidence parts, {len(scores)}): their points covered",
+            float(np.mean(stated))),
+        Row("concise answers: other points covered", float(np.mean(others))),
+        Row("concise answers: mean score", float(np.mean(scores))),
     ]  # fmt: skip
 
 
