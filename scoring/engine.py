@@ -50,6 +50,7 @@ from scoring.features import (
     embedding_units,
     relative,
     run_vectors,
+    short_run_cost,
     spans_of,
 )
 from scoring.guard_table import MAX_ANSWER_CHARS
@@ -239,7 +240,9 @@ class Scorer:
             sem_c, sem_w, sem_own = np.zeros_like(lex_c), np.zeros_like(lex_w), np.zeros_like(lex_e)
             sem_own_texts = np.zeros_like(lex_c)
             sem_a, point_q, sem_q = np.zeros(n_points), np.zeros(n_points), 0.0
-        cited: list[tuple[int, int] | None] = [runs[k] for k in choose_evidence(sem_own + lex_e)]
+        sizes = [guards.content_size(c) for c in clauses]
+        support = sem_own + lex_e - short_run_cost(sizes, runs)
+        cited: list[tuple[int, int] | None] = [runs[k] for k in choose_evidence(support)]
         # the clause read for a rejection, chosen from the point's texts alone like every
         # feature, so a bank point and its texts typed as a free-form rubric score the same
         judged = choose_evidence(sem_own_texts + lex_c)

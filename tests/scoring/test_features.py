@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from scoring.features import choose_evidence, clause_runs, run_vectors
+from scoring.features import (
+    EVIDENCE_MIN_SIZE,
+    choose_evidence,
+    clause_runs,
+    run_vectors,
+    short_run_cost,
+)
 
 
 def test_runs_are_one_to_three_clauses_of_one_sentence():
@@ -25,3 +31,9 @@ def test_a_run_reads_as_the_mean_direction_of_its_clauses():
 def test_a_candidate_shared_with_another_point_loses_to_one_of_its_own():
     support = np.array([[0.60, 0.55], [0.60, 0.10]])  # candidate 0 also serves point 1
     assert list(choose_evidence(support)) == [1, 0]
+
+
+def test_a_run_too_short_to_be_proof_loses_support():
+    lead_in, action = EVIDENCE_MIN_SIZE // 3, EVIDENCE_MIN_SIZE + 5
+    cost = short_run_cost([lead_in, action, lead_in], [(0, 1), (1, 2), (0, 2), (2, 3)])
+    assert [bool(c) for c in cost] == [True, False, False, True]
