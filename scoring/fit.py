@@ -1,5 +1,5 @@
-"""Fit the point calibrators on graded data: `python -m scoring fit` (the encoder is the
-default or `$INTERVIEW_ENCODER`).
+"""Fit the point calibrators on graded data: `python -m scoring [--encoder NAME] fit` (else
+`$INTERVIEW_ENCODER`, else the default encoder).
 
 One calibrator per domain (long interview answers, short exam answers, answers across
 languages) and answer language, each fitted on the rows in that language. Training data
