@@ -162,6 +162,7 @@ def file_problems(problems: Iterable[Problem], file_name: str | None = None) -> 
             )
         ),
         hide_index=True,
+        row_height=72,  # over 4rem: long cells wrap, so the row number and message show whole
         column_config={
             "where": st.column_config.TextColumn(
                 tr("位置（文件、表、行）", "Where (file, table, row)"), width="medium"

@@ -692,8 +692,9 @@ def import_file(wb: Workbench) -> None:
     if st.session_state.pop("workbench_import_reset", False):
         forget_import()
     name, file_format, content = uploaded_content()
-    if not content.strip():
-        return
+    uploaded = st.session_state["workbench_import"].get("data")
+    if not content.strip() and (uploaded is None or uploaded.strip()):
+        return  # nothing uploaded or pasted yet; an empty file is checked (and said) below
     check_key = (name, file_format, hash(content))
     cached = st.session_state.get("workbench_import_check")
     if cached is None or cached[0] != check_key:

@@ -44,6 +44,10 @@ UNSUPPORTED = Message(
 )
 REPEATED_ID = Message("这个编号在文件中出现了不止一次", "the id appears more than once in the file")
 NO_QUESTIONS = Message("文件中没有题目", "no questions found")
+NOT_A_BANK = Message(
+    "这不是题库文件：内容只是一段文字，没有 YAML 格式的题目",
+    "not a question file: it holds plain text, not questions in YAML",
+)
 
 
 def _too_many() -> Message:
@@ -161,6 +165,8 @@ def _read_yaml(
     data, error = parse_yaml(text)  # refuses aliases ("billion laughs")
     if error:
         return [], [Problem(name, error)]
+    if data is not None and not isinstance(data, (dict, list)):  # plain text, a number
+        return [], [Problem(name, NOT_A_BANK)]
     if isinstance(data, dict) and "questions" in data and "id" not in data:
         data = data["questions"]
     if data is None:

@@ -569,3 +569,68 @@ def test_the_users_page_creates_an_account_and_empties_the_form(
     assert "the form is empty after the create" in output
     for name in ("users_created.png", "users_refused.png"):
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_workbench_bank_import_says_each_problem_in_the_readers_language(
+    app_server, screenshot_dir, tmp_path, monkeypatch
+):
+    """A trainer uploads a CSV with an empty required cell and a rubric row for a question not
+    in the file: each problem is listed at its table and row in Chinese (then, after the
+    language switch, in English); a text file renamed .yaml and an empty file get a clear
+    Chinese message. Nothing changes the bank."""
+    import io
+
+    import pandas as pd
+
+    from question_bank.loader import load_path
+    from services import accounts, bank_files
+    from services import bank as bank_service
+    from storage.db import Database
+
+    db = Database(app_server.database_url)
+    db.upgrade()
+    bank_service.seed_if_empty(db, load_path())
+    trainer = accounts.create_user(
+        db, _admin(db), "import-trainer", PASSWORD, "trainer", "郑培训师"
+    )
+    token = accounts.sign_in(db, trainer.username, PASSWORD)[1]
+
+    def bank_now() -> tuple[dict, list[str]]:
+        live = {
+            e.question.id: (e.version, e.question.model_dump(mode="json"))
+            for e in bank_service.list_entries(db, trainer)
+        }
+        return live, [e.question.id for e in bank_service.deleted_entries(db, trainer)]
+
+    before = bank_now()
+    exported = bank_files.export_table([bank_service.get_question(db, "cs-beh-01").question], "csv")
+    table = pd.read_csv(io.BytesIO(exported), dtype=str, keep_default_na=False)
+    assert list(table["record"][:2]) == ["question", "rubric_point"]
+    table.loc[0, "title_zh"] = ""  # spreadsheet row 2: a required cell left empty
+    stray = table.loc[1].copy()
+    stray["question_id"] = "cs-beh-99"  # row 4: a rubric point for a question not in the file
+    table = pd.concat([table[:2], stray.to_frame().T, table[2:]], ignore_index=True)
+    files = {
+        "badCsv": tmp_path / "edited_bank.csv",
+        "notBank": tmp_path / "meeting_notes.yaml",
+        "empty": tmp_path / "empty.yaml",
+    }
+    files["badCsv"].write_text(table.to_csv(index=False), encoding="utf-8")
+    files["notBank"].write_text("周一例会记录\n下周三之前交季度报告，别忘了订会议室。\n", "utf-8")
+    files["empty"].write_bytes(b"")
+    config = {"token": token, "questions": len(before[0])} | {k: str(v) for k, v in files.items()}
+    monkeypatch.setenv("E2E_BANK_IMPORT", json.dumps(config))
+    try:
+        output = run_script("bank_import", app_server, screenshot_dir)
+        assert "each problem at its table and row, in Chinese" in output
+        assert "each problem at its table and row, in English" in output
+        assert bank_now() == before
+    finally:
+        db.dispose()
+    for name in (
+        "bank_import_errors_zh.png",
+        "bank_import_not_a_bank_zh.png",
+        "bank_import_empty_zh.png",
+        "bank_import_errors_en.png",
+    ):
+        assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
