@@ -191,11 +191,11 @@ def bank_quality(scorer: Scorer, questions: list[Question], blocks: list[fit.Blo
     groups = np.array([e.question.id for e in examples])
     scores = np.zeros(len(examples))
     probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
+    bank = fit.bank_blocks(scorer, examples, evidence)  # built once, each fold less a question
     folds = GroupKFold(n_splits=len(set(groups)))
-    for train_idx, test_idx in folds.split(examples, groups=groups):
-        train = fit.bank_blocks(
-            scorer, [examples[i] for i in train_idx], [evidence[i] for i in train_idx]
-        )
+    for _train_idx, test_idx in folds.split(examples, groups=groups):
+        held = {examples[test_idx[0]].question.id}
+        train = [fit.without(block, held) for block in bank]
         fold = scorer.with_calibration(fit.fit_calibration(scorer, [*train, *blocks]))
         for i in test_idx:
             target = Target.from_question(examples[i].question)

@@ -14,10 +14,11 @@ the fitted calibrators that fit the answer: long and short answers' blended by i
 the cross-lingual one when the rubric is not written in the answer's language; never chosen
 by where the rubric came from (`Scorer._logits`). Each clause is also embedded alone, and the
 evidence cited for a point is the run of up to three clauses of one sentence that supports it
-against the other points (`choose_evidence`). The guards of `scoring.guard_table` (too short, keyword list, copied
-question, off-topic, unrelated, rejected points) cap the probabilities and are the flags
-shown; they are judged against the target: a rubric of terms expects a listed answer, short
-points allow short answers.
+against the other points (`choose_evidence`; a lead-in too short to be proof is passed over).
+The guards of `scoring.guard_table` (too short, keyword list, copied question, off-topic,
+unrelated, rejected points) cap the probabilities and are the flags shown; they are judged
+against the target: a rubric of terms expects a listed answer, short points allow short
+answers.
 
 The pipeline's parts have modules of their own: what an answer is scored against
 (`scoring.target`), the evidence features and the choice of the cited clause
@@ -242,7 +243,7 @@ class Scorer:
             sem_a, point_q, sem_q = np.zeros(n_points), np.zeros(n_points), 0.0
         sizes = [guards.content_size(c) for c in clauses]
         support = sem_own + lex_e - short_run_cost(sizes, runs)
-        cited: list[tuple[int, int] | None] = [runs[k] for k in choose_evidence(support)]
+        cited = [runs[k] for k in choose_evidence(support)]
         # the clause read for a rejection, chosen from the point's texts alone like every
         # feature, so a bank point and its texts typed as a free-form rubric score the same
         judged = choose_evidence(sem_own_texts + lex_c)
@@ -425,9 +426,9 @@ class Scorer:
         run_vecs: np.ndarray,
         background: np.ndarray,
     ) -> np.ndarray:
-        """Each run of clauses' own support for a point, with the point's evidence-only phrasings
-        (a bank point's strong form) as more anchors: it chooses the cited clause only, so
-        the point's probability stays the same as for its texts typed as a free-form rubric."""
+        """Each run of clauses' own support for a point, with the point's evidence-only
+        phrasings (a bank point's strong form) as more anchors: it chooses the cited run only,
+        so the point's probability stays the same as for its texts typed as a free-form rubric."""
         extra = point.evidence_texts.get(language, ())
         if extra:
             more, more_base = self._anchors(extra, background)
@@ -482,9 +483,7 @@ class Scorer:
             run = ev.evidence_runs[i]
             status = status_of(float(p[i]))
             rejected = bool(ev.features[i, FEATURES.index("rejected")])
-            shown = (
-                _run_text(answer, ev, run) if run and (status != "missing" or rejected) else None
-            )
+            shown = _run_text(answer, ev, run) if status != "missing" or rejected else None
             results.append(
                 PointResult(
                     point_id=point.id,

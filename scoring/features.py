@@ -11,7 +11,7 @@ from scoring import guards
 from scoring.target import MIN_ANSWER_SIZE, Target
 
 EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
-EVIDENCE_CONTRAST = 0.5  # `evidence_clauses`: share of the best other point's support removed
+EVIDENCE_CONTRAST = 0.5  # `choose_evidence`: share of the best other point's support removed
 # The evidence cited for a point is a run of at most this many clauses of one sentence. On
 # benchmarks/evidence, over the points cited, the cited clauses met the annotated part 0.73 of
 # the time with one clause and 0.80 with runs (up to two: 0.78), and the share of cited
@@ -80,7 +80,7 @@ class AnswerEvidence:
     clauses: list[str]
     spans: list[tuple[int, int]]
     features: np.ndarray  # (points, len(FEATURES))
-    evidence_runs: list[tuple[int, int] | None]  # per point, the cited clauses (first, end)
+    evidence_runs: list[tuple[int, int]]  # per point, the cited clauses (first, end)
     size: int
     listness: float
     copy_ratio: float

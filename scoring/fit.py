@@ -282,7 +282,7 @@ def _long_map(
         questions, groups=questions
     ):
         held = set(questions[test])
-        kept = [_without(b, held) for b in blocks]
+        kept = [without(b, held) for b in blocks]
         fold = scorer.with_calibration(Calibration(_fit_points(kept, c, signs)))
         for i in test:
             target, ev, grade = bank.answers[i]
@@ -291,7 +291,7 @@ def _long_map(
     return ScoreMap(match="both").fit(np.array(shares)[:, None], np.array(grades))
 
 
-def _without(block: Block, question_ids: set[str]) -> Block:
+def without(block: Block, question_ids: set[str]) -> Block:
     """The block less the answers to these questions (blocks of bank examples only)."""
     if not block.question_ids:
         return block
