@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -123,6 +124,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += dev_bank_rows(scorer, questions)
     rows += evidence_rows(scorer, questions)
     rows += concise_rows(scorer, questions)
+    rows += format_rows(scorer, questions)
     flags = flag_table(scorer, questions)
     fit.save_embedding_cache(scorer)
     if speed:
@@ -395,6 +397,35 @@ def concise_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         Row("concise answers: other points covered", float(np.mean(others))),
         Row("concise answers: mean score", float(np.mean(scores))),
     ]  # fmt: skip
+
+
+def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """The interview-style answers retyped as a numbered list, one sentence per line, and
+    with each sentence as a "- " bullet: a candidate's choice of layout should not move the
+    score. Mean and largest absolute difference from the answer as written."""
+    examples = interview_style(questions)
+    if not examples:
+        return []
+    rows = []
+    for label, layout in (("numbered lines", _numbered), ("bullets", _bulleted)):
+        gaps = [abs(scorer.score(e.question, layout(e.text)).score
+                    - scorer.score(e.question, e.text).score) for e in examples]  # fmt: skip
+        rows.append(Row(f"same answers as {label}: mean abs. difference", float(np.mean(gaps)),
+                        None, "<= 5"))  # fmt: skip
+        rows.append(Row(f"same answers as {label}: max abs. difference", float(np.max(gaps))))
+    return rows
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.findall(r"[^。！？!?.]+[。！？!?.]?", text) if s.strip(" 。.")]
+
+
+def _numbered(text: str) -> str:
+    return "\n".join(f"{i}. {s}" for i, s in enumerate(_sentences(text), start=1))
+
+
+def _bulleted(text: str) -> str:
+    return "\n".join(f"- {s}" for s in _sentences(text))
 
 
 GUARD_FLAGS = GUARD_CODES  # the guards that cap

@@ -39,6 +39,9 @@ _GOOD_NEGATION = re.compile(
     r"\bno need for (?:the |our |a )?(?:customers?|clients?|callers?|guests?|them|him|her|anyone)\b|"
     r"\b(?:customers?|clients?|callers?|guests?|they|he|she)\s+(?:won't|will not|don't|doesn't|didn't|"
     r"never)\s+(?:have|need|has)\s+to\b|"
+    # a purpose that something bad will not happen: "so they would not clash"
+    r"\bso(?: that)? (?!i\b|we\b|i'd|we'd)(?:\w+ ){1,3}?(?:would not|wouldn't|won't|will not|don't|do not|didn't|"
+    r"can't|couldn't|never)\b|"
     r"\b(?:avoid|prevent|never blame|without blaming|don't (?:quit|give up|panic|interrupt)|"
     r"never give up|(?:won't|will not|doesn't|does not|wouldn't) (?:drop|slip|suffer|fall|get worse|"
     r"be affected|happen again|escalate))\b",
@@ -50,9 +53,16 @@ _ACTION = re.compile(
     r"\b(?:i|we|my|our|would|will|then|first|after|i'd|we'd)\b",
     re.IGNORECASE,
 )
+# Function words of a Chinese sentence, rare in a list of terms ("会议", "优先级" excepted): a
+# bulleted answer drops "我会…然后…" but keeps these. On the bank's and the development bank's
+# examples the listness of answers that are no lists fell from 0.09 and 0.07 on average to 0.03
+# and 0.01 (the highest from 0.51, flagged, to 0.31), every keyword list still flagged.
+_SENTENCE_WORDS = re.compile(r"把|让|了|就|还|都|也|再|(?<![优首])先|会(?!议)|可以|一下")
 _CLAUSE_PARTS = re.compile(r"[,，、;；]|\band\b|\bor\b|\bbut\b")
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
+# A line's bullet or number: "- ", "1. ", "(2)"
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}\s*[.)、．）]|[(（]\d{1,2}[)）])\s*")
 # Negation cues; a text's polarity is the parity of their count.
 _NEGATION = re.compile(
     r"(?<![对了])不(?!仅|但|断|同|少|久|错|过|管|论|然|如|止|知不觉|光|只|足|便|好意思)|没有|没(?!收)|无法|无(?!论|数|限)"
@@ -145,7 +155,9 @@ def enumeration(text: str) -> float:
 
 
 def _list_share(text: str, by_size: bool) -> float:
-    items = [i.strip(" 。.!！?？:：") for i in _LIST_SEPARATORS.split(_spaces_as_separators(text))]
+    lines = [_BULLET.sub("", line) for line in text.splitlines()]
+    items = [i.strip(" 。.!！?？:：") for i in _LIST_SEPARATORS.split(
+        _spaces_as_separators("\n".join(lines)))]  # fmt: skip
     items = [i for i in items if i]
     if len(items) < 3:
         return 0.0
@@ -154,7 +166,7 @@ def _list_share(text: str, by_size: bool) -> float:
         short_share = sum(n for n in lengths if n <= 8) / max(1, sum(lengths))
     else:
         short_share = sum(n <= 8 for n in lengths) / len(items)
-    actions = len(_ACTION.findall(text))
+    actions = len(_ACTION.findall(text)) + (len(_SENTENCE_WORDS.findall(text)) if by_size else 0)
     action_density = actions / max(1.0, sum(lengths) / 15)
     return max(0.0, min(1.0, short_share * (1.0 - min(1.0, action_density))))
 

@@ -40,6 +40,14 @@ def test_a_bad_outcome_that_will_not_happen_is_not_a_rejection():
     assert rejects("客户分级这种事我觉得没必要", point)
 
 
+def test_a_purpose_that_something_bad_will_not_happen_is_not_a_rejection():
+    point = ["Pins down the real cause of the conflict"]
+    clause = "moved their shifts apart for that day so they would not clash"
+    assert not rejects(clause, point)
+    assert not contradicts(point[0], clause)
+    assert rejects("So I would not bother finding the cause of the conflict", point)
+
+
 def test_english_rejection_needs_a_subject_and_advice_is_not_one():
     assert rejects("We don't need a team meeting for that")
     assert rejects("Honestly I'd never bother with a one-to-one")
@@ -51,6 +59,17 @@ def test_keyword_list_scores_high_and_prose_low():
     assert listness("Private talks, root cause, team meeting, new roles, follow-up.") >= 0.6
     prose = "我会先分别找两个人聊,了解他们的想法;然后开个会,让大家把分歧摆出来,最后调整分工并两周后复盘。"
     assert listness(prose) < 0.5
+
+
+def test_bulleted_sentences_are_no_keyword_list_but_one_term_per_line_is():
+    bulleted = (
+        "1. 先分别把两位老员工叫到会议室单独聊，听他们各自怎么想，不急着下结论。\n"
+        "2. 翻一下最近的工单和通话记录，看分歧到底卡在哪个环节。\n"
+        "3. 开一个小组会，让两人都把想法讲出来，再把讨论拉回到服务目标上。"
+    )
+    assert listness(bulleted) < 0.1
+    assert listness("- 单独沟通\n- 分析原因\n- 团队会议\n- 调整分工\n- 跟进反馈") >= 0.8
+    assert listness("沟通、倾听、单独谈话\n分析原因、团队会议\n调整分工、培训、跟进") >= 0.8
 
 
 def test_prose_that_enumerates_is_not_a_keyword_list():
