@@ -401,15 +401,22 @@ def concise_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
 
 def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     """The interview-style answers retyped as a numbered list, one sentence per line, and
-    with each sentence as a "- " bullet: a candidate's choice of layout should not move the
-    score. Mean and largest absolute difference from the answer as written."""
+    with each sentence as a "- " bullet, and the Chinese ones without punctuation or with
+    spaces for it (as a hurried answer or a transcript may come): a candidate's layout should
+    not move the score. Mean and largest absolute difference from the answer as written."""
     examples = interview_style(questions)
     if not examples:
         return []
     rows = []
-    for label, layout in (("numbered lines", _numbered), ("bullets", _bulleted)):
+    chinese = [e for e in examples if e.language == "zh"]
+    for label, layout, answers in (
+        ("numbered lines", _numbered, examples),
+        ("bullets", _bulleted, examples),
+        ("Chinese answers without punctuation", _unpunctuated, chinese),
+        ("Chinese answers with spaces for punctuation", _spaced, chinese),
+    ):
         gaps = [abs(scorer.score(e.question, layout(e.text)).score
-                    - scorer.score(e.question, e.text).score) for e in examples]  # fmt: skip
+                    - scorer.score(e.question, e.text).score) for e in answers]  # fmt: skip
         rows.append(Row(f"same answers as {label}: mean abs. difference", float(np.mean(gaps)),
                         None, "<= 5"))  # fmt: skip
         rows.append(Row(f"same answers as {label}: max abs. difference", float(np.max(gaps))))
@@ -422,6 +429,14 @@ def _sentences(text: str) -> list[str]:
 
 def _numbered(text: str) -> str:
     return "\n".join(f"{i}. {s}" for i, s in enumerate(_sentences(text), start=1))
+
+
+def _unpunctuated(text: str) -> str:
+    return re.sub(r"[，。！？、；：,.!?;:“”‘’]", "", text)
+
+
+def _spaced(text: str) -> str:
+    return re.sub(r"\s*[，。！？、；：,.!?;:“”‘’]+\s*", " ", text).strip()
 
 
 def _bulleted(text: str) -> str:

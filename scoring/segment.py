@@ -13,11 +13,21 @@ _ENUMERATION = re.compile(
     re.IGNORECASE,
 )
 _MARKER_AT_START = re.compile(r"^\s*(?:\(?\d{1,2}[.、)）](?!\d)|[①-⑳]|[-•·*●▪])\s*")
-_COMMA = re.compile(r"(?<=[,，:：、])")
+# Commas, and a space between Chinese characters (a transcript or a hurried answer without
+# punctuation often has spaces where the commas would be).
+_COMMA = re.compile(r"(?<=[,，:：、])|(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+# Where a long Chinese stretch without any punctuation is split: before words that start a
+# clause. Without them such a stretch was cut every `MAX_CLAUSE_CHARS` characters, and a
+# negation anywhere in the chunk ("我不会谁嗓门大就先管谁") read as rejecting every point in it.
+_CLAUSE_START = re.compile(
+    r"(?=然后|接着|之后|后来|最后|首先|其次|另外|同时|所以|但是|不过|因为|如果|而且|结果|"
+    r"我会|我就|我先|我再|我们就|我们会|我们先|这样|当时|那时)"
+)
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 LONG_CLAUSE_CHARS = 48  # longer pieces are split again at commas
 MIN_CLAUSE_CHARS = 10  # shorter comma pieces are joined to their neighbour
+UNPUNCTUATED_CLAUSE_CHARS = 20  # a long Chinese stretch without punctuation is cut this often
 MAX_CLAUSE_CHARS = 120  # no clause is longer: the encoder reads short texts, and cost stays linear
 
 
@@ -44,7 +54,8 @@ _BETWEEN_SENTENCES = re.compile(r"[。！？!?；;…\n]|\.(?:\s|$)")
 
 def sentence_ids(text: str, spans: list[tuple[int, int]]) -> list[int]:
     """The number of the sentence each clause belongs to (0, 0, 1, 2, 2...): a new sentence
-    starts where the text from a clause's last character to the next clause ends one.
+    starts where the text from a clause's last character to the next clause ends one, or
+    where a Chinese stretch without punctuation was cut (each piece stands alone).
 
     Args:
         text: the answer the clauses were split from.
@@ -53,7 +64,8 @@ def sentence_ids(text: str, spans: list[tuple[int, int]]) -> list[int]:
     ids = [0] * len(spans)
     for i in range(1, len(spans)):
         between = text[max(0, spans[i - 1][1] - 1) : max(spans[i][0], spans[i - 1][1])]
-        ids[i] = ids[i - 1] + bool(_BETWEEN_SENTENCES.search(between))
+        cut = len(between) == 1 and bool(CJK.match(between))  # cut in a stretch with no stops
+        ids[i] = ids[i - 1] + (cut or bool(_BETWEEN_SENTENCES.search(between)))
     return ids
 
 
@@ -72,7 +84,7 @@ def _split_long(piece: str) -> list[str]:
     out: list[str] = []
     sizes: list[int] = []
     for part in _COMMA.split(piece):
-        for chunk in _chunks(part):
+        for chunk in (c for sub in _at_clause_starts(part) for c in _chunks(sub)):
             size = _length(chunk)
             joinable = out and sizes[-1] + size <= MAX_CLAUSE_CHARS
             if joinable and (sizes[-1] < MIN_CLAUSE_CHARS or size < MIN_CLAUSE_CHARS // 2):
@@ -82,6 +94,41 @@ def _split_long(piece: str) -> list[str]:
                 out.append(chunk)
                 sizes.append(size)
     return out
+
+
+def _at_clause_starts(part: str) -> list[str]:
+    """A long part without commas split before the words that start a Chinese clause."""
+    if _length(part) <= LONG_CLAUSE_CHARS:
+        return [part]
+    cuts = [0]
+    for match in _CLAUSE_START.finditer(part):
+        if match.start() - cuts[-1] >= MIN_CLAUSE_CHARS // 2:  # "然后我再…": one cut
+            cuts.append(match.start())
+    subs = [part[a:b] for a, b in itertools.pairwise([*cuts, len(part)])]
+    return [piece for sub in subs for piece in _cjk_pieces(sub)]
+
+
+# Natural places to cut Chinese text without punctuation: after a sentence-final particle,
+# before a pronoun that starts a clause.
+_NATURAL_CUT = re.compile(
+    r"[了吧呢啊吗嘛](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=我|他|她|你|这|那)"
+)
+
+
+def _cjk_pieces(text: str) -> list[str]:
+    """A Chinese stretch still longer than `LONG_CLAUSE_CHARS` cut into pieces of about
+    `UNPUNCTUATED_CLAUSE_CHARS` characters, the size of a clause: evidence and negations
+    then stay local, as in a punctuated answer."""
+    if _length(text) <= LONG_CLAUSE_CHARS or len(CJK.findall(text)) < len(text) // 2:
+        return [text]
+    count = max(2, round(len(text) / UNPUNCTUATED_CLAUSE_CHARS))
+    natural = [m.end() for m in _NATURAL_CUT.finditer(text)]
+    bounds = [0]
+    for i in range(1, count):
+        ideal = round(i * len(text) / count)
+        near = [n for n in natural if abs(n - ideal) <= 6 and n > bounds[-1]]
+        bounds.append(min(near, key=lambda n: abs(n - ideal)) if near else ideal)
+    return [text[a:b] for a, b in itertools.pairwise([*bounds, len(text)])]
 
 
 def _chunks(part: str) -> list[str]:

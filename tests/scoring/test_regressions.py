@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from scoring.datasets import dev_bank
 from scoring.engine import FEATURES, Target
 from scoring.guard_table import UNRELATED_AT
@@ -71,6 +73,21 @@ def test_no_need_for_the_customer_to_repeat_is_not_a_rejection(scorer, bank):
     report = scorer.score(bank.question("cs-tec-01"), SYSTEM_ANSWER)
     assert not any(p.rejected for p in report.points)
     assert "rejects_points" not in {f.code for f in report.flags}
+
+
+def test_an_answer_typed_without_punctuation_or_with_spaces_scores_as_when_punctuated(scorer, bank):
+    """A transcript or a hurried answer: a negation no longer reads as rejecting every point
+    of a 120-character chunk, and the cited evidence stays a clause."""
+    question = bank.question("cs-beh-01")
+    punctuated = scorer.score(question, TEAM_CONFLICT)
+    for text in (re.sub(r"[，。]", "", TEAM_CONFLICT), re.sub(r"[，。]", " ", TEAM_CONFLICT)):
+        report = scorer.score(question, text)
+        assert not report.flags
+        assert abs(report.score - punctuated.score) <= 8
+        talk = _point(report, "p1")
+        assert talk.status == "covered"
+        assert "分别叫到会议室单独聊" in talk.evidence
+        assert len(talk.evidence) <= 60
 
 
 def test_an_english_strong_answer_to_a_chinese_free_form_rubric_is_scored(scorer, bank):

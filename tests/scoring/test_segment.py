@@ -75,3 +75,28 @@ def test_sentence_ids_number_the_sentences_of_the_clauses():
     assert by_clause[next(c for c in clauses if "规范" in c)] == 2  # after a semicolon
     assert by_clause[next(c for c in clauses if c.startswith("First"))] == 3  # a line break
     assert by_clause["Done"] == 4
+
+
+def test_chinese_without_punctuation_is_split_into_clause_sized_pieces():
+    text = (
+        "我先把两个人分开叫到会议室聊了聊听他们各自的想法然后把当天的排班调开避免正面冲突"
+        "再让他们一起整理一份高峰期的应答规范后来那周的投诉量慢慢降下来了"
+    )
+    clauses = split_clauses(text)
+    assert len(clauses) >= 3
+    assert all(len(c) <= 48 for c in clauses)  # as a punctuated sentence would be
+    assert "".join(clauses) == text
+    assert any(c.startswith("然后") for c in clauses)  # cut where a clause starts
+    assert any(c.startswith("后来") for c in clauses)
+
+
+def test_spaces_between_chinese_words_split_like_commas():
+    with_commas = (
+        "我先把两个人分开叫到会议室聊了聊，听他们各自的想法，然后把当天的排班调开，"
+        "避免正面冲突，再让他们一起整理一份高峰期的应答规范"
+    )
+    with_spaces = with_commas.replace("，", " ")
+    assert [c.replace("，", "") for c in split_clauses(with_commas)] == [
+        c.replace(" ", "") for c in split_clauses(with_spaces)
+    ]
+    assert len(split_clauses(with_spaces)) == 3
