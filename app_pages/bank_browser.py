@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.common import category_name, labels, language, live_bank, tr
+from app_pages.common import category_name, choice_key, labels, language, live_bank, tr
 from question_bank.schema import CATEGORIES
 
 lang = language()
@@ -14,9 +14,8 @@ search = search_col.text_input(tr("搜索", "Search"), key="bank_browser_search"
 chosen = category_col.multiselect(
     tr("题型", "Categories"),
     CATEGORIES,
-    default=list(CATEGORIES),
     format_func=labels(CATEGORIES, category_name),
-    key=f"bank_browser_categories_{lang}",  # labels change with the language
+    key=choice_key("bank_browser_categories", list(CATEGORIES)),
 )
 shown = [
     q

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import attempt, current_actor, database, labels, language, live_bank, tr
+from app_pages.common import (
+    attempt,
+    choice_key,
+    current_actor,
+    database,
+    labels,
+    language,
+    live_bank,
+    tr,
+)
 from app_pages.report_view import report_downloads, report_header, show_report
 from services import report_render, sessions
 
@@ -35,7 +44,7 @@ def candidate_sessions_section() -> None:
                 + report_render.format_date(by_id[i].created_at.isoformat(), lang)
             ),
         ),
-        key=f"candidate_session_choice_{lang}",
+        key=choice_key("candidate_session_choice"),
     )
     report = attempt(
         lambda: sessions.candidate_report(db, actor, chosen, live_bank().questions, lang)

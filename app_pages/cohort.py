@@ -17,11 +17,13 @@ from app_pages.common import (
     attempt,
     bank_revision,
     category_name,
+    choice_key,
     current_actor,
     database,
     labels,
     language,
     live_bank,
+    section_tabs,
     tr,
 )
 from app_pages.tables import safe_table
@@ -65,21 +67,22 @@ PERIODS = {
     "custom": ("自定义日期", "Choose dates"),
 }
 bank_col, period_col, interviewer_col, kind_col = st.columns([2, 2, 2, 2])
-bank_ids = [None, *bank_set.banks]
+ALL = ""  # the "no filter" option (not None: a widget given None shows nothing chosen)
+bank_ids = [ALL, *bank_set.banks]
 bank_id = bank_col.selectbox(
     tr("题库", "Bank"),
     bank_ids,
     format_func=labels(
         bank_ids,
-        lambda b: tr("全部题库", "All banks") if b is None else bank_set.banks[b].name.get(lang),
+        lambda b: tr("全部题库", "All banks") if b == ALL else bank_set.banks[b].name.get(lang),
     ),
-    key=f"cohort_bank_{lang}",
+    key=choice_key("cohort_bank"),
 )
 period = period_col.selectbox(
     tr("期间", "Period"),
     list(PERIODS),
     format_func=labels(PERIODS, lambda p: tr(*PERIODS[p])),
-    key=f"cohort_period_{lang}",
+    key=choice_key("cohort_period"),
 )
 today = datetime.now(UTC).date()
 since: date | None = None
@@ -95,7 +98,7 @@ if period == "custom":
 elif period != "all":
     since = today - timedelta(days=int(period) - 1)
 
-interviewer_ids = [None, *(i for i, _ in interviewers)]
+interviewer_ids = [ALL, *(i for i, _ in interviewers)]
 interviewer_names = dict(interviewers)
 interviewer_id = interviewer_col.selectbox(
     tr("面试官", "Interviewer"),
@@ -103,10 +106,10 @@ interviewer_id = interviewer_col.selectbox(
     format_func=labels(
         interviewer_ids,
         lambda i: (
-            tr("全部（含练习）", "Everyone (and practice)") if i is None else interviewer_names[i]
+            tr("全部（含练习）", "Everyone (and practice)") if i == ALL else interviewer_names[i]
         ),
     ),
-    key=f"cohort_interviewer_{lang}",
+    key=choice_key("cohort_interviewer"),
     help=tr(
         "选定面试官时只显示他主持的模拟面试（练习没有面试官）。",
         "With an interviewer chosen, only the mock sessions they ran are shown (practice has "
@@ -119,15 +122,15 @@ with kind_col:
         tr("练习", "Practice"),
         value=True,
         key="cohort_practice",
-        disabled=interviewer_id is not None,
+        disabled=interviewer_id != ALL,
     )
     use_sessions = st.checkbox(tr("模拟面试", "Mock sessions"), value=True, key="cohort_sessions")
 
 filters = CohortFilters(
-    bank_id=bank_id,
+    bank_id=None if bank_id == ALL else bank_id,
     since=since,
     until=until,
-    interviewer_id=interviewer_id,
+    interviewer_id=None if interviewer_id == ALL else interviewer_id,
     practice=use_practice,
     sessions=use_sessions,
 )
@@ -180,7 +183,7 @@ order = st.radio(
     list(ORDERS),
     format_func=labels(ORDERS, lambda o: tr(*ORDERS[o])),
     horizontal=True,
-    key=f"cohort_order_{lang}",
+    key=choice_key("cohort_order"),
 )
 
 
@@ -278,19 +281,20 @@ by_category = pd.DataFrame(
     ]
 )
 
-question_tab, category_tab, missed_tab = st.tabs(
-    [
-        tr("候选人 × 题目", "Candidates × questions"),
-        tr("候选人 × 题型", "Candidates × categories"),
-        tr("最常遗漏的要点", "Most missed points"),
-    ]
+tabs = section_tabs(
+    "cohort_tabs",
+    {
+        "questions": ("候选人 × 题目", "Candidates × questions"),
+        "categories": ("候选人 × 题型", "Candidates × categories"),
+        "missed": ("最常遗漏的要点", "Most missed points"),
+    },
 )
-with question_tab:
+with tabs["questions"]:
     st.altair_chart(
         heat_map(by_question, "question", tr("题目", "Question"), list(report.question_ids), rows),
         width="stretch",
     )
-with category_tab:
+with tabs["categories"]:
     present = [category_name(c) for c in cohort_export.categories_in(report)]
     st.altair_chart(
         heat_map(by_category, "category", tr("题型", "Category"), present, rows),
@@ -303,7 +307,7 @@ with category_tab:
             "their possible points.",
         )
     )
-with missed_tab:
+with tabs["missed"]:
     st.caption(
         tr(
             f"按未覆盖比例排列的前 {MISSED_SHOWN} 个要点（每人每题只计最近一次作答；模拟面试中以面试官的评分为准）。",

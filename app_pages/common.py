@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from question_bank.loader import BankSet
 from scoring.encoders import EncoderChoice, load_encoder
@@ -68,10 +69,66 @@ def labels(options: Iterable[T], label: Callable[[T], str]) -> Callable[[T], str
 
     Use it instead of passing a function that reads the language: Streamlit may format
     options outside the script run, where session state (and so the language) is missing.
-    Put the language in the widget's key too, so a language switch redraws the labels.
+    Give the widget its key through `choice_key`, so a language switch redraws the labels.
     """
     fixed = {option: label(option) for option in options}
     return lambda option: fixed.get(option, str(option))
+
+
+def choice_key(key: str, default: object = None) -> str:
+    """The key of an option widget whose labels follow the language (selectbox, multiselect,
+    radio, segmented control, pills), such that its choice survives a language switch.
+
+    The browser holds an option widget's choice as the labels it showed, and Streamlit
+    reads them back through the widget's previous labels: after a switch the choice is
+    still right on the server, but the browser keeps showing (and later sends) the labels
+    of the other language. So in the first run after a switch the choice is given back to
+    the widget through session state, which redraws it under the new labels. The options
+    themselves must not depend on the language (ids, codes; labels from `labels`).
+
+    Args:
+        key: the widget's key, without the language in it.
+        default: the first choice, set here instead of the widget's `default` / `index`
+            (Streamlit warns when a widget has both); None leaves it to the widget.
+
+    Returns:
+        `key`, to pass as the widget's key.
+    """
+    drawn = st.session_state.setdefault("common_choice_languages", {})
+    if key not in st.session_state:
+        if default is not None:
+            st.session_state[key] = default
+    elif drawn.get(key, language()) != language():
+        st.session_state[key] = st.session_state[key]  # redrawn under the new labels
+    drawn[key] = language()
+    return key
+
+
+def section_tabs(key: str, names: Mapping[str, tuple[str, str]]) -> dict[str, DeltaGenerator]:
+    """st.tabs that keep the open tab when the language changes.
+
+    Streamlit knows tabs by their labels, so new labels (a language switch) would open the
+    first tab again. Here each tab has a name that does not change with the language; the
+    open one is kept under `<key>_open` and opened again under its label in the new
+    language (also after a visit to another page). Opening a tab reruns the page.
+
+    Args:
+        key: the tabs' key; st.session_state[key] holds the open tab's label.
+        names: tab name -> (Chinese label, English label), in the order shown.
+
+    Returns:
+        tab name -> its container (draw into it with `with`).
+    """
+    shown = {name: tr(zh, en) for name, (zh, en) in names.items()}
+    opened = f"{key}_open"
+    if st.session_state.get(key) not in shown.values():  # first drawn, or the language changed
+        first = next(iter(shown.values()))
+        st.session_state[key] = shown.get(st.session_state.get(opened), first)
+    tabs = st.tabs(list(shown.values()), key=key, on_change="rerun")
+    for name, tab in zip(shown, tabs, strict=True):
+        if tab.open:
+            st.session_state[opened] = name
+    return dict(zip(shown, tabs, strict=True))
 
 
 def language_switch() -> None:

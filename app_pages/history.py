@@ -10,6 +10,7 @@ from app_pages.candidate_sessions import candidate_sessions_section
 from app_pages.common import (
     attempt,
     category_name,
+    choice_key,
     current_actor,
     database,
     labels,
@@ -95,13 +96,12 @@ measures = ["score", "running_mean"]
 measure = st.segmented_control(
     tr("显示", "Show"),
     measures,
-    default="score",
     format_func=labels(
         measures,
         {"score": tr("每次得分", "Each score"), "running_mean": tr("累计平均", "Running mean")}.get,
     ),
     required=True,
-    key="history_measure",
+    key=choice_key("history_measure", "score"),
 )
 progress = practice.progress_frame(attempts)
 progress["category"] = progress["category"].map(category_name)

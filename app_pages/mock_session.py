@@ -15,6 +15,7 @@ from app_pages.common import (
     LANGUAGES,
     attempt,
     category_name,
+    choice_key,
     current_actor,
     database,
     labels,
@@ -23,6 +24,7 @@ from app_pages.common import (
     plain,
     reporting_errors,
     scorer,
+    section_tabs,
     show_error,
     tr,
 )
@@ -106,24 +108,10 @@ def open_report(session_id: int) -> None:
         )
 
 
-# Widgets get their saved value as their default (value=, index=), never by writing to
-# st.session_state: a browser that draws a widget again (after showing another question)
-# starts it from its default and sends that back, which would overwrite the saved value.
-# A widget whose default must change (the question shown) has that value in its key.
-
-
-def lang_key(name: str) -> str:
-    """The key of a widget whose labels follow the language, so that a switch redraws them."""
-    return f"{name}_{language()}"
-
-
-def carried(name: str, fallback):
-    """What was chosen in widget `name` under the other language (just switched), else fallback."""
-    return st.session_state.get(f"{name}_{'zh' if language() == 'en' else 'en'}", fallback)
-
-
-def position(options: list, value) -> int | None:
-    return options.index(value) if value in options else None
+# Widgets get their saved value as their first value only (value=, or choice_key's default
+# for option widgets, which it sets only while the widget holds no value): what the
+# interviewer has chosen is never overwritten from the database. A widget whose first value
+# must change (the question shown) has that value in its key.
 
 
 def show_save_error() -> None:
@@ -154,11 +142,10 @@ def session_list(views: list[SessionView]) -> None:
     shown = st.segmented_control(
         tr("显示", "Show"),
         ["active", "finished", "all"],
-        default=carried("mock_list_status", "all"),
         format_func=labels(
             ["active", "finished", "all"], lambda s: status_names.get(s, tr("全部", "All"))
         ),
-        key=lang_key("mock_list_status"),
+        key=choice_key("mock_list_status", "all"),
     )
     for view in views:
         if shown in ("active", "finished") and view.status != shown:
@@ -243,12 +230,11 @@ def new_session() -> None:
     bank_id = right.selectbox(
         tr("题库", "Bank"),
         bank_ids,
-        index=position(bank_ids, carried("mock_new_bank", None)) or 0,
         format_func=labels(
             bank_ids,
             lambda b: bank.banks[b].name.get(language()) if b in bank.banks else b,
         ),
-        key=lang_key("mock_new_bank"),
+        key=choice_key("mock_new_bank"),
     )
     questions = [q for q in bank.questions if q.bank == bank_id]
     templates = ["seed", "pick"]
@@ -266,8 +252,7 @@ def new_session() -> None:
                 else tr("自选题目", "Hand-picked questions")
             ),
         ),
-        index=templates.index(carried("mock_new_template", "seed")),
-        key=lang_key("mock_new_template"),
+        key=choice_key("mock_new_template"),
     )
     if template == "seed":
         chosen = sessions.seed_exam(questions, bank_id)
@@ -276,19 +261,16 @@ def new_session() -> None:
         categories = st.multiselect(
             tr("按题型筛选", "Filter by category"),
             list(CATEGORIES),
-            default=carried("mock_new_categories", list(CATEGORIES)),
             format_func=labels(CATEGORIES, category_name),
-            key=lang_key("mock_new_categories"),
+            key=choice_key("mock_new_categories", list(CATEGORIES)),
         )
-        questions_key = lang_key("mock_new_questions")
-        earlier = carried("mock_new_questions", [])
-        picked = st.session_state.get(questions_key, earlier)
+        questions_key = choice_key("mock_new_questions", [])
+        picked = st.session_state[questions_key]
         options = [q.id for q in questions if q.category in categories or q.id in picked]
         by_id = {q.id: q for q in questions}
         chosen = st.multiselect(
             tr("题目（按提问顺序）", "Questions (in asking order)"),
             options,
-            default=[i for i in earlier if i in options],
             format_func=labels(options, lambda i: question_label(by_id[i])),
             key=questions_key,
         )
@@ -312,7 +294,7 @@ def new_session() -> None:
                 "mock_new_candidate",
                 "mock_new_account",
                 "mock_new_title",
-                lang_key("mock_new_questions"),
+                "mock_new_questions",
             ):
                 st.session_state.pop(key, None)
             open_session(created.id)
@@ -378,11 +360,10 @@ def navigation(view: SessionView, questions: dict[str, Question]) -> None:
         args=(view.id, index - 1),
         width="stretch",
     )
-    key = lang_key(f"mock_jump_{view.id}_{index}")  # a new widget for each question shown
+    key = choice_key(f"mock_jump_{view.id}_{index}", index)  # a new widget for each question
     jump.selectbox(
         tr("跳到", "Jump to"),
         list(range(count)),
-        index=index,
         format_func=labels(range(count), entry),
         key=key,
         on_change=jumped,
@@ -410,12 +391,12 @@ def interviewer_ratings(view: SessionView, question: Question) -> None:
     points = list(POINT_SCALE)
     point_names = labels(points, lambda r: f"{r} · {tr(*POINT_SCALE[r])}")
     for number, point in enumerate(question.rubric, start=1):
-        key = lang_key(f"{base}_point_{point.id}")
+        key = choice_key(f"{base}_point_{point.id}", saved.point_ratings.get(point.id))
         hint = point.strong.get(language()) if point.strong else None
         st.radio(
             f"{number}. {point.text.get(language())}",
             points,
-            index=position(points, saved.point_ratings.get(point.id)),
+            index=None,
             format_func=point_names,
             horizontal=True,
             key=key,
@@ -424,11 +405,11 @@ def interviewer_ratings(view: SessionView, question: Question) -> None:
             args=(view.id, question.id, "point_ratings", key, point.id),
         )
     scale = list(OVERALL_SCALE)
-    key = lang_key(f"{base}_overall")
+    key = choice_key(f"{base}_overall", saved.overall_rating)
     st.radio(
         tr("整体评级（1–5）", "Whole answer (1–5)"),
         scale,
-        index=position(scale, saved.overall_rating),
+        index=None,
         format_func=labels(
             scale, lambda r: f"{r} · {tr(OVERALL_SCALE[r][0], OVERALL_SCALE[r][1])}"
         ),
@@ -573,7 +554,7 @@ def follow_up_panel(view: SessionView, question: Question) -> None:
         if not offered:
             return
         by_point = {f.point_id: f for f in offered}
-        key = lang_key(f"mock_{view.id}_{question.id}_follow_up_point")
+        key = choice_key(f"mock_{view.id}_{question.id}_follow_up_point")
         point_id = st.radio(
             tr("追问哪个要点", "Which point to follow up"),
             list(by_point),
@@ -748,8 +729,8 @@ if open_id is not None:
         st.stop()
 
 show_save_error()
-listing, creating = st.tabs([tr("我的模拟面试", "My sessions"), tr("新建", "New")])
-with listing:
+tabs = section_tabs("mock_tabs", {"list": ("我的模拟面试", "My sessions"), "new": ("新建", "New")})
+with tabs["list"]:
     session_list(views)
-with creating:
+with tabs["new"]:
     new_session()

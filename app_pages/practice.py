@@ -17,6 +17,7 @@ from app_pages.common import (
     DIFFICULTY_NAMES,
     attempt,
     category_name,
+    choice_key,
     current_actor,
     database,
     labels,
@@ -193,7 +194,7 @@ def set_up() -> None:
         tr("题库", "Bank"),
         bank_ids,
         format_func=labels(bank_ids, lambda b: bank_set.banks[b].name.get(lang)),
-        key="practice_bank",
+        key=choice_key("practice_bank"),
     )
     questions = bank_set.in_bank(bank_id)
     modes = ["custom", "exam"]
@@ -206,7 +207,7 @@ def set_up() -> None:
         modes,
         format_func=labels(modes, mode_names.get),
         horizontal=True,
-        key="practice_mode",
+        key=choice_key("practice_mode"),
     )
     if mode == "exam":
         chosen = seed_exam(questions, bank_id)
@@ -220,16 +221,14 @@ def set_up() -> None:
         categories = left.multiselect(
             tr("题型", "Categories"),
             CATEGORIES,
-            default=list(CATEGORIES),
             format_func=labels(CATEGORIES, category_name),
-            key="practice_categories",
+            key=choice_key("practice_categories", list(CATEGORIES)),
         )
         difficulties = right.multiselect(
             tr("难度", "Difficulty"),
             DIFFICULTIES,
-            default=list(DIFFICULTIES),
             format_func=labels(DIFFICULTIES, lambda d: tr(*DIFFICULTY_NAMES[d])),
-            key="practice_difficulties",
+            key=choice_key("practice_difficulties", list(DIFFICULTIES)),
         )
         left, right = st.columns(2)
         count = left.number_input(
@@ -387,7 +386,8 @@ def follow_up_section(question: Question, shown: practice.AttemptView) -> None:
         tr("选择一个追问来回答", "Choose a follow-up to answer"),
         point_ids,
         format_func=labels(point_ids, lambda i: by_point[i].text),
-        key=f"practice_follow_up_pick_{shown.id}_{len(shown.follow_ups)}_{lang}",  # new options
+        # a new widget when a follow-up is added (new options)
+        key=choice_key(f"practice_follow_up_pick_{shown.id}_{len(shown.follow_ups)}"),
     )
     box = f"practice_follow_up_answer_{shown.id}"
     if st.session_state.pop(f"practice_follow_up_clear_{shown.id}", False):

@@ -12,12 +12,14 @@ import streamlit as st
 from app_pages.common import (
     Database,
     attempt,
+    choice_key,
     current_actor,
     database,
     labels,
     language,
     live_bank,
     scorer,
+    section_tabs,
     show_error,
     tr,
 )
@@ -569,7 +571,7 @@ def open_question(db: Database, lang: str) -> bank.QuestionEntry:
         tr("题目", "Question"),
         ids,
         format_func=labels(ids, lambda i: f"{i} · {titles[i]}"),
-        key="lab_question",
+        key=choice_key("lab_question"),
     )
     entry = attempt(lambda: bank.get_question(db, question_id))
     if entry is None:
@@ -592,15 +594,16 @@ def main() -> None:
         st.success(flash)
     lang = language()
     lab = Lab(db, actor, lang, open_question(db, lang))
-    rubric, calibration = st.tabs(
-        [
-            tr("试改评分要点", "Try rubric changes"),
-            tr("用评分示例校准", "Calibrate on graded answers"),
-        ]
+    tabs = section_tabs(
+        "lab_tabs",
+        {
+            "rubric": ("试改评分要点", "Try rubric changes"),
+            "calibration": ("用评分示例校准", "Calibrate on graded answers"),
+        },
     )
-    with rubric:
+    with tabs["rubric"]:
         rubric_tab(lab)
-    with calibration:
+    with tabs["calibration"]:
         calibration_tab(lab)
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages.common import (
     LANGUAGES,
     attempt,
+    choice_key,
     current_actor,
     database,
     labels,
@@ -65,7 +66,6 @@ def downloads(session_id: int, view: sessions.SessionView | None, private: bool)
     version = right.segmented_control(
         tr("版本", "Version"),
         versions,
-        default="interviewer",
         format_func=labels(
             versions,
             lambda v: (
@@ -74,7 +74,7 @@ def downloads(session_id: int, view: sessions.SessionView | None, private: bool)
                 else tr("候选人版", "Candidate's version")
             ),
         ),
-        key=f"report_download_version_{session_id}_{language()}",
+        key=choice_key(f"report_download_version_{session_id}", "interviewer"),
         required=True,
     )
     report = attempt(

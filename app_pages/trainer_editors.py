@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import labels, tr
+from app_pages.common import choice_key, labels, tr
 from app_pages.tables import safe_table
 from app_pages.trainer_widgets import EXAMPLE_FIELD_NAMES, RUBRIC_COLUMN_NAMES, describe
 from question_bank.schema import EXAMPLE_KINDS
@@ -62,14 +62,14 @@ def _pick(rows: list[dict[str, Any]], key: str, label: str, name: Callable[[dict
     same item stays open after a save reopens the question.
     """
     keys = _keyed(rows)
-    choice_key = f"{key.rsplit('_', 1)[0]}_choice"
+    picked = f"{key.rsplit('_', 1)[0]}_choice"
     if (wanted := st.session_state.pop(f"{key}_next", None)) is not None:
-        st.session_state[choice_key] = wanted
-    if st.session_state.get(choice_key) not in keys:
-        st.session_state[choice_key] = keys[0]
+        st.session_state[picked] = wanted
+    if st.session_state.get(picked) not in keys:
+        st.session_state[picked] = keys[0]
     by_key = dict(zip(keys, rows, strict=True))
     chosen = st.selectbox(
-        label, keys, format_func=labels(keys, lambda k: name(by_key[k])), key=choice_key
+        label, keys, format_func=labels(keys, lambda k: name(by_key[k])), key=choice_key(picked)
     )
     return keys.index(chosen)
 
@@ -349,7 +349,9 @@ def _example_form(
                 name("kind"),
                 kinds,
                 format_func=labels(kinds, lambda k: tr(*EXAMPLE_KIND_NAMES.get(k, (k, k)))),
-                key=_seed(f"{key}_kind", row.get("kind") if row.get("kind") in kinds else kinds[1]),
+                key=choice_key(
+                    f"{key}_kind", row.get("kind") if row.get("kind") in kinds else kinds[1]
+                ),
             )
         with language_col:
             languages = ["zh", "en"]
@@ -357,7 +359,7 @@ def _example_form(
                 name("language"),
                 languages,
                 format_func=labels(languages, lambda c: tr(*LANGUAGE_NAMES[c])),
-                key=_seed(f"{key}_language", row.get("language") or "zh"),
+                key=choice_key(f"{key}_language", row.get("language") or "zh"),
             )
         with grade_col:
             row["grade"] = st.number_input(

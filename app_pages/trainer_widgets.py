@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import language, plain, show_error, tr
+from app_pages.common import choice_key, labels, language, plain, show_error, tr
 from app_pages.tables import safe_table
 from question_bank.exchange import to_yaml
 from question_bank.loader import Problem
@@ -252,8 +252,8 @@ def choose_version(choice: VersionChoice, key: str, *, buttons: bool = True) -> 
             tr("保留哪个版本？", "Which to keep?"),
             options,
             index=None,
-            format_func=lambda o: choice.options[o],
-            key=key,
+            format_func=labels(options, choice.options.get),
+            key=choice_key(key),
         )
     picked = None
     for column, option in zip(st.columns(len(options)), options, strict=True):

@@ -9,10 +9,10 @@ import streamlit as st
 from app_pages.common import (
     ROLE_NAMES,
     attempt,
+    choice_key,
     current_actor,
     database,
     labels,
-    language,
     reporting_errors,
     tr,
 )
@@ -23,7 +23,6 @@ from services.passwords import MIN_PASSWORD
 
 db = database()
 actor = current_actor()
-lang = language()
 st.title(tr("用户管理", "Users"))
 
 CREATE_KEYS = ("users_new_username", "users_new_display_name", "users_new_password")
@@ -89,7 +88,7 @@ with reporting_errors(FIELDS):
             FIELDS["role"],
             ROLES,
             format_func=labels(ROLES, role_name),
-            key=f"users_new_role_{lang}",
+            key=choice_key("users_new_role"),
         )
         password = st.text_input(
             tr(
@@ -123,8 +122,9 @@ with reporting_errors(FIELDS):
             new_role = st.selectbox(
                 FIELDS["role"],
                 ROLES,
-                index=ROLES.index(user["role"]),
                 format_func=labels(ROLES, role_name),
+                # a new widget when the saved role changes (here or elsewhere)
+                key=choice_key(f"users_role_{user['id']}_{user['role']}", user["role"]),
             )
             active = st.checkbox(tr("启用", "Active"), value=user["active"])
             own = user["id"] == actor.user_id

@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import language, show_error, tr
+from app_pages.common import choice_key, labels, language, section_tabs, show_error, tr
 from services import transcription
 from services.errors import ServiceError
 from speech.transcriber import Transcriber, Transcript
@@ -170,17 +170,18 @@ def voice_answer(
         spoken = st.radio(
             tr("说话语言", "Spoken language"),
             LANGUAGE_CHOICES,
-            index=LANGUAGE_CHOICES.index(hint),
-            format_func=lambda code: {"zh": "中文", "en": "English"}.get(
-                code, tr("自动识别", "Detect")
+            format_func=labels(
+                LANGUAGE_CHOICES,
+                lambda code: {"zh": "中文", "en": "English"}.get(code, tr("自动识别", "Detect")),
             ),
             horizontal=True,
-            key=f"voice_{box_key}_language",
+            key=choice_key(f"voice_{box_key}_language", hint),
         )
-        record_tab, upload_tab = st.tabs(
-            [tr("录音", "Record"), tr("上传录音文件", "Upload a file")]
+        tabs = section_tabs(
+            f"voice_{box_key}_tabs",
+            {"record": ("录音", "Record"), "upload": ("上传录音文件", "Upload a file")},
         )
-        slots = (record_tab.empty(), upload_tab.empty())
+        slots = (tabs["record"].empty(), tabs["upload"].empty())
         keys = (f"voice_{box_key}_rec_", f"voice_{box_key}_file_")
         # A new recording or upload is in the widgets' state before they are drawn: draw
         # them disabled while it is transcribed (no second take can start meanwhile), then

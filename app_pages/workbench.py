@@ -16,12 +16,14 @@ from app_pages.common import (
     Database,
     attempt,
     category_name,
+    choice_key,
     current_actor,
     database,
     labels,
     language,
     live_bank,
     plain,
+    section_tabs,
     show_error,
     tr,
 )
@@ -226,17 +228,15 @@ def question_table(wb: Workbench) -> list[bank.QuestionEntry]:
     categories = category_col.multiselect(
         tr("题型", "Categories"),
         CATEGORIES,
-        default=list(CATEGORIES),
         format_func=labels(CATEGORIES, category_name),
-        key="workbench_categories",
+        key=choice_key("workbench_categories", list(CATEGORIES)),
     )
     bank_ids = sorted(wb.banks)
     chosen = bank_col.multiselect(
         tr("题库", "Banks"),
         bank_ids,
-        default=bank_ids,
         format_func=labels(bank_ids, lambda b: wb.banks[b].name.get(wb.lang)),
-        key="workbench_banks",
+        key=choice_key("workbench_banks", bank_ids),
     )
     shown = [e for e in wb.entries if bank_forms.matches(e.question, search, categories, chosen)]
     st.caption(
@@ -299,7 +299,7 @@ def question_picker(wb: Workbench, shown: list[bank.QuestionEntry]) -> None:
         options,
         placeholder=tr("选择一道题目…", "Choose a question…"),
         format_func=labels(options, lambda i: f"{i} · {titles.get(i, '')}"),
-        key="workbench_choice",
+        key=choice_key("workbench_choice"),
     )
     if new_col.button(tr("新建题目", "New question"), key="workbench_new"):
         ask(wb, ("new", None))
@@ -439,7 +439,8 @@ def pick_field(
         choices = [fields[name], *choices]
     zh, en = FIELD_NAMES[name]
     fmt = labels(choices, lambda c: tr(*names[c]) if names and c in names else str(c))
-    fields[name] = st.selectbox(tr(zh, en), choices, format_func=fmt, key=field_key(name))
+    key = choice_key(field_key(name))
+    fields[name] = st.selectbox(tr(zh, en), choices, format_func=fmt, key=key)
     field_errors(problems, name)
 
 
@@ -602,7 +603,7 @@ def versions_of(wb: Workbench, draft: dict, question_id: str) -> None:
                 + f" · {action_name(by_version[n].action)} · {by_version[n].author}"
             ),
         ),
-        key=f"workbench_history_version_{question_id}",
+        key=choice_key(f"workbench_history_version_{question_id}"),
     )
     old = by_version[shown]
     st.markdown(
@@ -659,7 +660,7 @@ def deleted_questions(wb: Workbench) -> None:
             tr("题目", "Question"),
             gone,
             format_func=labels(gone, lambda i: f"{i} · {titles[i]}"),
-            key="workbench_deleted_choice",
+            key=choice_key("workbench_deleted_choice"),
         )
         if st.button(tr("恢复这道题", "Bring it back"), key="workbench_undelete"):
             restored = attempt(lambda: bank.undelete_question(wb.db, wb.actor, back))
@@ -919,7 +920,7 @@ def import_clash_choices(wb: Workbench, clashes: list[bank.ImportClash]) -> dict
         with st.container(border=True):
             picked = choose_version(
                 clash_choice(clash),
-                f"workbench_import_choice_{clash.question_id}_{wb.lang}",
+                f"workbench_import_choice_{clash.question_id}",
                 buttons=False,
             )
         if picked:
@@ -1012,14 +1013,19 @@ def main() -> None:
     if flash := st.session_state.pop("workbench_flash", None):
         st.success(flash)
     wb = Workbench(db, actor, language(), bank.list_entries(db, actor), live_bank().banks)
-    edit_tab, history, files = st.tabs(
-        [tr("题目", "Questions"), tr("历史版本", "History"), tr("导入与导出", "Import & export")]
+    tabs = section_tabs(
+        "workbench_tabs",
+        {
+            "questions": ("题目", "Questions"),
+            "history": ("历史版本", "History"),
+            "files": ("导入与导出", "Import & export"),
+        },
     )
-    with edit_tab:
+    with tabs["questions"]:
         questions_tab(wb)
-    with history:
+    with tabs["history"]:
         history_tab(wb)
-    with files:
+    with tabs["files"]:
         files_tab(wb)
 
 

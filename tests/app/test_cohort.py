@@ -100,7 +100,7 @@ def row_order(chart) -> list[str]:
 def test_candidates_can_be_ordered_weakest_first(cohort_db, open_page):
     at = open_page("cohort.py", "train", "en")
     by_name = row_order(charts(at)[0])
-    at = at.radio(key="cohort_order_en").set_value("low").run()
+    at = at.radio(key="cohort_order").set_value("low").run()
     weakest_first = row_order(charts(at)[0])
     assert sorted(weakest_first) == sorted(by_name) and weakest_first != by_name
     report = cohort.build_cohort(

@@ -62,8 +62,8 @@ def answer_and_rate(at, session_id: int, question_id: str, ratings: dict[str, in
     at.text_area(key=f"{base}_answer").input(ANSWER).run()
     at.button(key=f"mock_score_{session_id}_{question_id}").click().run()
     for point_id, rating in ratings.items():
-        at.radio(key=f"{base}_point_{point_id}_zh").set_value(rating).run()
-    at.radio(key=f"{base}_overall_zh").set_value(overall).run()
+        at.radio(key=f"{base}_point_{point_id}").set_value(rating).run()
+    at.radio(key=f"{base}_overall").set_value(overall).run()
     at.text_area(key=f"{base}_notes").input(NOTES).run()
     assert not at.exception, [e.value for e in at.exception]
 
@@ -84,9 +84,9 @@ def test_a_full_mock_session_to_its_report(open_page, app_db, downloads):
     # scored, but hidden until the interviewer has rated the whole answer
     assert "隐藏" in texts(at)
     assert not [m for m in at.metric if "系统得分" in m.label]
-    at.radio(key=f"{base}_point_p1_zh").set_value(2).run()
+    at.radio(key=f"{base}_point_p1").set_value(2).run()
     assert "隐藏" in texts(at)  # rating a point is not rating the answer
-    at.radio(key=f"{base}_overall_zh").set_value(4).run()
+    at.radio(key=f"{base}_overall").set_value(4).run()
     assert "隐藏" not in texts(at)
     assert [m for m in at.metric if "系统得分" in m.label]
     at.text_area(key=f"{base}_notes").input(NOTES).run()
@@ -151,14 +151,14 @@ def test_a_resumed_session_shows_what_was_saved(open_page, app_db):
     assert "王小明" in texts(again)
     assert "已答 1/14" in again.get("progress")[0].proto.text
     again.button(key=f"mock_resume_{view.id}").click().run()
-    assert again.selectbox(key=f"mock_jump_{view.id}_1_zh").value == 1  # where it was left
+    assert again.selectbox(key=f"mock_jump_{view.id}_1").value == 1  # where it was left
     again.button(key=f"mock_prev_{view.id}").click().run()
     base = f"mock_{view.id}_{first}"
     assert again.text_area(key=f"{base}_answer").value == ANSWER
     assert again.text_area(key=f"{base}_notes").value == NOTES
-    assert again.radio(key=f"{base}_point_p1_zh").value == 2
-    assert again.radio(key=f"{base}_overall_zh").value == 3
-    assert again.radio(key=f"{base}_point_p2_zh").value is None
+    assert again.radio(key=f"{base}_point_p1").value == 2
+    assert again.radio(key=f"{base}_overall").value == 3
+    assert again.radio(key=f"{base}_point_p2").value is None
     assert "隐藏" not in texts(again)  # rated: the machine's view is shown
 
 
@@ -193,11 +193,11 @@ def test_english_ui_and_showing_the_machine_early(open_page, app_db):
     assert at.title[0].value == "Mock sessions"
     assert [t.label for t in at.tabs] == ["My sessions", "New"]
     at.text_input(key="mock_new_candidate").input("Alex Chen")
-    at.radio(key="mock_new_template_en").set_value("pick").run()
-    at.multiselect(key="mock_new_categories_en").set_value(["technical"]).run()
-    options = at.multiselect(key="mock_new_questions_en").options
+    at.radio(key="mock_new_template").set_value("pick").run()
+    at.multiselect(key="mock_new_categories").set_value(["technical"]).run()
+    options = at.multiselect(key="mock_new_questions").options
     assert options and all("cs-tec" in o for o in options)
-    at.multiselect(key="mock_new_questions_en").set_value(["cs-tec-02", "cs-tec-01"]).run()
+    at.multiselect(key="mock_new_questions").set_value(["cs-tec-02", "cs-tec-01"]).run()
     at.toggle(key="mock_new_show_early").set_value(True).run()
     at.button(key="mock_new_start").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -212,15 +212,15 @@ def test_english_ui_and_showing_the_machine_early(open_page, app_db):
     at.toggle(key=f"mock_show_early_{view.id}_True").set_value(False).run()
     assert not sessions.get_session(app_db, actor(app_db, "inter"), view.id).show_machine_early
     assert "hidden until you have rated" in texts(at)
-    assert at.radio(key=f"{base}_overall_en").options[0] == "1 · Unsatisfactory"
+    assert at.radio(key=f"{base}_overall").options[0] == "1 · Unsatisfactory"
 
-    at.radio(key=f"{base}_overall_en").set_value(2).run()
+    at.radio(key=f"{base}_overall").set_value(2).run()
     at.session_state["language"] = "zh"  # switching the language keeps the ratings
     at.run()
-    assert at.radio(key=f"{base}_overall_zh").value == 2
-    assert at.radio(key=f"{base}_overall_zh").options[0] == "1 · 不合格"
+    assert at.radio(key=f"{base}_overall").value == 2
+    assert at.radio(key=f"{base}_overall").options[0] == "1 · 不合格"
     assert (
-        at.selectbox(key=f"mock_jump_{view.id}_0_zh")
+        at.selectbox(key=f"mock_jump_{view.id}_0")
         .options[0]
         .endswith("复杂技术投诉的标准化服务流程")
     )
@@ -245,7 +245,7 @@ def test_a_session_for_a_candidate_account_scores_once_rated_and_shares_notes(op
         sessions.get_session(app_db, cand and actor(app_db, "inter"), view.id).answer(first).report
         is None
     )  # nothing scored before the interviewer has rated
-    at.radio(key=f"{base}_overall_zh").set_value(4).run()  # no "Score answer" click
+    at.radio(key=f"{base}_overall").set_value(4).run()  # no "Score answer" click
     assert [m for m in at.metric if "系统得分" in m.label]
     assert sessions.get_session(app_db, actor(app_db, "inter"), view.id).answer(first).report
     evidence = at.table[0].value  # a static table: long clauses wrap, nothing cut off

@@ -193,8 +193,8 @@ def test_an_old_export_shows_each_clash_side_by_side_and_imports_only_when_decid
     assert "was deleted by admin" in texts(at.markdown)
     assert at.button(key="workbench_import_go").disabled  # nothing until each is decided
 
-    at.radio(key=f"workbench_import_choice_{QUESTION}_en").set_value("bank").run()
-    at.radio(key="workbench_import_choice_cs-beh-02_en").set_value("file").run()
+    at.radio(key=f"workbench_import_choice_{QUESTION}").set_value("bank").run()
+    at.radio(key="workbench_import_choice_cs-beh-02").set_value("file").run()
     assert not at.button(key="workbench_import_go").disabled
     at.button(key="workbench_import_go").click().run()
     assert "Imported: 1 new" in at.success[0].value

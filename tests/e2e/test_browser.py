@@ -634,3 +634,37 @@ def test_workbench_bank_import_says_each_problem_in_the_readers_language(
         "bank_import_errors_en.png",
     ):
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_workbench_keeps_the_tab_and_the_filter_when_the_language_changes(
+    app_server, screenshot_dir, monkeypatch
+):
+    """A language switch in the workbench keeps the open tab (History) and the category
+    filter's choice, both shown in the new language; the filter still filters after it."""
+    from question_bank.loader import load_path
+    from services import accounts
+    from services import bank as bank_service
+    from storage.db import Database
+
+    db = Database(app_server.database_url)
+    db.upgrade()
+    bank_service.seed_if_empty(db, load_path())
+    trainer = accounts.create_user(db, _admin(db), "lang-trainer", PASSWORD, "trainer", "许培训师")
+    token = accounts.sign_in(db, trainer.username, PASSWORD)[1]
+    categories = [e.question.category for e in bank_service.list_entries(db, trainer)]
+    db.dispose()
+    counts = {
+        "notStress": sum(c != "stress" for c in categories),
+        "behavioralSituational": sum(c in ("behavioral", "situational") for c in categories),
+    }
+    monkeypatch.setenv("E2E_WORKBENCH_LANGUAGE", json.dumps({"token": token, "counts": counts}))
+    output = run_script("workbench_language", app_server, screenshot_dir)
+    assert "the History tab is still open, in English" in output
+    assert "the category filter keeps its choice, in English" in output
+    assert "place and filter kept both ways" in output
+    for name in (
+        "workbench_language_zh.png",
+        "workbench_language_en_history.png",
+        "workbench_language_en.png",
+    ):
+        assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
