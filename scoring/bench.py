@@ -43,6 +43,7 @@ from question_bank.loader import load_path
 from question_bank.schema import GAMED_KINDS, Question
 from scoring import fit
 from scoring.datasets import (
+    COMPACT,
     GradedAnswer,
     bank_examples,
     dev_bank,
@@ -122,6 +123,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += style_quality(scorer, questions)
     rows += cross_lingual_rows(scorer, questions)
     rows += dev_bank_rows(scorer, questions)
+    rows += compact_rows(scorer, questions)
     rows += evidence_rows(scorer, questions)
     rows += concise_rows(scorer, questions)
     rows += format_rows(scorer, questions)
@@ -158,7 +160,7 @@ def transfer_rows(scorer: Scorer, blocks: list[fit.Block]) -> list[Row]:
             )
     for held_block in blocks:
         held = held_block.source
-        if held in ("bank-cross", "bank-concise"):
+        if held in ("bank-cross", "bank-concise", "bank-compact"):
             continue  # held out together with the bank
         kept = [b for b in blocks if b.source.split("-")[0] != held]
         for name in names:
@@ -330,6 +332,26 @@ def dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     rows.append(Row("dev bank: bank path vs free-form path, max abs. difference (zh answers)",
                     float(gap[zh].max())))  # fmt: skip
     return rows
+
+
+def compact_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """Compact answers to the development bank (benchmarks/compact; never fitted): complete
+    answers of 150-260 characters, plans, partial and very short ones. Every other graded
+    set's strong answers are long, so it alone shows whether a short complete answer is
+    read as complete."""
+    dev_questions = dev_bank()
+    examples = interview_style(dev_questions, COMPACT) if COMPACT.exists() else []
+    if not examples:
+        return []
+    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    reports = [dev.score(e.question, e.text) for e in examples]
+    return answer_rows(
+        "compact answers (dev bank, never fitted)",
+        examples,
+        [r.score for r in reports],
+        [[p.status == "covered" for p in r.points] for r in reports],
+        targets={"MAE": "<= 10"},
+    )
 
 
 def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:

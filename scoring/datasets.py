@@ -168,6 +168,7 @@ def interview_style(
 
 
 DEV_BANK = Path(__file__).resolve().parent.parent / "benchmarks" / "dev-bank"
+COMPACT = Path(__file__).resolve().parent.parent / "benchmarks" / "compact" / "answers.jsonl"
 EVIDENCE_SET = Path(__file__).resolve().parent.parent / "benchmarks" / "evidence" / "answers.jsonl"
 
 

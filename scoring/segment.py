@@ -102,7 +102,7 @@ def _at_clause_starts(part: str) -> list[str]:
         return [part]
     cuts = [0]
     for match in _CLAUSE_START.finditer(part):
-        if match.start() - cuts[-1] >= MIN_CLAUSE_CHARS // 2:  # "然后我再…": one cut
+        if _length(part[cuts[-1] : match.start()]) >= MIN_CLAUSE_CHARS // 2:  # "然后我再…"
             cuts.append(match.start())
     subs = [part[a:b] for a, b in itertools.pairwise([*cuts, len(part)])]
     return [piece for sub in subs for piece in _cjk_pieces(sub)]

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from question_bank.loader import load_path
 from scoring import engine
 from scoring.__main__ import main
 from scoring.engine import Scorer, Target
@@ -62,8 +63,9 @@ def test_summary_is_one_plain_line_in_either_language(lexical_scorer, bank):
     result = agreement(lexical_scorer, question, examples_from_question(question))
     en, zh = result.summary("en"), result.summary("zh")
     assert "\n" not in en and "\n" not in zh
-    assert "11 graded examples" in en and f"{result.mean_abs_error:.1f} points" in en
-    assert "11 个评分示例" in zh and "排序一致性" in zh
+    n = len(question.examples)
+    assert f"{n} graded examples" in en and f"{result.mean_abs_error:.1f} points" in en
+    assert f"{n} 个评分示例" in zh and "排序一致性" in zh
     strict = Agreement.from_rows([AgreementRow(str(i), i + 3, i, "en") for i in range(4)])
     assert "3.0 points stricter" in strict.summary("en") and "偏严 3.0 分" in strict.summary("zh")
     assert "cannot be computed" in Agreement.from_rows(strict.rows[:2]).summary("en")
@@ -72,12 +74,13 @@ def test_summary_is_one_plain_line_in_either_language(lexical_scorer, bank):
 @pytest.mark.parametrize("shift, sign", [(2.0, 1), (-2.0, -1)])
 def test_offset_follows_grades_that_are_shifted(lexical_scorer, bank, shift, sign):
     question = bank.question(QID)
+    unshifted = fit_question_offset(lexical_scorer, question, examples_from_question(question))
     examples = _shifted(examples_from_question(question), shift)
     result = fit_question_offset(lexical_scorer, question, examples)
-    assert np.sign(result.offset) == sign and abs(result.offset) > 0.2
+    moved = result.offset - unshifted.offset
+    assert np.sign(moved) == sign and abs(moved) > 0.2
     assert result.previous_offset == 0.0 and result.question_id == QID
-    assert result.after.mean_abs_error < result.before.mean_abs_error
-    assert _squared_error(result.after) < _squared_error(result.before)
+    assert _squared_error(result.after) < _squared_error(result.before)  # least squares
     assert result.before == agreement(lexical_scorer, question, examples)
 
 
@@ -187,7 +190,8 @@ def test_cli_calibrate_on_bank_examples_and_errors(capsys):
 def test_cli_agreement_for_one_question(capsys):
     assert main(["--encoder", "lexical", "agreement", "--question", QID]) == 0
     out = capsys.readouterr().out
-    assert out.count(QID) == 1 and "11 graded examples" in out
+    n = len(load_path().question(QID).examples)
+    assert out.count(QID) == 1 and f"{n} graded examples" in out
     with pytest.raises(SystemExit):
         main(["--encoder", "lexical", "agreement"])
 
