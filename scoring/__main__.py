@@ -119,9 +119,7 @@ def _fit(scorer, bank) -> int:
     calibration = fit.fit_calibrator(scorer, bank.questions)
     fit.save_embedding_cache(scorer)
     calibration.provenance = {
-        "command": "python -m scoring"
-        + (f" --encoder {scorer.encoder_name}" if scorer.encoder else "")
-        + " fit",
+        "command": f"python -m scoring --encoder {scorer.encoder_name} fit",
         "bank_examples": sum(len(q.examples) for q in bank.questions),
         "datasets": fit.DATASET_FILES if available() else "none (../shared/datasets not found)",
         "shares": fit.SHARES,
