@@ -113,6 +113,13 @@ await runE2E('voice', async ({ page, url, shot }) => {
 
   step('a second recording while the box has text: offered, not overwritten');
   await clickButton(page, '删除录音');
+  // Without a take the panel is drawn collapsed; on a loaded machine the old, still visible
+  // panel could be taken for the new one, then fold away under the test. Wait for the fold.
+  await page
+    .locator('[data-testid="stAudioInput"]')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 60_000 })
+    .catch(() => step('the panel stayed open after deleting the recording'));
   const kept = await answerBox(page);
   if (!kept.includes(EDIT.trim())) throw new Error(`deleting the recording changed the answer: ${kept}`);
   await openPanel(page);
