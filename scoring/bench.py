@@ -1,24 +1,25 @@
 """The benchmark: `python -m scoring bench` prints a table and writes
 benchmarks/results-<encoder>.md.
 
-Quality:
-- sas_zh/LE and sas_zh/SR eval splits and SemEval-2013's unseen-questions test split (English;
-  never fitted on): Pearson and Spearman of the score against the human grade, for this
-  scorer and for the naive method (mean over reference points of the best raw cosine
-  against an answer clause).
-- the bank's graded example answers, with 5-fold cross-validation grouped by question (the
-  calibrator never sees the held-out question's examples): Spearman against the grades,
-  gamed answers' mean score as a share of strong answers', English strong answers as a share
-  of Chinese ones, and point-level F1 of covered (p >= COVERED_AT, the status the report
-  shows) against the examples' `covers`.
+Quality (every graded set with Spearman and mean absolute error against grade x 10, point
+F1 of covered against the answers' `covers`, and the mean score of strong and partial ones):
+- the bank's graded example answers, leave one question out (the calibrator never sees the
+  held-out question's examples); English strong answers as a share of Chinese ones;
+- sas_zh/LE and sas_zh/SR eval splits and SemEval-2013's unseen-questions test split (never
+  fitted on): Pearson and Spearman, for this scorer and the naive method (mean over
+  reference points of the best raw cosine against an answer clause);
+- never fitted on: the interview-style answers (benchmarks/interview-style) as bank
+  questions and as free-form rubrics, and retyped as numbered lines, bullets and (Chinese)
+  without punctuation; English answers against Chinese rubrics and the reverse; the
+  development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
+  (benchmarks/compact); evidence accuracy (benchmarks/evidence) and short answers made of
+  two of its evidence parts.
 Transfer: for each source in turn (the bank, LE, SR, SemEval), the calibration is fitted
 without it and the held-out source is scored, with the shipped fit settings and with the
 previous ones (free weights, C = 0.5): the best stand-in for graded data never seen.
-- the interview-style answers in benchmarks/interview-style (never fitted on): Spearman
-  against the grades, point-level F1, how many strong answers a guard caps, and Spearman
-  when the same answers come as free-form rubrics (a batch row without a question_id).
-Speed (on this machine): warm latency to score one 300-character answer against 5 points,
-batch throughput, cold start (import + model load, in a fresh process), peak memory.
+Speed (on this machine): warm latency to score one 250-character answer against 5 points,
+batch throughput, cold start (import + model load, in a fresh process), peak memory, and
+20,000-character hostile inputs against ordinary prose.
 """
 
 from __future__ import annotations
@@ -660,7 +661,9 @@ def render(
         "sas_zh from `../shared/datasets/sas_zh` (Apache-2.0) and SemEval-2013 Task 7 from "
         "`../shared/datasets/semeval2013_3way` (CC BY-SA 3.0; `correct` = 1, other labels "
         "= 0): eval/test splits for these numbers, train splits for fitting; interview-style "
-        "answers from `benchmarks/interview-style` (written for this project, never fitted).",
+        "answers from `benchmarks/interview-style`, the development bank and its compact "
+        "answers from `benchmarks/dev-bank` and `benchmarks/compact`, evidence annotations "
+        "from `benchmarks/evidence` (all written for this project, never fitted).",
         "",
         "| metric | scorer | naive | target | met |",
         "|---|---:|---:|---|---|",
