@@ -356,10 +356,11 @@ def bank_blocks(
             [evidence[i] for i in chosen] if evidence is not None else None
         )
 
+    long_examples, long_evidence = part(False)
     return [
-        bank_block(scorer, *part(False)),
+        bank_block(scorer, long_examples, long_evidence),
         bank_block(scorer, *part(True), source="bank-compact"),
-        bank_block(scorer, part(False)[0], across_languages=True),
+        bank_block(scorer, long_examples, across_languages=True),
         concise_block(scorer, questions),
     ]
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from scoring.lexical import terms
-from scoring.segment import CJK
+from scoring.segment import CJK, CJK_SPACE
 
 # A clause that names something only to reject it: "我不会…", "没必要…", "I would not …".
 _REJECTION = re.compile(
@@ -59,7 +59,6 @@ _ACTION = re.compile(
 # and 0.01 (the highest from 0.51, flagged, to 0.31), every keyword list still flagged.
 _SENTENCE_WORDS = re.compile(r"把|让|了|就|还|都|也|再|(?<![优首])先|会(?!议)|可以|一下")
 _CLAUSE_PARTS = re.compile(r"[,，、;；]|\band\b|\bor\b|\bbut\b")
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 # A line's bullet or number: "- ", "1. ", "(2)"
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}\s*[.)、．）]|[(（]\d{1,2}[)）])\s*")
@@ -174,7 +173,7 @@ def _list_share(text: str, by_size: bool) -> float:
 def _spaces_as_separators(text: str) -> str:
     """Spaces between Chinese characters separate items ("沟通 倾听 单独谈话"); in English
     they separate words, so they stay."""
-    return _CJK_SPACE.sub("、", text)
+    return CJK_SPACE.sub("、", text)
 
 
 def copy_ratio(answer: str, question: str, rubric_terms: frozenset[str] = frozenset()) -> float:

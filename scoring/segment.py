@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 
@@ -15,7 +16,8 @@ _ENUMERATION = re.compile(
 _MARKER_AT_START = re.compile(r"^\s*(?:\(?\d{1,2}[.、)）](?!\d)|[①-⑳]|[-•·*●▪])\s*")
 # Commas, and a space between Chinese characters (a transcript or a hurried answer without
 # punctuation often has spaces where the commas would be).
-_COMMA = re.compile(r"(?<=[,，:：、])|(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+_COMMA = re.compile(rf"(?<=[,，:：、])|{CJK_SPACE.pattern}")
 # Where a long Chinese stretch without any punctuation is split: before words that start a
 # clause. Without them such a stretch was cut every `MAX_CLAUSE_CHARS` characters, and a
 # negation anywhere in the chunk ("我不会谁嗓门大就先管谁") read as rejecting every point in it.
@@ -122,11 +124,12 @@ def _cjk_pieces(text: str) -> list[str]:
     if _length(text) <= LONG_CLAUSE_CHARS or len(CJK.findall(text)) < len(text) // 2:
         return [text]
     count = max(2, round(len(text) / UNPUNCTUATED_CLAUSE_CHARS))
-    natural = [m.end() for m in _NATURAL_CUT.finditer(text)]
+    natural = [m.end() for m in _NATURAL_CUT.finditer(text)]  # ascending
     bounds = [0]
     for i in range(1, count):
         ideal = round(i * len(text) / count)
-        near = [n for n in natural if abs(n - ideal) <= 6 and n > bounds[-1]]
+        low = bisect.bisect_left(natural, max(ideal - 6, bounds[-1] + 1))
+        near = natural[low : bisect.bisect_right(natural, ideal + 6)]
         bounds.append(min(near, key=lambda n: abs(n - ideal)) if near else ideal)
     return [text[a:b] for a, b in itertools.pairwise([*bounds, len(text)])]
 
