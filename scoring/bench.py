@@ -12,7 +12,8 @@ F1 of covered against the answers' `covers`, and the mean score of strong and pa
   questions and as free-form rubrics, and retyped as numbered lines, bullets and (Chinese)
   without punctuation; English answers against Chinese rubrics and the reverse; the
   development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
-  (benchmarks/compact); evidence accuracy (benchmarks/evidence) and short answers made of
+  (benchmarks/compact); length-matched strong and partial answers to the bank's questions
+  (benchmarks/matched); evidence accuracy (benchmarks/evidence) and short answers made of
   two of its evidence parts.
 Transfer: for each source in turn (the bank, LE, SR, SemEval), the calibration is fitted
 without it and the held-out source is scored, with the shipped fit settings and with the
@@ -45,6 +46,7 @@ from question_bank.schema import GAMED_KINDS, Question
 from scoring import fit
 from scoring.datasets import (
     COMPACT,
+    MATCHED,
     GradedAnswer,
     bank_examples,
     dev_bank,
@@ -125,6 +127,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += cross_lingual_rows(scorer, questions)
     rows += dev_bank_rows(scorer, questions)
     rows += compact_rows(scorer, questions)
+    rows += matched_rows(scorer, questions)
     rows += evidence_rows(scorer, questions)
     rows += concise_rows(scorer, questions)
     rows += format_rows(scorer, questions)
@@ -353,6 +356,26 @@ def compact_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         [[p.status == "covered" for p in r.points] for r in reports],
         targets={"MAE": "<= 10"},
     )
+
+
+def matched_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """Length-matched answers to the bank's questions (benchmarks/matched; never fitted): per
+    question and language a compact strong answer and a partial one covering two points, of
+    the same length (zh 186-240 characters, en 127-135 words). Length cannot tell them
+    apart, so only what the scorer reads of each point can."""
+    rows = []
+    for path in MATCHED:
+        examples = interview_style(questions, path) if path.exists() else []
+        if not examples:
+            continue
+        reports = [scorer.score(e.question, e.text) for e in examples]
+        rows += answer_rows(
+            f"length-matched answers ({path.stem}, never fitted)",
+            examples,
+            [r.score for r in reports],
+            [[p.status == "covered" for p in r.points] for r in reports],
+        )
+    return rows
 
 
 def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
@@ -662,8 +685,9 @@ def render(
         "`../shared/datasets/semeval2013_3way` (CC BY-SA 3.0; `correct` = 1, other labels "
         "= 0): eval/test splits for these numbers, train splits for fitting; interview-style "
         "answers from `benchmarks/interview-style`, the development bank and its compact "
-        "answers from `benchmarks/dev-bank` and `benchmarks/compact`, evidence annotations "
-        "from `benchmarks/evidence` (all written for this project, never fitted).",
+        "answers from `benchmarks/dev-bank` and `benchmarks/compact`, length-matched answers "
+        "from `benchmarks/matched`, evidence annotations from `benchmarks/evidence` (all "
+        "written for this project, never fitted).",
         "",
         "| metric | scorer | naive | target | met |",
         "|---|---:|---:|---|---|",

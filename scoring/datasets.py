@@ -170,6 +170,11 @@ def interview_style(
 DEV_BANK = Path(__file__).resolve().parent.parent / "benchmarks" / "dev-bank"
 COMPACT = Path(__file__).resolve().parent.parent / "benchmarks" / "compact" / "answers.jsonl"
 EVIDENCE_SET = Path(__file__).resolve().parent.parent / "benchmarks" / "evidence" / "answers.jsonl"
+# Length-matched answers to the bank's questions: strong and partial of the same length.
+MATCHED = tuple(
+    Path(__file__).resolve().parent.parent / "benchmarks" / "matched" / f"{language}.jsonl"
+    for language in ("zh", "en")
+)
 
 
 def dev_bank(root: Path = DEV_BANK) -> list[Question]:

@@ -53,6 +53,7 @@ from scoring.features import (
     run_vectors,
     short_run_cost,
     spans_of,
+    specificity,
 )
 from scoring.guard_table import MAX_ANSWER_CHARS
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
@@ -248,6 +249,7 @@ class Scorer:
         # feature, so a bank point and its texts typed as a free-form rubric score the same
         judged = choose_evidence(sem_own_texts + lex_c)
         sem_best = sem_c.max(axis=1)
+        specific = specificity(sem_own_texts)
         rows = []
         for i, point in enumerate(target.points):
             best = int(judged[i])
@@ -269,6 +271,7 @@ class Scorer:
                     sem_q,
                     sem_best[i] - point_q[i],
                     float(any(guards.contradicts(a, clauses[best], context) for a in anchors)),
+                    specific[i],
                 ]
             )
         return AnswerEvidence(

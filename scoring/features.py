@@ -41,6 +41,12 @@ FEATURES: tuple[str, ...] = (
     "sem_question",  # the answer's relative cosine to the question itself (restatements)
     "sem_excess",  # best clause minus the question's own similarity to the point
     "contradicts",  # the evidence and the point differ in negation or direction (more/less)
+    # how much more the best clause speaks for this point than for any other (`specificity`).
+    # Long answers only (`fit.UNUSED`). On answers never fitted, Spearman without -> with it:
+    # length-matched answers (benchmarks/matched) zh 0.376 -> 0.381, en 0.330 -> 0.486;
+    # compact answers 0.841 -> 0.852; interview-style set 0.906 -> 0.913; development bank
+    # 0.901 -> 0.900 (mean abs. error 8.1 -> 8.4)
+    "sem_specific",
 )
 # The sign each feature's weight must keep when a calibrator is fitted: evidence for a point
 # may only raise its probability (1), a guard signal only lower it (-1); 0 is free.
@@ -48,7 +54,7 @@ FEATURE_SIGNS: dict[str, int] = {
     "sem_clause": 1, "sem_window": 1, "sem_answer": 1,
     "lex_clause": 1, "lex_window": 1, "lex_answer": 1,
     "rejected": -1, "listness": -1, "copy_ratio": -1, "contradicts": -1,
-    "off_topic": 1, "sem_excess": 1, "log_size": 0, "sem_question": 0,
+    "off_topic": 1, "sem_excess": 1, "sem_specific": 1, "log_size": 0, "sem_question": 0,
 }  # fmt: skip
 
 # Unrelated sentences: a point's mean cosine to them is its "nothing in common" level.
@@ -110,12 +116,7 @@ def choose_evidence(support: np.ndarray) -> np.ndarray:
     Returns:
         The index of the cited candidate for each point.
     """
-    if len(support) < 2:
-        return np.argmax(support, axis=1)
-    best_other = np.empty_like(support)
-    for i in range(len(support)):
-        best_other[i] = np.delete(support, i, axis=0).max(axis=0)
-    return np.argmax(support - EVIDENCE_CONTRAST * best_other, axis=1)
+    return np.argmax(support - EVIDENCE_CONTRAST * best_other(support), axis=1)
 
 
 def clause_runs(sentences: list[int], longest: int = EVIDENCE_CLAUSES) -> list[tuple[int, int]]:
@@ -189,3 +190,24 @@ def spans_of(text: str, clauses: list[str]) -> list[tuple[int, int]]:
         spans.append((start, start + len(clause)))
         cursor = start + len(clause)
     return spans
+
+
+def best_other(support: np.ndarray) -> np.ndarray:
+    """For each point (row) and candidate (column), the candidate's best support for another
+    point of the rubric (zero when the rubric has one point)."""
+    if len(support) < 2:
+        return np.zeros_like(support)
+    out = np.empty_like(support)
+    for i in range(len(support)):
+        out[i] = np.delete(support, i, axis=0).max(axis=0)
+    return out
+
+
+def specificity(support: np.ndarray) -> np.ndarray:
+    """Per point, how much more a clause speaks for it than for any other point of the
+    rubric, at the clause where that margin is largest: (points, clauses) -> (points,).
+
+    A fluent answer about the question's topic is near every point a little; the clause
+    written for a point is near that point more than the others. See `FEATURES`.
+    """
+    return (support - best_other(support)).max(axis=1)
