@@ -2,7 +2,15 @@
 
 import streamlit as st
 
-from app_pages.common import category_name, choice_key, labels, language, live_bank, tr
+from app_pages.common import (
+    category_name,
+    choice_key,
+    labels,
+    language,
+    live_bank,
+    section_expander,
+    tr,
+)
 from question_bank.schema import CATEGORIES
 
 lang = language()
@@ -26,7 +34,7 @@ shown = [
 st.caption(tr(f"共 {len(shown)} 题", f"{len(shown)} questions"))
 for question in shown:
     label = f"{question.id} · {question.title.get(lang)} · {category_name(question.category)}"
-    with st.expander(f"{label} ({question.points:g})"):
+    with section_expander(f"bank_browser_{question.id}", f"{label} ({question.points:g})"):
         st.write(question.question.get(lang))
         st.caption(", ".join(c.get(lang) for c in question.competencies))
         st.markdown("**" + tr("评分要点", "Rubric points") + "**")

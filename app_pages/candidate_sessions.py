@@ -53,7 +53,7 @@ def candidate_sessions_section() -> None:
         return
     with st.container(border=True):
         report_header(report)
-        show_report(report)
+        show_report(report, key=f"candidate_report_{chosen}")
         st.markdown("**" + tr("下载我的报告", "Download my report") + "**")
         report_downloads(report, f"mock-interview-{chosen}", f"candidate_download_{chosen}")
     st.divider()

@@ -131,6 +131,27 @@ def section_tabs(key: str, names: Mapping[str, tuple[str, str]]) -> dict[str, De
     return dict(zip(shown, tabs, strict=True))
 
 
+def section_expander(key: str, label: str, expanded: bool = False) -> DeltaGenerator:
+    """st.expander that stays open (or folded) when the language changes.
+
+    Without a key the browser draws an expander again as `expanded` says whenever its label
+    changes, so a language switch folded every expander the user had opened. With a key
+    the browser keeps the open state under the key, whatever the label. The key alone does
+    it (checked in Chromium, Streamlit 1.67); `on_change="rerun"` would not: the state it
+    tracks belongs to the label too, and every click would rerun the page.
+
+    Since the browser keeps the state, `expanded` is only where it starts: when the expander
+    is first drawn, or drawn again after runs without it. To fold or open it when something
+    changes, put that in the key (a new key starts afresh).
+
+    Args:
+        key: unique on the page and without the language; in a loop, with the row's id.
+        label: the label in the current language.
+        expanded: open when first drawn.
+    """
+    return st.expander(label, expanded=expanded, key=key)
+
+
 def language_switch() -> None:
     """The 中文 / English switch in the sidebar; changes interface and question content."""
 

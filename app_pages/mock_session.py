@@ -24,6 +24,7 @@ from app_pages.common import (
     plain,
     reporting_errors,
     scorer,
+    section_expander,
     section_tabs,
     show_error,
     tr,
@@ -533,7 +534,8 @@ def follow_up_panel(view: SessionView, question: Question) -> None:
     offered = open_follow_ups(view, question)
     if not offered and not saved.follow_ups:
         return
-    with st.expander(
+    with section_expander(
+        f"mock_{view.id}_{question.id}_follow_up_panel",
         tr("追问未覆盖的要点", "Follow up on the missed points"),
         expanded=bool(saved.follow_ups),
     ):
@@ -653,7 +655,9 @@ def run_session(view: SessionView) -> None:
         return
     question_card(question, key=f"mock_card_{view.id}_{question_id}")
     if question.follow_ups:
-        with st.expander(tr("追问", "Follow-up prompts")):
+        with section_expander(
+            f"mock_{view.id}_{question_id}_prompts", tr("追问", "Follow-up prompts")
+        ):
             st.markdown("\n".join(f"- {f.get(language())}" for f in question.follow_ups))
     timer(view, question)
 
@@ -694,7 +698,10 @@ def run_session(view: SessionView) -> None:
     saved = view.answer(question_id)
     if saved.report is not None and view.machine_visible(question_id):
         follow_up_panel(view, question)
-        with st.expander(tr("系统的完整反馈", "The machine's full feedback")):
+        with section_expander(
+            f"mock_{view.id}_{question_id}_feedback_panel",
+            tr("系统的完整反馈", "The machine's full feedback"),
+        ):
             feedback(question, saved.answer, saved.report, key=f"mock_feedback_{view.id}")
 
     st.divider()

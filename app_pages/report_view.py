@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import language, plain, tr
+from app_pages.common import language, plain, section_expander, tr
 from services import report_render as render
 from services.report_render import format_score, label
 from services.session_report import (
@@ -48,16 +48,19 @@ def report_header(report: SessionReport) -> None:
     )
 
 
-def show_report(report: SessionReport, include_private_notes: bool = True) -> None:
+def show_report(
+    report: SessionReport, include_private_notes: bool = True, key: str = "report"
+) -> None:
     """The whole report: result, strengths, next steps, scores, each answer, and (interviewer
-    only) the comparison with the machine."""
+    only) the comparison with the machine. `key` names this report's expanders (one per
+    answer), so that they stay open when the language changes."""
     summary(report)
     strengths_and_next_steps(report)
     comments(report)
     gaps(report)
     by_category(report)
     by_question(report)
-    details(report, include_private_notes)
+    details(report, include_private_notes, key)
     if report.audience == "interviewer" and report.agreement is not None:
         comparison(report)
 
@@ -206,10 +209,10 @@ def points_table(points: tuple[PointRow, ...]) -> None:
     )
 
 
-def details(report: SessionReport, include_private_notes: bool) -> None:
+def details(report: SessionReport, include_private_notes: bool, key: str) -> None:
     st.subheader(t("details"))
     for row in report.questions:
-        with st.expander(f"{row.question_id} · {row.title}"):
+        with section_expander(f"{key}_{row.question_id}", f"{row.question_id} · {row.title}"):
             question_detail(report, row, include_private_notes)
 
 

@@ -19,6 +19,7 @@ from app_pages.common import (
     language,
     live_bank,
     scorer,
+    section_expander,
     section_tabs,
     show_error,
     tr,
@@ -271,7 +272,10 @@ def show_results(lab: Lab, results: dict, inputs: str) -> None:
             )
             for flag in comparison.scratch.flags:
                 st.caption("⚠️ " + flag.message(lab.lang))
-            with st.expander(tr("每个要点的依据", "Each point's evidence")):
+            with section_expander(
+                f"lab_{lab.question_id}_evidence_{number}",
+                tr("每个要点的依据", "Each point's evidence"),
+            ):
                 for title, report, question in (
                     (tr("已保存的评分要点", "Saved rubric"), comparison.saved, lab.question),
                     (tr("草稿评分要点", "Scratch rubric"), comparison.scratch, scratch),
@@ -283,11 +287,12 @@ def show_results(lab: Lab, results: dict, inputs: str) -> None:
                         width="stretch",
                         column_config=point_columns(),
                     )
-            with st.expander(
+            with section_expander(
+                f"lab_{lab.question_id}_answer_{number}",
                 tr(
                     "回答原文（标出草稿要点的依据）",
                     "The answer (evidence for the scratch rubric marked)",
-                )
+                ),
             ):
                 st.markdown(
                     highlighted_answer(comparison.answer, comparison.scratch),
@@ -458,7 +463,10 @@ def remove_example(lab: Lab, examples: list[rubric_lab.LabExample]) -> None:
     mine = [e for e in examples if e.source == "trainer"]
     if not mine:
         return
-    with st.expander(tr("删除培训师添加的示例", "Remove a trainer's example")):
+    with section_expander(
+        f"lab_{lab.question_id}_remove_panel",
+        tr("删除培训师添加的示例", "Remove a trainer's example"),
+    ):
         keys = [e.key for e in mine]
         previews = {e.key: f"{e.grade:g} · {e.answer[:60]}" for e in mine}
         remove = st.selectbox(
@@ -511,7 +519,9 @@ def calibration_result(lab: Lab, result: QuestionCalibration) -> None:
             f"the scorer becomes {direction} on this question.",
         )
     )
-    with st.expander(tr("逐个示例", "Example by example")):
+    with section_expander(
+        f"lab_{lab.question_id}_examples_panel", tr("逐个示例", "Example by example")
+    ):
         st.dataframe(
             safe_table(
                 pd.DataFrame(

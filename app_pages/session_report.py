@@ -159,6 +159,6 @@ private = st.toggle(
     value=True,
     key="report_private_notes",
 )
-show_report(report, include_private_notes=private)
+show_report(report, include_private_notes=private, key=f"report_{session_id}")
 st.divider()
 downloads(session_id, view, private)

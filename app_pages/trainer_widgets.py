@@ -12,7 +12,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import choice_key, labels, language, plain, show_error, tr
+from app_pages.common import (
+    choice_key,
+    labels,
+    language,
+    plain,
+    section_expander,
+    show_error,
+    tr,
+)
 from app_pages.tables import safe_table
 from question_bank.exchange import to_yaml
 from question_bank.loader import Problem
@@ -243,7 +251,7 @@ def choose_version(choice: VersionChoice, key: str, *, buttons: bool = True) -> 
     theirs_col.code(to_yaml(choice.theirs), language="yaml")
     mine_col.markdown(f"**{choice.mine_title}**")
     mine_col.code(to_yaml(choice.mine), language="yaml")
-    with st.expander(tr("只看差异", "Differences only")):
+    with section_expander(f"{key}_diff", tr("只看差异", "Differences only")):
         diff = yaml_diff(choice.theirs, choice.mine, "theirs", "mine")
         st.code(diff or tr("（没有差异）", "(no differences)"), language="diff")
     options = list(choice.options)

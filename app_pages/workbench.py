@@ -23,6 +23,7 @@ from app_pages.common import (
     language,
     live_bank,
     plain,
+    section_expander,
     section_tabs,
     show_error,
     tr,
@@ -616,8 +617,9 @@ def versions_of(wb: Workbench, draft: dict, question_id: str) -> None:
     )
     diff = bank_forms.yaml_diff(old.data, latest.data, f"v{old.version}", f"v{latest.version}")
     st.code(diff or tr("（没有差异）", "(no differences)"), language="diff")
-    with st.expander(
-        tr(f"第 {old.version} 版全文（YAML）", f"Version {old.version} in full (YAML)")
+    with section_expander(
+        f"workbench_history_full_{question_id}",
+        tr(f"第 {old.version} 版全文（YAML）", f"Version {old.version} in full (YAML)"),
     ):
         st.code(to_yaml(old.data), language="yaml")
     if old.version == latest.version:
@@ -653,7 +655,10 @@ def deleted_questions(wb: Workbench) -> None:
     deleted = bank.deleted_entries(wb.db, wb.actor)
     if not deleted:
         return
-    with st.expander(tr(f"已删除的题目（{len(deleted)}）", f"Deleted questions ({len(deleted)})")):
+    with section_expander(
+        "workbench_deleted",
+        tr(f"已删除的题目（{len(deleted)}）", f"Deleted questions ({len(deleted)})"),
+    ):
         gone = [e.question.id for e in deleted]
         titles = {e.question.id: e.question.title.get(wb.lang) for e in deleted}
         back = st.selectbox(
@@ -871,7 +876,10 @@ def preview_table(wb: Workbench, rows: list[bank.ImportRow]) -> None:
             tr("文件中的题目与题库完全相同。", "Every question in the file is as in the bank.")
         )
     if same:
-        with st.expander(tr(f"不变的题目（{len(same)}）", f"Unchanged questions ({len(same)})")):
+        with section_expander(
+            "workbench_import_unchanged_panel",
+            tr(f"不变的题目（{len(same)}）", f"Unchanged questions ({len(same)})"),
+        ):
             table(same, "workbench_import_unchanged")
 
 

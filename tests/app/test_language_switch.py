@@ -1,6 +1,7 @@
 """Switching the language (the sidebar's 中文 / English) keeps the user's place: the open tab
-stays open under its new label, and every choice made in an option widget (multiselect,
-selectbox, radio, segmented control) is kept and shown under the labels of the new language.
+stays open under its new label, every choice made in an option widget (multiselect,
+selectbox, radio, segmented control) is kept and shown under the labels of the new language,
+and an opened expander stays open (it keeps its id under the new label).
 
 The whole app runs (app.py), so the switch is the sidebar's own widget. The browser holds an
 option widget's choice as the labels it drew; it shows labels of the new language only when
@@ -10,6 +11,8 @@ these tests check besides the value the page reads.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +20,8 @@ from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.testing.v1 import AppTest
 
 from question_bank.loader import load_path
-from services import accounts
+from services import accounts, sessions
+from services import bank as bank_service
 from services.cohort_seed import seed_cohort
 from tests.app.conftest import PASSWORD, PROJECT
 
@@ -205,3 +209,127 @@ def test_the_open_tab_stays_open_in_the_new_language(
     assert tab_zh in open_tabs(at)
     at = switch_language(at, "en")
     assert tab_en in open_tabs(at)
+
+
+# --- expanders --------------------------------------------------------------------------------
+# The browser keeps an expander open or folded under its block id, which Streamlit derives
+# from the expander's key (checked in Chromium: tests/e2e/bank_browser.mjs). Without a key
+# there is no id, and a new label (a language switch) folds it again. So every expander
+# needs an id, and the same id in both languages.
+
+VOICE_PANEL = "🎤"  # voice_input's panel: left without a key (see test_every_expander_...)
+
+
+def expanders(node) -> Iterator:
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", None) == "expander":
+            yield child
+        yield from expanders(child)
+
+
+def expander_ids(at: AppTest) -> list[tuple[str, str]]:
+    """(block id, label) of each expander on the page, in page order; not the voice panel."""
+    shown = [(e._block_id, e.label) for e in expanders(at.main)]
+    return [(block, label) for block, label in shown if not label.startswith(VOICE_PANEL)]
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def assert_expanders_kept(at: AppTest, expected: int) -> None:
+    """Switch to English: the same expanders with the same ids, now labelled in English."""
+    before = expander_ids(at)
+    assert len(before) >= expected, before
+    assert all(block for block, _ in before), [label for block, label in before if not block]
+    assert any(CJK.search(label) for _, label in before)
+    after = expander_ids(switch_language(at, "en"))
+    assert [block for block, _ in after] == [block for block, _ in before]
+    assert not [label for _, label in after if CJK.search(label)]
+
+
+@pytest.fixture
+def lexical(monkeypatch):
+    """Score with word overlap only: no embedding model to load."""
+    monkeypatch.setenv("INTERVIEW_ENCODER", "lexical")
+
+
+@pytest.fixture
+def rated_session(app_db, lexical) -> int:
+    """A mock session whose first answer is scored, rated (so the machine's view is shown)
+    and followed up."""
+    from scoring.engine import Scorer
+
+    inter = accounts.sign_in(app_db, "inter", PASSWORD)[0]
+    question = BANK.question("cs-beh-01")
+    assert question.follow_ups
+    view = sessions.create_session(app_db, inter, "王小明", [question.id, "cs-beh-02"])
+    answer = "我先分别和两位同事单独谈话，了解各自的想法。"
+    report = Scorer.from_settings(BANK.questions).score(question, answer)
+    ratings = {p.point_id: 1 for p in report.points}
+    sessions.save_answer(
+        app_db, inter, view.id, question.id, answer=answer, report=report,
+        point_ratings=ratings, overall_rating=2,
+    )  # fmt: skip
+    sessions.save_follow_up(  # the follow-up panel is drawn, whatever the scoring missed
+        app_db, inter, view.id, question.id, "p1", "你当时先做了什么？", "先分别谈话。",
+        {"p1": "covered"},
+    )  # fmt: skip
+    return view.id
+
+
+def test_the_bank_browsers_questions_stay_open_in_the_new_language(app_db):
+    at = open_app(app_db, None, "bank_browser")
+    assert_expanders_kept(at, len(BANK.questions))
+
+
+def test_the_workbenchs_panels_stay_open_in_the_new_language(app_db):
+    bank_service.seed_if_empty(app_db, BANK)
+    trainer = accounts.sign_in(app_db, "train", PASSWORD)[0]
+    bank_service.delete_question(app_db, trainer, "cs-str-01", 1)
+    at = open_app(app_db, "train", "workbench")
+    at.selectbox(key="workbench_choice").select("cs-beh-01").run()
+    at = open_tab(at, "workbench_tabs", "历史版本")
+    labels = [label for _, label in expander_ids(at)]
+    assert "已删除的题目（1）" in labels and "第 1 版全文（YAML）" in labels
+    assert_expanders_kept(at, 2)
+
+
+def test_the_rubric_labs_panels_stay_open_in_the_new_language(app_db, lexical):
+    at = open_app(app_db, "train", "rubric_lab")
+    at.text_area(key="lab_answers").input("我会先安抚客户。\n---\n然后给客户退款代金券。").run()
+    checked(at.button(key="lab_score").click().run())
+    assert_expanders_kept(at, 4)  # two per answer: evidence, the answer marked
+
+
+def test_the_mock_sessions_panels_stay_open_in_the_new_language(app_db, rated_session):
+    at = open_app(app_db, "inter", "mock_session")
+    at.session_state["mock_open_session"] = rated_session
+    at = checked(at.run())
+    labels = [label for _, label in expander_ids(at)]
+    assert labels == ["追问", "追问未覆盖的要点", "系统的完整反馈"]
+    assert_expanders_kept(at, 3)
+
+
+def test_the_session_reports_answers_stay_open_in_the_new_language(app_db, rated_session):
+    at = open_app(app_db, "inter", "session_report")
+    assert [label for _, label in expander_ids(at)] == [
+        f"cs-beh-01 · {BANK.question('cs-beh-01').title.zh}"
+    ]
+    assert_expanders_kept(at, 1)
+
+
+def test_every_expander_goes_through_section_expander():
+    """A bare st.expander would fold on a language switch. The voice panel is the one left:
+    it opens when a recording exists and folds when it is deleted (`expanded=has_clip`),
+    which a key would stop (the browser's state wins), and remounting it under a new key
+    when that changes risks the recorder racing, as section_tabs did there."""
+    bare = set()
+    for path in sorted((PROJECT / "app_pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "expander"
+            ):
+                bare.add(path.name)
+    assert bare == {"common.py", "voice_input.py"}
