@@ -1,0 +1,90 @@
+"""How well each evidence feature tells a covered rubric point from an uncovered one, on
+answers never fitted: a diagnostic for the scorer's per-point signal once length is out.
+
+    .venv/bin/python -m benchmarks.point_signal [--encoder usem3] [--out PATH]
+
+For every (answer, rubric point) of the genuine answers (strong, partial, weak) of the
+length-matched set (benchmarks/matched), the development bank (benchmarks/dev-bank) and its
+compact answers (benchmarks/compact), the ROC AUC of each feature and of the calibrated
+probability against the answer's `covers`, over all points and within partial answers only.
+Writes a Markdown table to benchmarks/results-point-signal-<encoder>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from question_bank.loader import load_path
+from scoring.datasets import COMPACT, MATCHED, bank_examples, dev_bank, interview_style
+from scoring.engine import FEATURES, Scorer, Target
+
+OUT_DIR = Path(__file__).resolve().parent
+
+
+def point_rows(scorer: Scorer, examples) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Features, probabilities, covered labels and "in a partial answer" per point."""
+    X, p, y, partial = [], [], [], []
+    for e in examples:
+        if e.kind not in ("strong", "partial", "weak"):
+            continue
+        target = Target.from_question(e.question)
+        evidence = scorer.evidence(target, e.text)
+        X.append(evidence.features)
+        p.append(scorer.probabilities(target, evidence))
+        y += [point.id in e.covers for point in e.question.rubric]
+        partial += [e.kind == "partial"] * len(e.question.rubric)
+    return np.vstack(X), np.concatenate(p), np.array(y), np.array(partial)
+
+
+def _auc(y: np.ndarray, x: np.ndarray) -> str:
+    if y.all() or not y.any() or np.ptp(x) == 0:
+        return ""
+    return f"{roc_auc_score(y, x):.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--encoder", default="usem3")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    questions = list(load_path().questions)
+    dev_questions = dev_bank()
+    scorer = Scorer.from_settings(questions + dev_questions, args.encoder)
+    sets = {
+        "length-matched zh": interview_style(questions, MATCHED[0]),
+        "length-matched en": interview_style(questions, MATCHED[1]),
+        "development bank": bank_examples(dev_questions),
+        "compact (dev bank)": interview_style(dev_questions, COMPACT),
+    }
+    columns = {name: point_rows(scorer, examples) for name, examples in sets.items()}
+    header = " | ".join(f"{name}: all / in partial" for name in columns)
+    lines = [
+        f"# Per-point signal ({scorer.encoder_name})",
+        "",
+        "Command: `python -m benchmarks.point_signal --encoder "
+        f"{args.encoder}`. ROC AUC of each feature (and of the calibrated probability) for "
+        "covered against uncovered rubric points of genuine answers never fitted; 0.5 is "
+        "chance. Within partial answers length is the same for both kinds of point.",
+        "",
+        f"| feature | {header} |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for j, name in enumerate((*FEATURES, "probability")):
+        cells = []
+        for X, p, y, partial in columns.values():
+            x = p if name == "probability" else X[:, j]
+            cells.append(f"{_auc(y, x)} / {_auc(y[partial], x[partial])}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    text = "\n".join(lines) + "\n"
+    out = args.out or OUT_DIR / f"results-point-signal-{scorer.encoder_name}.md"
+    out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
