@@ -5,6 +5,7 @@ import streamlit as st
 from app_pages.common import (
     category_name,
     choice_key,
+    choose_options,
     labels,
     language,
     live_bank,
@@ -24,6 +25,7 @@ chosen = category_col.multiselect(
     CATEGORIES,
     format_func=labels(CATEGORIES, category_name),
     key=choice_key("bank_browser_categories", list(CATEGORIES)),
+    placeholder=choose_options(),
 )
 shown = [
     q

@@ -75,6 +75,12 @@ def labels(options: Iterable[T], label: Callable[[T], str]) -> Callable[[T], str
     return lambda option: fixed.get(option, str(option))
 
 
+def choose_options() -> str:
+    """The placeholder of an empty multiselect, in the page's language (Streamlit's own is
+    English only)."""
+    return tr("请选择", "Choose options")
+
+
 def choice_key(key: str, default: object = None) -> str:
     """The key of an option widget whose labels follow the language (selectbox, multiselect,
     radio, segmented control, pills), such that its choice survives a language switch.

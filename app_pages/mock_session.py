@@ -16,6 +16,7 @@ from app_pages.common import (
     attempt,
     category_name,
     choice_key,
+    choose_options,
     current_actor,
     database,
     labels,
@@ -264,6 +265,7 @@ def new_session() -> None:
             list(CATEGORIES),
             format_func=labels(CATEGORIES, category_name),
             key=choice_key("mock_new_categories", list(CATEGORIES)),
+            placeholder=choose_options(),
         )
         questions_key = choice_key("mock_new_questions", [])
         picked = st.session_state[questions_key]
@@ -274,6 +276,7 @@ def new_session() -> None:
             options,
             format_func=labels(options, lambda i: question_label(by_id[i])),
             key=questions_key,
+            placeholder=choose_options(),
         )
     show_early = st.toggle(
         tr("在我评分前就显示系统评分", "Show the machine's scoring before I rate"),

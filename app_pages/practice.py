@@ -18,6 +18,7 @@ from app_pages.common import (
     attempt,
     category_name,
     choice_key,
+    choose_options,
     current_actor,
     database,
     labels,
@@ -223,12 +224,14 @@ def set_up() -> None:
             CATEGORIES,
             format_func=labels(CATEGORIES, category_name),
             key=choice_key("practice_categories", list(CATEGORIES)),
+            placeholder=choose_options(),
         )
         difficulties = right.multiselect(
             tr("难度", "Difficulty"),
             DIFFICULTIES,
             format_func=labels(DIFFICULTIES, lambda d: tr(*DIFFICULTY_NAMES[d])),
             key=choice_key("practice_difficulties", list(DIFFICULTIES)),
+            placeholder=choose_options(),
         )
         left, right = st.columns(2)
         count = left.number_input(

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import choice_key, labels, tr
+from app_pages.common import choice_key, choose_options, labels, tr
 from app_pages.tables import safe_table
 from app_pages.trainer_widgets import EXAMPLE_FIELD_NAMES, RUBRIC_COLUMN_NAMES, describe
 from question_bank.schema import EXAMPLE_KINDS
@@ -373,7 +373,10 @@ def _example_form(
         covers = [c for c in row.get("covers") or [] if c in point_ids]
         unknown = [c for c in row.get("covers") or [] if c not in point_ids]
         row["covers"] = unknown + st.multiselect(
-            name("covers"), point_ids, key=_seed(f"{key}_covers", covers)
+            name("covers"),
+            point_ids,
+            key=_seed(f"{key}_covers", covers),
+            placeholder=choose_options(),
         )
         if unknown:
             st.caption(

@@ -17,6 +17,7 @@ from app_pages.common import (
     attempt,
     category_name,
     choice_key,
+    choose_options,
     current_actor,
     database,
     labels,
@@ -231,6 +232,7 @@ def question_table(wb: Workbench) -> list[bank.QuestionEntry]:
         CATEGORIES,
         format_func=labels(CATEGORIES, category_name),
         key=choice_key("workbench_categories", list(CATEGORIES)),
+        placeholder=choose_options(),
     )
     bank_ids = sorted(wb.banks)
     chosen = bank_col.multiselect(
@@ -238,6 +240,7 @@ def question_table(wb: Workbench) -> list[bank.QuestionEntry]:
         bank_ids,
         format_func=labels(bank_ids, lambda b: wb.banks[b].name.get(wb.lang)),
         key=choice_key("workbench_banks", bank_ids),
+        placeholder=choose_options(),
     )
     shown = [e for e in wb.entries if bank_forms.matches(e.question, search, categories, chosen)]
     st.caption(

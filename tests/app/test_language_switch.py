@@ -193,6 +193,13 @@ def test_a_choice_is_kept_and_shown_in_the_new_language(
     assert sent_to_browser(chosen) == labels_en  # and so are those the browser shows
 
 
+def test_an_empty_filter_says_choose_in_the_pages_language(app_db):
+    at = open_app(app_db, None, "bank_browser")
+    assert widget(at, "bank_browser_categories").placeholder == "请选择"
+    at = switch_language(at, "en")
+    assert widget(at, "bank_browser_categories").placeholder == "Choose options"
+
+
 # (page, user, tabs key, the tab opened in Chinese, its label in English)
 TABS = [
     ("rubric_lab", "train", "lab_tabs", "用评分示例校准", "Calibrate on graded answers"),
