@@ -15,7 +15,8 @@ from xml.etree import ElementTree
 from question_bank.schema import Question
 
 SHARED_DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
-INTERVIEW_STYLE = Path(__file__).resolve().parent.parent / "benchmarks" / "interview-style"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+INTERVIEW_STYLE = BENCHMARKS / "interview-style"
 
 
 @dataclass(frozen=True)
@@ -167,14 +168,11 @@ def interview_style(
     return out
 
 
-DEV_BANK = Path(__file__).resolve().parent.parent / "benchmarks" / "dev-bank"
-COMPACT = Path(__file__).resolve().parent.parent / "benchmarks" / "compact" / "answers.jsonl"
-EVIDENCE_SET = Path(__file__).resolve().parent.parent / "benchmarks" / "evidence" / "answers.jsonl"
+DEV_BANK = BENCHMARKS / "dev-bank"
+COMPACT = BENCHMARKS / "compact" / "answers.jsonl"
+EVIDENCE_SET = BENCHMARKS / "evidence" / "answers.jsonl"
 # Length-matched answers to the bank's questions: strong and partial of the same length.
-MATCHED = tuple(
-    Path(__file__).resolve().parent.parent / "benchmarks" / "matched" / f"{language}.jsonl"
-    for language in ("zh", "en")
-)
+MATCHED = tuple(BENCHMARKS / "matched" / f"{language}.jsonl" for language in ("zh", "en"))
 
 
 def dev_bank(root: Path = DEV_BANK) -> list[Question]:

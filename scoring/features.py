@@ -43,8 +43,8 @@ FEATURES: tuple[str, ...] = (
     "contradicts",  # the evidence and the point differ in negation or direction (more/less)
     # how much more the best clause speaks for this point than for any other (`specificity`).
     # Long answers only (`fit.UNUSED`). On answers never fitted, Spearman without -> with it:
-    # length-matched answers (benchmarks/matched) zh 0.376 -> 0.381, en 0.330 -> 0.486;
-    # compact answers 0.841 -> 0.852; interview-style set 0.906 -> 0.913; development bank
+    # length-matched answers (benchmarks/matched) zh 0.376 -> 0.380, en 0.330 -> 0.478;
+    # compact answers 0.841 -> 0.852; interview-style set 0.909 -> 0.913; development bank
     # 0.901 -> 0.900 (mean abs. error 8.1 -> 8.4)
     "sem_specific",
 )
