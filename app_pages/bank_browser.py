@@ -34,6 +34,8 @@ shown = [
     and (not search or search in f"{q.id} {q.title.get(lang)} {q.question.get(lang)}".lower())
 ]
 st.caption(tr(f"共 {len(shown)} 题", f"{len(shown)} questions"))
+if not chosen:
+    st.info(tr("请至少选择一个题型。", "Choose at least one category to see its questions."))
 for question in shown:
     label = f"{question.id} · {question.title.get(lang)} · {category_name(question.category)}"
     with section_expander(f"bank_browser_{question.id}", f"{label} ({question.points:g})"):

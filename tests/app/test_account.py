@@ -83,3 +83,12 @@ def test_a_user_changes_their_own_password_on_the_account_page(open_page, app_db
     assert accounts.actor_for_token(app_db, old_token) is None  # other sessions ended
     assert accounts.actor_for_token(app_db, at.session_state["auth_token"]).username == "cand"
     assert accounts.sign_in(app_db, "cand", "a-quiet-lighthouse-4")[0].username == "cand"
+
+
+def test_bank_browser_with_no_category_chosen_says_to_choose_one(open_page):
+    at = open_page("bank_browser.py", language="en")
+    assert not at.info
+    key = next(m.key for m in at.multiselect if "bank_browser_categories" in m.key)
+    at.multiselect(key=key).set_value([]).run()
+    assert len(at.expander) == 0
+    assert "Choose at least one category" in at.info[0].value
