@@ -20,7 +20,9 @@ from sklearn.metrics import roc_auc_score
 
 from question_bank.loader import load_path
 from scoring.datasets import COMPACT, MATCHED, bank_examples, dev_bank, interview_style
-from scoring.engine import FEATURES, Scorer, Target
+from scoring.engine import BACKGROUND, FEATURES, Scorer, Target
+from scoring.features import relative
+from scoring.segment import split_clauses
 
 OUT_DIR = Path(__file__).resolve().parent
 
@@ -38,6 +40,26 @@ def point_rows(scorer: Scorer, examples) -> tuple[np.ndarray, np.ndarray, np.nda
         y += [point.id in e.covers for point in e.question.rubric]
         partial += [e.kind == "partial"] * len(e.question.rubric)
     return np.vstack(X), np.concatenate(p), np.array(y), np.array(partial)
+
+
+def anchor_rows(scorer: Scorer, examples) -> dict[str, np.ndarray]:
+    """Per point (in `point_rows`' order), the best clause's relative cosine to the point's
+    text and to its strong form (the bank's "what a strong answer says", which the scorer
+    reads only to choose the cited clause, so that a bank question and its texts typed as a
+    free-form rubric score the same): how much an answer-like phrasing would tell."""
+    background = scorer.encoder.encode(list(BACKGROUND))
+    out: dict[str, list[float]] = {"point text": [], "strong form": []}
+    for e in examples:
+        if e.kind not in ("strong", "partial", "weak"):
+            continue
+        clauses = scorer.encoder.encode(split_clauses(e.text) or [e.text])
+        for point in e.question.rubric:
+            texts = {"point text": point.text, "strong form": point.strong or point.text}
+            for name, text in texts.items():
+                anchor = scorer.encoder.encode([text.get(e.language)])
+                base = (anchor @ background.T).mean(axis=1, keepdims=True)
+                out[name].append(float(relative(anchor @ clauses.T, base).max()))
+    return {name: np.array(values) for name, values in out.items()}
 
 
 def _auc(y: np.ndarray, x: np.ndarray) -> str:
@@ -61,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         "compact (dev bank)": interview_style(dev_questions, COMPACT),
     }
     columns = {name: point_rows(scorer, examples) for name, examples in sets.items()}
+    anchors = {name: anchor_rows(scorer, examples) for name, examples in sets.items()}
     header = " | ".join(f"{name}: all / in partial" for name in columns)
     lines = [
         f"# Per-point signal ({scorer.encoder_name})",
@@ -79,6 +102,21 @@ def main(argv: list[str] | None = None) -> int:
             x = p if name == "probability" else X[:, j]
             cells.append(f"{_auc(y, x)} / {_auc(y[partial], x[partial])}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Not features: the best single clause's relative cosine to the point's text and to "
+        "its strong form (every point of these questions has one; the scorer reads strong "
+        "forms only to choose the cited clause).",
+        "",
+        f"| anchor | {header} |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for anchor in ("point text", "strong form"):
+        cells = []
+        for (_, _, y, partial), values in zip(columns.values(), anchors.values(), strict=True):
+            x = values[anchor]
+            cells.append(f"{_auc(y, x)} / {_auc(y[partial], x[partial])}")
+        lines.append(f"| {anchor} | " + " | ".join(cells) + " |")
     text = "\n".join(lines) + "\n"
     out = args.out or OUT_DIR / f"results-point-signal-{scorer.encoder_name}.md"
     out.write_text(text, encoding="utf-8")
