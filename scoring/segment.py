@@ -14,6 +14,13 @@ _ENUMERATION = re.compile(
     re.IGNORECASE,
 )
 _MARKER_AT_START = re.compile(r"^\s*(?:\(?\d{1,2}[.、)）](?!\d)|[①-⑳]|[-•·*●▪])\s*")
+# A rubric point typed as an item of a list ("1. ", "（2）", "③", "- ", "一、"): the marker is
+# no part of what the point asks for (numbered points scored up to 52 points apart from the
+# same points unnumbered on the development bank's answers).
+_POINT_MARKER = re.compile(
+    r"^\s*(?:\(?\d{1,2}[.、)）．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.．]"
+    r"|[-•·*●▪])\s*"
+)
 # Commas, and a space between Chinese characters (a transcript or a hurried answer without
 # punctuation often has spaces where the commas would be).
 CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
@@ -167,3 +174,9 @@ def language_of(text: str) -> str:
     cjk = len(CJK.findall(text))
     words = len(re.findall(r"[A-Za-z]+", text))
     return "zh" if cjk and cjk >= words else "en"
+
+
+def strip_marker(text: str) -> str:
+    """A rubric point's text without a list marker at its start (unchanged if only the
+    marker would be left)."""
+    return _POINT_MARKER.sub("", text, count=1).strip() or text

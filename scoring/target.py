@@ -9,7 +9,7 @@ from typing import Any
 
 from question_bank.schema import Question
 from scoring import guards
-from scoring.segment import language_of
+from scoring.segment import language_of, strip_marker
 
 MIN_ANSWER_SIZE = 12  # content characters (a CJK char is 1, an English word 2)
 LIST_POINT_SIZE = 10  # free-form points shorter than this (median) are terms: lists expected
@@ -64,7 +64,7 @@ class Target:
         points = tuple(
             PointSpec(
                 id=p.id,
-                texts={lang: (p.text.get(lang),) for lang in ("zh", "en")},
+                texts={lang: (strip_marker(p.text.get(lang)),) for lang in ("zh", "en")},
                 weight=p.weight,
                 advice={lang: (p.strong or p.text).get(lang) for lang in ("zh", "en")},
                 evidence_texts={
@@ -99,7 +99,7 @@ class Target:
         """
         specs = []
         for i, point in enumerate(rubric_points):
-            texts = (point,) if isinstance(point, str) else tuple(point)
+            texts = tuple(strip_marker(t) for t in ((point,) if isinstance(point, str) else point))
             specs.append(
                 PointSpec(
                     id=f"p{i + 1}",

@@ -141,3 +141,15 @@ def test_a_story_that_covers_the_points_in_its_own_words_is_not_unrelated(scorer
     report = scorer.score(target, IMPLICIT_STORY)
     assert "unrelated" not in {f.code for f in report.flags}
     assert report.score >= 40
+
+
+def test_numbered_rubric_points_score_like_the_same_points_unnumbered(scorer, bank):
+    question = bank.question("cs-beh-01")
+    texts = [p.text.zh for p in question.rubric]
+    plain = scorer.score(Target.from_texts(texts, question=question.question.zh), TEAM_CONFLICT)
+    for marker in ("{n}. ", "（{n}）", "{n}、", "- ", "• "):
+        numbered = [marker.format(n=n) + text for n, text in enumerate(texts, start=1)]
+        again = scorer.score(Target.from_texts(numbered, question=question.question.zh),
+                             TEAM_CONFLICT)  # fmt: skip
+        assert again.score == plain.score, marker
+        assert [p.text for p in again.points] == texts

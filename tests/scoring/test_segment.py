@@ -1,5 +1,5 @@
 from scoring.features import spans_of
-from scoring.segment import language_of, sentence_ids, split_clauses
+from scoring.segment import language_of, sentence_ids, split_clauses, strip_marker
 
 
 def test_chinese_sentences_and_enumerations():
@@ -100,3 +100,11 @@ def test_spaces_between_chinese_words_split_like_commas():
         c.replace(" ", "") for c in split_clauses(with_spaces)
     ]
     assert len(split_clauses(with_spaces)) == 3
+
+
+def test_a_rubric_point_loses_its_list_marker_and_nothing_else():
+    for marked in ("1. 先单独谈话", "2、先单独谈话", "（3）先单独谈话", "(4) 先单独谈话", "③先单独谈话",
+                   "一、先单独谈话", "- 先单独谈话", "• 先单独谈话"):  # fmt: skip
+        assert strip_marker(marked) == "先单独谈话", marked
+    for plain in ("1.5倍的人手", "3D printing", "2023年的复盘", "24 hours a day", "1."):
+        assert strip_marker(plain) == plain
