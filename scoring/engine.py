@@ -172,7 +172,7 @@ class Scorer:
                 target, language = targets[i], language_of(text)
                 texts += [t for p in target.points for t in p.texts.get(language) or p.texts["zh"]]
                 texts += [t for p in target.points for t in p.evidence_texts.get(language, ())]
-                question_text = target.question_text.get(language, "")
+                question_text = target.topic(language)
                 for p in target.points:
                     texts += in_context(question_text, p.texts.get(language) or p.texts["zh"])
                 texts.append(question_text or " ")
@@ -212,8 +212,9 @@ class Scorer:
         copy = guards.copy_ratio(text, question_text, rubric_terms) if question_text else 0.0
 
         sem = self._semantic(
-            target, language, embedding_units(text, clauses, spans), question_text, clauses, runs
-        )
+            target, language, embedding_units(text, clauses, spans), target.topic(language),
+            clauses, runs,
+        )  # fmt: skip
         off_topic = self._off_topic(target, language, sem)
         n_points = len(target.points)
         lex_c = np.zeros((n_points, len(clauses)))

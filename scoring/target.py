@@ -53,6 +53,20 @@ class Target:
     # scored on cross-lingual semantic evidence alone (lexical overlap means nothing there).
     languages: frozenset[str] = frozenset({"zh", "en"})
 
+    def topic(self, language: str) -> str:
+        """What the answer should be about, for the semantic evidence read against the
+        question: the question's text, or for a rubric typed without one its points joined.
+
+        The calibrators read each point relative to its question (a vague answer is as near
+        the point as the question is); with no question at all, vague, off-topic and
+        restated answers to the development bank scored 85-96 where they score 4-28 with it.
+        """
+        text = self.question_text.get(language, "")
+        if text.strip():
+            return text
+        separator = "；" if language == "zh" else "; "
+        return separator.join((p.texts.get(language) or p.texts["zh"])[0] for p in self.points)
+
     @classmethod
     def from_question(cls, question: Question) -> Target:
         """The target of a bank question: its rubric points in both languages.

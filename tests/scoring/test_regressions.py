@@ -153,3 +153,17 @@ def test_numbered_rubric_points_score_like_the_same_points_unnumbered(scorer, ba
                              TEAM_CONFLICT)  # fmt: skip
         assert again.score == plain.score, marker
         assert [p.text for p in again.points] == texts
+
+
+def test_a_rubric_typed_without_its_question_still_scores_empty_answers_low(scorer, bank):
+    """Without a question the points are read against the rubric itself: vague, off-topic
+    and restated answers scored 85-96 on the development bank before, strong ones 90."""
+    by_kind: dict[str, list[float]] = {}
+    for question in bank.questions[:10]:
+        for example in question.examples:
+            texts = [p.text.get(example.language) for p in question.rubric]
+            score = scorer.score(Target.from_texts(texts), example.text).score
+            by_kind.setdefault(example.kind, []).append(score)
+    gamed = by_kind["vague"] + by_kind["off_topic"] + by_kind["restatement"]
+    assert sum(gamed) / len(gamed) < 35
+    assert sum(by_kind["strong"]) / len(by_kind["strong"]) > 70
