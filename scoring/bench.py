@@ -271,12 +271,12 @@ def answer_rows(
     return rows
 
 
-def free_form(question: Question, language: str) -> Target:
-    """A bank question's own texts typed as a free-form rubric (question + rubric points),
-    in one language, as a batch row without a question_id gives them."""
+def free_form(question: Question, language: str, with_question: bool = True) -> Target:
+    """A bank question's own texts typed as a free-form rubric (question + rubric points, or
+    the points alone), in one language, as a batch row without a question_id gives them."""
     return Target.from_texts(
         [p.text.get(language) for p in question.rubric],
-        question=question.question.get(language),
+        question=question.question.get(language) if with_question else "",
         points=question.points,
         weights=[p.weight for p in question.rubric],
     )
@@ -318,9 +318,11 @@ def dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     examples = bank_examples(dev_questions)
     bank_reports = [dev.score(e.question, e.text) for e in examples]
     free_reports = [dev.score(free_form(e.question, "zh"), e.text) for e in examples]
+    bare = [dev.score(free_form(e.question, "zh", with_question=False), e.text) for e in examples]
     rows = []
     for label, reports in (("dev bank (other roles), as bank questions", bank_reports),
-                           ("dev bank, as free-form rubrics (zh)", free_reports)):  # fmt: skip
+                           ("dev bank, as free-form rubrics (zh)", free_reports),
+                           ("dev bank, as free-form rubrics without the question (zh)", bare)):  # fmt: skip
         rows += answer_rows(
             label,
             examples,
