@@ -15,8 +15,9 @@ _ENUMERATION = re.compile(
 )
 _MARKER_AT_START = re.compile(r"^\s*(?:\(?\d{1,2}[.、)）](?!\d)|[①-⑳]|[-•·*●▪])\s*")
 # A rubric point typed as an item of a list ("1. ", "（2）", "③", "- ", "一、"): the marker is
-# no part of what the point asks for (numbered points scored up to 52 points apart from the
-# same points unnumbered on the development bank's answers).
+# no part of what the point asks for, nor is a full stop after it (numbered points scored up
+# to 52 points apart from the same points unnumbered on the development bank's answers, with
+# a full stop up to 17).
 _POINT_MARKER = re.compile(
     r"^\s*(?:\(?\d{1,2}[.、)）．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.．]"
     r"|[-•·*●▪])\s*"
@@ -176,7 +177,7 @@ def language_of(text: str) -> str:
     return "zh" if cjk and cjk >= words else "en"
 
 
-def strip_marker(text: str) -> str:
-    """A rubric point's text without a list marker at its start (unchanged if only the
-    marker would be left)."""
-    return _POINT_MARKER.sub("", text, count=1).strip() or text
+def clean_point(text: str) -> str:
+    """A rubric point's text without a list marker at its start or sentence punctuation at
+    its end (unchanged if nothing would be left)."""
+    return _POINT_MARKER.sub("", text, count=1).strip().rstrip("。.;；,，、").strip() or text

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from question_bank.schema import Question
+from question_bank.text import to_simplified
 from scoring import guards
-from scoring.segment import language_of, strip_marker
+from scoring.segment import clean_point, language_of
 
 MIN_ANSWER_SIZE = 12  # content characters (a CJK char is 1, an English word 2)
 LIST_POINT_SIZE = 10  # free-form points shorter than this (median) are terms: lists expected
@@ -78,7 +79,7 @@ class Target:
         points = tuple(
             PointSpec(
                 id=p.id,
-                texts={lang: (strip_marker(p.text.get(lang)),) for lang in ("zh", "en")},
+                texts={lang: (clean_point(p.text.get(lang)),) for lang in ("zh", "en")},
                 weight=p.weight,
                 advice={lang: (p.strong or p.text).get(lang) for lang in ("zh", "en")},
                 evidence_texts={
@@ -113,7 +114,8 @@ class Target:
         """
         specs = []
         for i, point in enumerate(rubric_points):
-            texts = tuple(strip_marker(t) for t in ((point,) if isinstance(point, str) else point))
+            phrasings = (point,) if isinstance(point, str) else point
+            texts = tuple(to_simplified(clean_point(t)) for t in phrasings)
             specs.append(
                 PointSpec(
                     id=f"p{i + 1}",
@@ -126,7 +128,7 @@ class Target:
         return cls(
             None,
             None,
-            {"zh": question, "en": question},
+            {"zh": to_simplified(question), "en": to_simplified(question)},
             tuple(specs),
             float(points),
             **rubric_form([t for spec in specs for t in spec.texts["zh"]]),

@@ -1,5 +1,5 @@
 from scoring.features import spans_of
-from scoring.segment import language_of, sentence_ids, split_clauses, strip_marker
+from scoring.segment import clean_point, language_of, sentence_ids, split_clauses
 
 
 def test_chinese_sentences_and_enumerations():
@@ -102,9 +102,11 @@ def test_spaces_between_chinese_words_split_like_commas():
     assert len(split_clauses(with_spaces)) == 3
 
 
-def test_a_rubric_point_loses_its_list_marker_and_nothing_else():
+def test_a_rubric_point_loses_its_list_marker_and_full_stop_and_nothing_else():
     for marked in ("1. 先单独谈话", "2、先单独谈话", "（3）先单独谈话", "(4) 先单独谈话", "③先单独谈话",
                    "一、先单独谈话", "- 先单独谈话", "• 先单独谈话"):  # fmt: skip
-        assert strip_marker(marked) == "先单独谈话", marked
+        assert clean_point(marked) == "先单独谈话", marked
+    assert clean_point("2. 先单独谈话。") == "先单独谈话"
+    assert clean_point("- Talk to each of them alone.") == "Talk to each of them alone"
     for plain in ("1.5倍的人手", "3D printing", "2023年的复盘", "24 hours a day", "1."):
-        assert strip_marker(plain) == plain
+        assert clean_point(plain) == plain
