@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from question_bank.schema import Question
+from question_bank.text import to_simplified
 from scoring import guard_table, guards
 from scoring.calibration import Calibration
 from scoring.encoders import DEFAULT_ENCODER, CachedEncoder, EncoderChoice, load_encoder
@@ -141,6 +142,9 @@ class Scorer:
             return self._empty_report(target)
         evidence = self.evidence(target, answer)
         probabilities, fired = self._guarded(target, evidence)
+        scored = answer[:MAX_ANSWER_CHARS]
+        if len(scored_text(scored)) != len(scored):  # the cited offsets are the scored text's
+            answer = scored_text(scored)
         return self._report(target, answer, evidence, probabilities, fired)
 
     def score_many(self, items: Sequence[tuple[Question | Target, str]]) -> list[ScoreReport]:
@@ -163,7 +167,7 @@ class Scorer:
         for i, answer in enumerate(answers):
             if not answer or not answer.strip():
                 continue
-            text = answer[:MAX_ANSWER_CHARS]
+            text = scored_text(answer[:MAX_ANSWER_CHARS])
             clauses = split_clauses(text) or [text.strip()]
             texts += embedding_units(text, clauses, spans_of(text, clauses))[0]
             if EVIDENCE_PER_CLAUSE:
@@ -189,7 +193,7 @@ class Scorer:
     def evidence(self, target: Target, answer: str) -> AnswerEvidence:
         """Compute the feature matrix of an answer against each point of a target."""
         truncated = len(answer) > MAX_ANSWER_CHARS
-        text = answer[:MAX_ANSWER_CHARS]
+        text = scored_text(answer[:MAX_ANSWER_CHARS])
         language = language_of(text)
         clauses = split_clauses(text) or [text.strip()]
         spans = spans_of(text, clauses)
@@ -540,6 +544,13 @@ class Scorer:
             results, (FLAGS["empty"],), encoder=self.encoder_name,
             warnings=tuple(self.warnings),
         )  # fmt: skip
+
+
+def scored_text(answer: str) -> str:
+    """The answer as the scorer reads it: Traditional Chinese in Simplified characters, as
+    the bank is (the development bank's Chinese answers in Traditional characters scored
+    Spearman 0.726 against 0.861, up to 45 points apart, before)."""
+    return to_simplified(answer)
 
 
 SHORT_SIZE, LONG_SIZE = 30, 90  # content sizes where `long_weight` starts and reaches 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import opencc
+
 from scoring.datasets import dev_bank
 from scoring.engine import FEATURES, Target
 from scoring.guard_table import UNRELATED_AT
@@ -167,3 +169,14 @@ def test_a_rubric_typed_without_its_question_still_scores_empty_answers_low(scor
     gamed = by_kind["vague"] + by_kind["off_topic"] + by_kind["restatement"]
     assert sum(gamed) / len(gamed) < 35
     assert sum(by_kind["strong"]) / len(by_kind["strong"]) > 70
+
+
+def test_an_answer_in_traditional_characters_scores_as_in_simplified(scorer, bank):
+    question = bank.question("cs-beh-01")
+    traditional = opencc.OpenCC("s2t").convert(TEAM_CONFLICT)
+    assert traditional != TEAM_CONFLICT
+    simplified, again = scorer.score(question, TEAM_CONFLICT), scorer.score(question, traditional)
+    assert again.score == simplified.score
+    talk = _point(again, "p1")
+    assert talk.evidence in traditional  # cited in the candidate's own characters
+    assert "單獨" in talk.evidence
