@@ -167,7 +167,7 @@ class Scorer:
         for i, answer in enumerate(answers):
             if not answer or not answer.strip():
                 continue
-            text = scored_text(answer[:MAX_ANSWER_CHARS])
+            text = answer_text(targets[i] if i < len(targets) else None, answer)
             clauses = split_clauses(text) or [text.strip()]
             texts += embedding_units(text, clauses, spans_of(text, clauses))[0]
             if EVIDENCE_PER_CLAUSE:
@@ -193,12 +193,12 @@ class Scorer:
     def evidence(self, target: Target, answer: str) -> AnswerEvidence:
         """Compute the feature matrix of an answer against each point of a target."""
         truncated = len(answer) > MAX_ANSWER_CHARS
-        text = scored_text(answer[:MAX_ANSWER_CHARS])
+        text = answer_text(target, answer)
         language = language_of(text)
+        question_text = target.question_text.get(language, "")
         clauses = split_clauses(text) or [text.strip()]
         spans = spans_of(text, clauses)
         runs = clause_runs(sentence_ids(text, spans))
-        question_text = target.question_text.get(language, "")
         question_terms = set(terms(question_text))
 
         clause_terms = [set(terms(c)) for c in clauses]
@@ -551,6 +551,18 @@ def scored_text(answer: str) -> str:
     the bank is (the development bank's Chinese answers in Traditional characters scored
     Spearman 0.726 against 0.861, up to 45 points apart, before)."""
     return to_simplified(answer)
+
+
+def answer_text(target: Target | None, answer: str) -> str:
+    """The part of an answer that is scored (`MAX_ANSWER_CHARS`), as the scorer reads it
+    (`scored_text`), with the target's question blanked out where the answer repeats it word
+    for word (`guards.without_question`), unless that leaves too little: then it is a copy,
+    and the copy guard flags it."""
+    text = scored_text(answer[:MAX_ANSWER_CHARS])
+    if target is None:
+        return text
+    answered = guards.without_question(text, target.question_text.get(language_of(text), ""))
+    return answered if guards.content_size(answered) >= target.min_answer_size else text
 
 
 SHORT_SIZE, LONG_SIZE = 30, 90  # content sizes where `long_weight` starts and reaches 1

@@ -180,3 +180,14 @@ def test_an_answer_in_traditional_characters_scores_as_in_simplified(scorer, ban
     talk = _point(again, "p1")
     assert talk.evidence in traditional  # cited in the candidate's own characters
     assert "單獨" in talk.evidence
+
+
+def test_the_question_read_out_before_the_answer_costs_nothing_and_alone_is_a_copy(scorer, bank):
+    question = bank.question("cs-beh-01")
+    answer = scorer.score(question, TEAM_CONFLICT)
+    read_out = scorer.score(question, question.question.zh + "\n" + TEAM_CONFLICT)
+    assert read_out.score == answer.score
+    assert _point(read_out, "p1").evidence == _point(answer, "p1").evidence
+    copied = scorer.score(question, question.question.zh)
+    assert "copies_question" in {f.code for f in copied.flags}
+    assert copied.score < 15
