@@ -10,7 +10,8 @@ F1 of covered against the answers' `covers`, and the mean score of strong and pa
   reference points of the best raw cosine against an answer clause);
 - never fitted on: the interview-style answers (benchmarks/interview-style) as bank
   questions and as free-form rubrics, and retyped as numbered lines, bullets and (Chinese)
-  without punctuation; English answers against Chinese rubrics and the reverse; the
+  without punctuation or in Traditional characters, with the question read out first, and
+  against their rubric typed as a numbered list; English answers against Chinese rubrics and the reverse; the
   development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
   (benchmarks/compact); length-matched strong and partial answers to the bank's questions
   (benchmarks/matched); evidence accuracy (benchmarks/evidence) and short answers made of
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import opencc
 from scipy.stats import pearsonr, spearmanr
 from sklearn.model_selection import GroupKFold
 
@@ -462,12 +464,31 @@ def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         ("bullets", _bulleted, examples),
         ("Chinese answers without punctuation", _unpunctuated, chinese),
         ("Chinese answers with spaces for punctuation", _spaced, chinese),
+        ("Chinese answers in Traditional characters", _traditional, chinese),
     ):
         gaps = [abs(scorer.score(e.question, layout(e.text)).score
                     - scorer.score(e.question, e.text).score) for e in answers]  # fmt: skip
         rows.append(Row(f"same answers as {label}: mean abs. difference", float(np.mean(gaps)),
                         None, "<= 5"))  # fmt: skip
         rows.append(Row(f"same answers as {label}: max abs. difference", float(np.max(gaps))))
+    gaps = [abs(scorer.score(e.question, f"{e.question.question.get(e.language)}\n{e.text}").score
+                - scorer.score(e.question, e.text).score) for e in examples]  # fmt: skip
+    rows.append(Row("same answers with the question read out first: mean abs. difference",
+                    float(np.mean(gaps)), None, "<= 5"))  # fmt: skip
+    # the rubric's side: its points typed as a numbered list with full stops ("1. ...。")
+    gaps = []
+    for e in examples:
+        plain = free_form(e.question, e.language)
+        texts = [f"{i}. {p.texts[e.language][0]}。" for i, p in enumerate(plain.points, 1)]
+        numbered = Target.from_texts(
+            texts,
+            plain.question_text[e.language],
+            plain.points_possible,
+            [p.weight for p in plain.points],
+        )
+        gaps.append(abs(scorer.score(numbered, e.text).score - scorer.score(plain, e.text).score))
+    rows.append(Row("same answers against the free-form rubric typed as a numbered list: mean "
+                    "abs. difference", float(np.mean(gaps)), None, "<= 5"))  # fmt: skip
     return rows
 
 
@@ -485,6 +506,10 @@ def _unpunctuated(text: str) -> str:
 
 def _spaced(text: str) -> str:
     return re.sub(r"\s*[，。！？、；：,.!?;:“”‘’]+\s*", " ", text).strip()
+
+
+def _traditional(text: str) -> str:
+    return opencc.OpenCC("s2t").convert(text)
 
 
 def _bulleted(text: str) -> str:
