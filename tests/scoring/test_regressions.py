@@ -191,3 +191,13 @@ def test_the_question_read_out_before_the_answer_costs_nothing_and_alone_is_a_co
     copied = scorer.score(question, question.question.zh)
     assert "copies_question" in {f.code for f in copied.flags}
     assert copied.score < 15
+
+
+def test_english_typed_in_capitals_or_full_width_is_read_as_typed_normally(scorer, bank):
+    question = bank.question("cs-beh-01")
+    text = next(e.text for e in question.examples if e.kind == "strong" and e.language == "en")
+    normal = scorer.score(question, text).score
+    full_width = text.translate({c: c + 0xFEE0 for c in range(ord("0"), ord("z") + 1)
+                                 if chr(c).isalnum()})  # fmt: skip
+    for typed in (text.upper(), full_width):
+        assert abs(scorer.score(question, typed).score - normal) <= 5
