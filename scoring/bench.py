@@ -10,7 +10,8 @@ F1 of covered against the answers' `covers`, and the mean score of strong and pa
   reference points of the best raw cosine against an answer clause);
 - never fitted on: the interview-style answers (benchmarks/interview-style) as bank
   questions and as free-form rubrics, and retyped as numbered lines, bullets and (Chinese)
-  without punctuation or in Traditional characters, with the question read out first, and
+  without punctuation or in Traditional characters, with a greeting and a thank-you, with
+  the question read out first, and
   against their rubric typed as a numbered list; English answers against Chinese rubrics and the reverse; the
   development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
   (benchmarks/compact); length-matched strong and partial answers to the bank's questions
@@ -465,6 +466,7 @@ def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         ("Chinese answers without punctuation", _unpunctuated, chinese),
         ("Chinese answers with spaces for punctuation", _spaced, chinese),
         ("Chinese answers in Traditional characters", _traditional, chinese),
+        ("answers with a greeting and a thank-you", _polite, examples),
     ):
         gaps = [abs(scorer.score(e.question, layout(e.text)).score
                     - scorer.score(e.question, e.text).score) for e in answers]  # fmt: skip
@@ -506,6 +508,12 @@ def _unpunctuated(text: str) -> str:
 
 def _spaced(text: str) -> str:
     return re.sub(r"\s*[，。！？、；：,.!?;:“”‘’]+\s*", " ", text).strip()
+
+
+def _polite(text: str) -> str:
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return f"面试官您好，很高兴回答这个问题。{text}以上就是我的回答，谢谢！"
+    return f"Good morning, thank you for the question. {text} That's all, thank you."
 
 
 def _traditional(text: str) -> str:

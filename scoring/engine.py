@@ -571,13 +571,14 @@ def scored_text(answer: str) -> str:
 
 def answer_text(target: Target | None, answer: str) -> str:
     """The part of an answer that is scored (`MAX_ANSWER_CHARS`), as the scorer reads it
-    (`scored_text`), with the target's question blanked out where the answer repeats it word
-    for word (`guards.without_question`), unless that leaves too little: then it is a copy,
-    and the copy guard flags it."""
+    (`scored_text`), with bare courtesy (`guards.without_courtesy`) and the target's question
+    where the answer repeats it word for word (`guards.without_question`) blanked out, unless
+    that leaves too little: then the answer is scored as written (a copy is flagged)."""
     text = scored_text(answer[:MAX_ANSWER_CHARS])
     if target is None:
         return text
-    answered = guards.without_question(text, target.question_text.get(language_of(text), ""))
+    question = target.question_text.get(language_of(text), "")
+    answered = guards.without_question(guards.without_courtesy(text), question)
     return answered if guards.content_size(answered) >= target.min_answer_size else text
 
 

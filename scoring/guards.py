@@ -208,6 +208,35 @@ def without_question(answer: str, question: str) -> str:
     return answer
 
 
+# Courtesy that says nothing about the question: a clause made only of these words ("面试官您好",
+# "很高兴回答这个问题", "以上就是我的回答，谢谢") or one of the English phrases.
+_COURTESY_ZH = re.compile(
+    r"(?:好的|嗯|呃|面试官|考官|各位|老师|您好|你好|大家好|好|您|谢谢|感谢|非常|很|高兴|荣幸|有机会|"
+    r"能够|能|在这里|回答|分享|这个问题|这道题|以上|就是|我的|完毕|一下|了|的)+"
+)
+_COURTESY_EN = re.compile(
+    r"(?:(?:ok(?:ay)?|so|well|yes|sure)\b[\s,]*)?(?:thank you(?: very much)?|thanks(?: a lot)?|"
+    r"good (?:morning|afternoon|evening)|hello|hi|that's (?:all|it)|that is all|"
+    r"great question|(?:i'm|i am) (?:glad|happy|pleased) to answer(?: this| the| that)?"
+    r"(?: question)?)(?: for (?:the|this) question)?",
+    re.IGNORECASE,
+)
+_CLAUSE_OR_SENTENCE = re.compile(r"[^，,。！？!?；;.\n]+")
+
+
+def without_courtesy(answer: str) -> str:
+    """The answer with its clauses of bare courtesy blanked out (spaces of the same length,
+    so offsets into the answer still hold): a greeting or a thank-you lengthened an
+    answer, and length reads as coverage (the interview-style answers with "面试官您好，很高兴
+    回答这个问题。" in front scored up to 25 points higher)."""
+    for match in _CLAUSE_OR_SENTENCE.finditer(answer):
+        clause = match.group().strip()
+        if clause and (_COURTESY_ZH.fullmatch(clause) or _COURTESY_EN.fullmatch(clause)):
+            start, end = match.span()
+            answer = answer[:start] + " " * (end - start) + answer[end:]
+    return answer
+
+
 def content_size(text: str) -> int:
     """Size of a text in 'characters': a CJK character is one, an English word is two."""
     return _size(text)

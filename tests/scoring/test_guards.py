@@ -1,4 +1,12 @@
-from scoring.guards import contradicts, copy_ratio, enumeration, listness, polarity, rejects
+from scoring.guards import (
+    contradicts,
+    copy_ratio,
+    enumeration,
+    listness,
+    polarity,
+    rejects,
+    without_courtesy,
+)
 
 
 def test_rejection_in_chinese_and_english():
@@ -121,3 +129,16 @@ def test_copied_question_words_that_the_rubric_needs_are_not_copying():
     assert copy_ratio(answer, question) > 0.6
     rubric_terms = frozenset({"middle", "bulb", "burn", "stay", "lit"})
     assert copy_ratio(answer, question, rubric_terms) < 0.2
+
+
+def test_courtesy_is_blanked_and_content_kept_in_place():
+    for text, kept, gone in (
+        ("面试官您好，很高兴回答这个问题。我先说结论。", "我先说结论。", "您好"),
+        ("好的服务需要流程。", "好的服务需要流程。", None),
+        ("Thank you for the question. I would talk to them first. Thanks!",
+         "I would talk to them first.", "Thank"),
+    ):  # fmt: skip
+        blanked = without_courtesy(text)
+        assert len(blanked) == len(text)
+        assert kept in blanked
+        assert gone is None or gone not in blanked

@@ -201,3 +201,10 @@ def test_english_typed_in_capitals_or_full_width_is_read_as_typed_normally(score
                                  if chr(c).isalnum()})  # fmt: skip
     for typed in (text.upper(), full_width):
         assert abs(scorer.score(question, typed).score - normal) <= 5
+
+
+def test_a_greeting_and_a_thank_you_around_the_answer_change_nothing(scorer, bank):
+    question = bank.question("cs-beh-01")
+    polite = "面试官您好，很高兴回答这个问题。" + TEAM_CONFLICT + "以上就是我的回答，谢谢！"
+    assert scorer.score(question, polite).score == scorer.score(question, TEAM_CONFLICT).score
+    assert scorer.score(question, "面试官您好，谢谢您！").score < 15
