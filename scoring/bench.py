@@ -134,6 +134,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += evidence_rows(scorer, questions)
     rows += concise_rows(scorer, questions)
     rows += format_rows(scorer, questions)
+    rows += padding_rows(scorer, questions)
     flags = flag_table(scorer, questions)
     fit.save_embedding_cache(scorer)
     if speed:
@@ -448,6 +449,35 @@ def concise_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         Row("concise answers: other points covered", float(np.mean(others))),
         Row("concise answers: mean score", float(np.mean(scores))),
     ]  # fmt: skip
+
+
+# Sentences about nothing the bank asks, to pad an answer with (in each answer's language).
+PADDING = {
+    "zh": "他周末喜欢去海边钓鱼，常常一待就是一整天。这款手机的电池续航比上一代提升了不少。"
+    "我家楼下新开了一家面馆，牛肉面很好吃。这部电影的配乐非常动人，我看了两遍。"
+    "春天的时候公园里开满了樱花。他最近在学做蛋糕，烤坏了好几次。",
+    "en": "He likes fishing at the beach on weekends. The new phone has a much better battery "
+    "than the old one. A noodle shop opened downstairs and the beef noodles are great. The "
+    "film's soundtrack was so moving that I watched it twice. In spring the park is full of "
+    "cherry blossoms. He has been learning to bake cakes and burned a few.",
+}
+
+
+def padding_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """The interview-style answers with six unrelated sentences appended: a known weakness.
+    Length reads as coverage, and unrelated text is not told from context reliably enough
+    to leave it out: the clauses of these sentences are about as close to the development
+    bank's rubrics (relative cosine, median 0.07, 90th percentile 0.12) as the least related
+    tenth of its genuine Chinese clauses (0.10 and below)."""
+    examples = interview_style(questions)
+    rows = []
+    for label, kinds in (("weak", ("weak",)), ("strong", ("strong",))):
+        chosen = [e for e in examples if e.kind in kinds]
+        plain = [scorer.score(e.question, e.text).score for e in chosen]
+        padded = [scorer.score(e.question, e.text + PADDING[e.language]).score for e in chosen]
+        rows.append(Row(f"{label} interview-style answers padded with unrelated sentences: mean "
+                        f"score (as written: {np.mean(plain):.1f})", float(np.mean(padded))))  # fmt: skip
+    return rows
 
 
 def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
