@@ -230,7 +230,7 @@ def without_courtesy(answer: str) -> str:
     answer, and length reads as coverage (the interview-style answers with "面试官您好，很高兴
     回答这个问题。" in front scored up to 25 points higher)."""
     for match in _CLAUSE_OR_SENTENCE.finditer(answer):
-        clause = match.group().strip()
+        clause = match.group().strip().lstrip("-•·*●▪ \t")  # a bullet's marker too
         if clause and (_COURTESY_ZH.fullmatch(clause) or _COURTESY_EN.fullmatch(clause)):
             start, end = match.span()
             answer = answer[:start] + " " * (end - start) + answer[end:]

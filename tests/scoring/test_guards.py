@@ -135,6 +135,7 @@ def test_courtesy_is_blanked_and_content_kept_in_place():
     for text, kept, gone in (
         ("面试官您好，很高兴回答这个问题。我先说结论。", "我先说结论。", "您好"),
         ("好的服务需要流程。", "好的服务需要流程。", None),
+        ("- 嗯，我先说结论。", "我先说结论。", "嗯"),
         ("Thank you for the question. I would talk to them first. Thanks!",
          "I would talk to them first.", "Thank"),
     ):  # fmt: skip
