@@ -11,8 +11,8 @@ F1 of covered against the answers' `covers`, and the mean score of strong and pa
 - never fitted on: the interview-style answers (benchmarks/interview-style) as bank
   questions and as free-form rubrics, and retyped as numbered lines, bullets and (Chinese)
   without punctuation or in Traditional characters, with a greeting and a thank-you, with
-  the question read out first, and
-  against their rubric typed as a numbered list; English answers against Chinese rubrics and the reverse; the
+  the question read out first, against their rubric typed as a numbered list, and padded
+  with unrelated sentences; English answers against Chinese rubrics and the reverse; the
   development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
   (benchmarks/compact); length-matched strong and partial answers to the bank's questions
   (benchmarks/matched); evidence accuracy (benchmarks/evidence) and short answers made of
@@ -471,11 +471,11 @@ def padding_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     tenth of its genuine Chinese clauses (0.10 and below)."""
     examples = interview_style(questions)
     rows = []
-    for label, kinds in (("weak", ("weak",)), ("strong", ("strong",))):
-        chosen = [e for e in examples if e.kind in kinds]
+    for kind in ("weak", "strong"):
+        chosen = [e for e in examples if e.kind == kind]
         plain = [scorer.score(e.question, e.text).score for e in chosen]
         padded = [scorer.score(e.question, e.text + PADDING[e.language]).score for e in chosen]
-        rows.append(Row(f"{label} interview-style answers padded with unrelated sentences: mean "
+        rows.append(Row(f"{kind} interview-style answers padded with unrelated sentences: mean "
                         f"score (as written: {np.mean(plain):.1f})", float(np.mean(padded))))  # fmt: skip
     return rows
 

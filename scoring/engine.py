@@ -142,9 +142,9 @@ class Scorer:
             return self._empty_report(target)
         evidence = self.evidence(target, answer)
         probabilities, fired = self._guarded(target, evidence)
-        scored = answer[:MAX_ANSWER_CHARS]
-        if len(scored_text(scored)) != len(scored):  # the cited offsets are the scored text's
-            answer = scored_text(scored)
+        read = scored_text(answer[:MAX_ANSWER_CHARS])
+        if len(read) != len(answer[:MAX_ANSWER_CHARS]):  # the cited offsets are the read text's
+            answer = read
         return self._report(target, answer, evidence, probabilities, fired)
 
     def score_many(self, items: Sequence[tuple[Question | Target, str]]) -> list[ScoreReport]:
