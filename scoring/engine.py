@@ -59,7 +59,7 @@ from scoring.features import (
 from scoring.guard_table import MAX_ANSWER_CHARS
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
 from scoring.report import Flag, PointResult, ScoreReport, status_of
-from scoring.segment import language_of, sentence_ids, split_clauses
+from scoring.segment import full_width_punctuation, language_of, sentence_ids, split_clauses
 from scoring.structure import star_check, suggested_size
 from scoring.target import MIN_ANSWER_SIZE, PointSpec, Target, in_context
 
@@ -562,7 +562,7 @@ def scored_text(answer: str) -> str:
     lower case. On the interview-style answers these variants had moved scores by up to 45
     (Traditional), 96 (English typed full width) and 81 points (capitals); now by up to 1,
     15 (its full-width full stops stay) and 3 (as lower case does)."""
-    text = to_simplified(answer).translate(_FULL_WIDTH_ALNUM)
+    text = full_width_punctuation(to_simplified(answer).translate(_FULL_WIDTH_ALNUM))
     letters = [c for c in text if c.isascii() and c.isalpha()]
     if len(letters) >= SHOUTED_LETTERS and sum(c.isupper() for c in letters) > 0.8 * len(letters):
         text = text.lower()
@@ -577,8 +577,9 @@ def answer_text(target: Target | None, answer: str) -> str:
     text = scored_text(answer[:MAX_ANSWER_CHARS])
     if target is None:
         return text
-    question = target.question_text.get(language_of(text), "")
+    question = scored_text(target.question_text.get(language_of(text), ""))  # read alike
     answered = guards.without_question(guards.without_courtesy(text), question)
+    answered = guards.without_repeats(answered)
     return answered if guards.content_size(answered) >= target.min_answer_size else text
 
 

@@ -208,6 +208,28 @@ def without_question(answer: str, question: str) -> str:
     return answer
 
 
+# A sentence: up to a Chinese or English sentence end (a full stop before a space or the end;
+# "3.5" and "e.g" do not end one) or a line break.
+_SENTENCE = re.compile(r"(?:[^。！？!?；;.\n]|\.(?=\S))+[。！？!?；;.]?")
+
+
+def without_repeats(answer: str) -> str:
+    """The answer with every sentence that repeats an earlier one word for word blanked out
+    (newlines of the same length, so offsets still hold): saying a thing twice covers it
+    once. The interview-style answers pasted twice scored 15 points higher on average (up
+    to 39), with each sentence said twice up to 73."""
+    seen: set[str] = set()
+    for match in _SENTENCE.finditer(answer):
+        sentence = match.group().strip().rstrip("。！？!?；;.，, ")
+        if _size(sentence) < COPIED_SENTENCE_SIZE:
+            continue
+        if sentence in seen:
+            start, end = match.span()
+            answer = answer[:start] + "\n" * (end - start) + answer[end:]
+        seen.add(sentence)
+    return answer
+
+
 # Courtesy that says nothing about the question: a clause made only of these words ("面试官您好",
 # "很高兴回答这个问题", "以上就是我的回答，谢谢") or one of the English phrases.
 _COURTESY_ZH = re.compile(

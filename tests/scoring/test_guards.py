@@ -6,6 +6,7 @@ from scoring.guards import (
     polarity,
     rejects,
     without_courtesy,
+    without_repeats,
 )
 
 
@@ -143,3 +144,15 @@ def test_courtesy_is_blanked_and_content_kept_in_place():
         assert len(blanked) == len(text)
         assert kept in blanked
         assert gone is None or gone not in blanked
+
+
+def test_a_sentence_said_again_is_blanked_in_place_and_the_first_kept():
+    once = "我先给客户回电话道歉。然后查清楚退款卡在哪里。"
+    twice = once + "\n" + once
+    blanked = without_repeats(twice)
+    assert len(blanked) == len(twice)
+    assert blanked.startswith(once) and not blanked[len(once) :].strip()
+    english = "I call the customer back the same day. Prices rose 3.5 percent. I call the customer back the same day."
+    assert without_repeats(english).rstrip() == english[: english.index(" I call", 5)]
+    short = "好的。我会先道歉。好的。"  # too short to count as saying a thing twice
+    assert without_repeats(short) == short

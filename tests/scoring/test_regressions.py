@@ -191,6 +191,11 @@ def test_the_question_read_out_before_the_answer_costs_nothing_and_alone_is_a_co
     copied = scorer.score(question, question.question.zh)
     assert "copies_question" in {f.code for f in copied.flags}
     assert copied.score < 15
+    # a question with half-width marks ("…打交道:排班、派单…"), read as the answer is
+    system = bank.question("cs-tec-01")
+    assert ":" in system.question.zh
+    read_out = scorer.score(system, system.question.zh + "\n" + SYSTEM_ANSWER)
+    assert read_out.score == scorer.score(system, SYSTEM_ANSWER).score
 
 
 def test_english_typed_in_capitals_or_full_width_is_read_as_typed_normally(scorer, bank):
@@ -208,3 +213,36 @@ def test_a_greeting_and_a_thank_you_around_the_answer_change_nothing(scorer, ban
     polite = "面试官您好，很高兴回答这个问题。" + TEAM_CONFLICT + "以上就是我的回答，谢谢！"
     assert scorer.score(question, polite).score == scorer.score(question, TEAM_CONFLICT).score
     assert scorer.score(question, "面试官您好，谢谢您！").score < 15
+
+
+def test_chinese_typed_with_half_width_punctuation_scores_as_with_full_width(scorer, bank):
+    question = bank.question("cs-beh-01")
+    half = TEAM_CONFLICT.translate(str.maketrans("，。", ",."))
+    assert half != TEAM_CONFLICT
+    typed = scorer.score(question, half)
+    assert typed.score == scorer.score(question, TEAM_CONFLICT).score
+    assert _point(typed, "p1").evidence in half  # cited as the candidate typed it
+
+
+def test_an_answer_pasted_twice_or_said_twice_covers_nothing_more(scorer, bank):
+    question = bank.question("cs-beh-02")
+    once = scorer.score(question, VIP_REFUND).score
+    assert abs(scorer.score(question, VIP_REFUND + "\n" + VIP_REFUND).score - once) <= 2
+    sentences = [s + "。" for s in VIP_REFUND.split("。") if s]
+    each_twice = "".join(s + s for s in sentences)
+    assert abs(scorer.score(question, each_twice).score - once) <= 2
+
+
+def test_english_in_lower_case_without_punctuation_scores_near_the_answer_as_written(scorer, bank):
+    """A transcript or a hurried answer: before, cut only every 120 letters, the bank's
+    English strong and partial answers lost 7.8 points on average (up to 37)."""
+    gaps = []
+    for question in bank.questions:
+        for e in question.examples:
+            if e.language == "en" and e.kind in ("strong", "partial"):
+                run_on = re.sub(r"[^\w\s']", "", e.text.lower())
+                gaps.append(
+                    scorer.score(question, run_on).score - scorer.score(question, e.text).score
+                )
+    assert abs(sum(gaps) / len(gaps)) <= 4
+    assert sum(abs(g) for g in gaps) / len(gaps) <= 6

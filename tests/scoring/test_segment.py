@@ -1,5 +1,11 @@
 from scoring.features import spans_of
-from scoring.segment import clean_point, language_of, sentence_ids, split_clauses
+from scoring.segment import (
+    clean_point,
+    full_width_punctuation,
+    language_of,
+    sentence_ids,
+    split_clauses,
+)
 
 
 def test_chinese_sentences_and_enumerations():
@@ -110,3 +116,27 @@ def test_a_rubric_point_loses_its_list_marker_and_full_stop_and_nothing_else():
     assert clean_point("- Talk to each of them alone.") == "Talk to each of them alone"
     for plain in ("1.5倍的人手", "3D printing", "2023年的复盘", "24 hours a day", "1."):
         assert clean_point(plain) == plain
+
+
+def test_half_width_punctuation_in_chinese_reads_as_full_width_in_place():
+    typed = "我先道歉,然后查原因. 退款3.5元,用CRM,再(比如)跟进!"
+    read = full_width_punctuation(typed)
+    assert read == "我先道歉，然后查原因。 退款3.5元，用CRM，再（比如）跟进！"
+    assert len(read) == len(typed)  # offsets into the answer still hold
+    english = "I called Mr. Li at 3.5 p.m., then we fixed it (quickly)."
+    assert full_width_punctuation(english) == english
+
+
+def test_english_run_on_without_punctuation_is_cut_where_clauses_start():
+    text = (
+        "i called the customer back the same day and apologised then i asked finance to check "
+        "the refund because the bank had returned it and i kept him updated every two hours "
+        "until it was fixed after that we added an alert for returned refunds"
+    )
+    clauses = split_clauses(text)
+    assert len(clauses) >= 4
+    assert " ".join(clauses) == text
+    assert any(c.startswith("because") for c in clauses)
+    assert any(c.startswith("after that") for c in clauses)
+    sentence = "I would talk to each of them on their own first and hear what they think went wrong"
+    assert split_clauses(sentence) == [sentence]  # a long sentence as written stays whole
