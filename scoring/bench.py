@@ -482,14 +482,17 @@ def padding_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
 
 def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     """The interview-style answers retyped as a numbered list, one sentence per line, and
-    with each sentence as a "- " bullet, and the Chinese ones without punctuation or with
-    spaces for it (as a hurried answer or a transcript may come): a candidate's layout should
-    not move the score. Mean and largest absolute difference from the answer as written."""
+    with each sentence as a "- " bullet; the Chinese ones without punctuation, with spaces
+    for it (as a hurried answer or a transcript may come) or with half-width marks, the
+    English ones in lower case without punctuation; and pasted twice or with each sentence
+    said twice (repeating covers nothing more): a candidate's layout should not move the
+    score. Mean and largest absolute difference from the answer as written."""
     examples = interview_style(questions)
     if not examples:
         return []
     rows = []
     chinese = [e for e in examples if e.language == "zh"]
+    english = [e for e in examples if e.language == "en"]
     for label, layout, answers in (
         ("numbered lines", _numbered, examples),
         ("bullets", _bulleted, examples),
@@ -497,6 +500,10 @@ def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         ("Chinese answers with spaces for punctuation", _spaced, chinese),
         ("Chinese answers in Traditional characters", _traditional, chinese),
         ("answers with a greeting and a thank-you", _polite, examples),
+        ("Chinese answers with half-width punctuation", _half_width, chinese),
+        ("English answers in lower case without punctuation", _run_on, english),
+        ("answers pasted twice", lambda text: f"{text}\n{text}", examples),
+        ("answers saying each sentence twice", _each_twice, examples),
     ):
         gaps = [abs(scorer.score(e.question, layout(e.text)).score
                     - scorer.score(e.question, e.text).score) for e in answers]  # fmt: skip
@@ -548,6 +555,18 @@ def _polite(text: str) -> str:
 
 def _traditional(text: str) -> str:
     return opencc.OpenCC("s2t").convert(text)
+
+
+def _half_width(text: str) -> str:
+    return text.translate(str.maketrans("，。；：！？（）", ",.;:!?()"))
+
+
+def _run_on(text: str) -> str:
+    return re.sub(r"[^\w\s']", "", text.lower())
+
+
+def _each_twice(text: str) -> str:
+    return " ".join(f"{s} {s}" for s in _sentences(text))
 
 
 def _bulleted(text: str) -> str:
