@@ -14,7 +14,7 @@ from scoring.segment import CJK, CJK_SPACE
 # A clause that names something only to reject it: "我不会…", "没必要…", "I would not …".
 _REJECTION = re.compile(
     r"不会|不需要|没必要|不必|不用|没用|没有用|没什么用|不该|不应该|不打算|不考虑|不赞成|不去|不做|不搞|"
-    r"不想|不值得|不可能|没有意义|没意义|浪费时间|多此一举|用不着|犯不着|省掉|跳过|算了|免了|"
+    r"不想|不值得|不可能|没有意义|没意义|浪费时间|多此一举|用不着|犯不着|省掉|跳过|算了|(?<![减豁赦避难以])免了|"
     # dismissing it as someone else's business: "不是柜员的事", "不归我管", "没资格"
     r"不是(?:我|我们|柜员|前台|仓库|客服|主管)?的事|不归我管|不关我(?:的)?事|没资格|没那个必要|"
     # English: "don't", "never" and the like only with a subject ("I don't", "we never"); an
@@ -34,6 +34,9 @@ _GOOD_NEGATION = re.compile(
     # the negation is about someone else's burden: "不用客户每次都重复说一遍"
     r"(?:不用|不需要|没必要|不必|用不着)(?:再)?(?:让|叫|要)?(?:客户|顾客|用户|对方|他们|她们|他|她|大家|"
     r"同事|新人|家属|乘客|住客|员工)|"
+    # ...or spares them a burden: "让他不用再自己打进来问"
+    r"让(?:客户|顾客|用户|对方|他们|她们|他|她|大家|同事|新人|家属)(?:就|也|都)?"
+    r"(?:不用|不需要|不必|用不着)|"
     # a bad outcome that will not happen: "体验也不会掉", "投诉不会再升级"
     r"不会(?:再|就)?(?:掉|降|下降|下滑|变差|流失|丢|出错|出问题|受影响|乱|耽误|遗漏|漏掉|升级|重复|再犯)|"
     r"\bno need for (?:the |our |a )?(?:customers?|clients?|callers?|guests?|them|him|her|anyone)\b|"

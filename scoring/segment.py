@@ -22,10 +22,10 @@ _POINT_MARKER = re.compile(
     r"^\s*(?:\(?\d{1,2}[.、)）．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.．]"
     r"|[-•·*●▪])\s*"
 )
-# Commas, and a space between Chinese characters (a transcript or a hurried answer without
+# Commas (and dashes: "——" may stand for one), and a space between Chinese characters (a transcript or a hurried answer without
 # punctuation often has spaces where the commas would be).
 CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
-_COMMA = re.compile(rf"(?<=[,，:：、])|{CJK_SPACE.pattern}")
+_COMMA = re.compile(rf"(?<=[,，:：、—])|{CJK_SPACE.pattern}")
 # Where a long Chinese stretch without any punctuation is split: before words that start a
 # clause. Without them such a stretch was cut every `MAX_CLAUSE_CHARS` characters, and a
 # negation anywhere in the chunk ("我不会谁嗓门大就先管谁") read as rejecting every point in it.
@@ -72,7 +72,7 @@ def split_clauses(text: str) -> list[str]:
     for sentence in _SENTENCE_END.split(text):
         for piece in _split_enumeration(sentence or ""):
             clauses.extend(_split_long(piece))
-    stripped = (_MARKER_AT_START.sub("", c).strip(" \t,，、:：;；") for c in clauses)
+    stripped = (_MARKER_AT_START.sub("", c).strip(" \t,，、:：;；—") for c in clauses)
     return [c for c in stripped if _has_content(c)]
 
 

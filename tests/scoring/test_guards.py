@@ -156,3 +156,15 @@ def test_a_sentence_said_again_is_blanked_in_place_and_the_first_kept():
     assert without_repeats(english).rstrip() == english[: english.index(" I call", 5)]
     short = "好的。我会先道歉。好的。"  # too short to count as saying a thing twice
     assert without_repeats(short) == short
+
+
+def test_a_waived_fee_is_not_a_dismissal():
+    point = ["透明沟通进展与补偿方案，解决后主动回访"]
+    assert not rejects("恢复以后给每户减免了一部分气费", point)
+    assert rejects("回访就免了吧，客户也烦", ["解决后主动回访"])
+
+
+def test_sparing_the_customer_a_burden_is_not_a_rejection():
+    point = ["跨部门协调产品、技术、物流，明确分工、同步信息"]
+    assert not rejects("每天上午下午各打一个电话告诉他进展，让他不用再自己打进来问", point)
+    assert rejects("跨部门协调就不用了，我自己盯着就行", point)
