@@ -9,11 +9,13 @@ F1 of covered against the answers' `covers`, and the mean score of strong and pa
   fitted on): Pearson and Spearman, for this scorer and the naive method (mean over
   reference points of the best raw cosine against an answer clause);
 - never fitted on: the interview-style answers (benchmarks/interview-style) as bank
-  questions and as free-form rubrics, and retyped as numbered lines, bullets and (Chinese)
-  without punctuation or in Traditional characters, with a greeting and a thank-you, with
-  the question read out first, against their rubric typed as a numbered list, and padded
-  with unrelated sentences; English answers against Chinese rubrics and the reverse; the
-  development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
+  questions and as free-form rubrics, and retyped as numbered lines, bullets, (Chinese)
+  without punctuation, with half-width marks or in Traditional characters, (English) in
+  lower case without punctuation, pasted twice or each sentence said twice, with a
+  greeting and a thank-you, with the question read out first, against their rubric typed
+  as a numbered list, and padded with unrelated sentences; English answers against Chinese
+  rubrics and the reverse; strong answers scored against another question of their bank;
+  the development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
   (benchmarks/compact); length-matched strong and partial answers to the bank's questions
   (benchmarks/matched); evidence accuracy (benchmarks/evidence) and short answers made of
   two of its evidence parts.
@@ -135,6 +137,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += concise_rows(scorer, questions)
     rows += format_rows(scorer, questions)
     rows += padding_rows(scorer, questions)
+    rows += other_question_rows(scorer, questions)
     flags = flag_table(scorer, questions)
     fit.save_embedding_cache(scorer)
     if speed:
@@ -477,6 +480,34 @@ def padding_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         padded = [scorer.score(e.question, e.text + PADDING[e.language]).score for e in chosen]
         rows.append(Row(f"{kind} interview-style answers padded with unrelated sentences: mean "
                         f"score (as written: {np.mean(plain):.1f})", float(np.mean(padded))))  # fmt: skip
+    return rows
+
+
+def other_question_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """Every long strong example of a bank scored against each other question of the same
+    bank: an answer to another question, which graders would mark low. A known weakness:
+    a competent answer about the same kind of work reads as covering most points. The
+    development bank's are never fitted; the bank's were fitted only against their own
+    questions."""
+    dev_questions = dev_bank()
+    everything = Scorer(scorer.encoder, questions + dev_questions, {},
+                        calibration=scorer.calibration)  # fmt: skip
+    rows = []
+    for label, pool in (("the bank's", questions), ("the development bank's", dev_questions)):
+        strong = [(q, e) for q in pool for e in q.examples
+                  if e.kind == "strong" and not e.id.startswith(fit.COMPACT_PREFIX)]  # fmt: skip
+        reports = [everything.score(target, e.text)
+                   for target in pool for q, e in strong if q.id != target.id]  # fmt: skip
+        if not reports:
+            continue
+        scores = np.array([r.score for r in reports])
+        flagged = np.mean([any(f.code == "off_topic" for f in r.flags) for r in reports])
+        name = f"{label} strong answers against another question of that bank ({len(reports)})"
+        rows += [
+            Row(f"{name}: mean score", float(scores.mean()), None, "<= 25"),
+            Row(f"{name}: share scoring 50 or more", float((scores >= 50).mean())),
+            Row(f"{name}: share flagged off topic", float(flagged)),
+        ]
     return rows
 
 
