@@ -558,10 +558,11 @@ SHOUTED_LETTERS = 20  # an answer with at least this many letters, nearly all ca
 
 def scored_text(answer: str) -> str:
     """The answer as the scorer reads it: Traditional Chinese in Simplified characters, as
-    the bank is; full-width letters and digits as ASCII; an answer typed in capitals in
-    lower case. On the interview-style answers these variants had moved scores by up to 45
-    (Traditional), 96 (English typed full width) and 81 points (capitals); now by up to 1,
-    15 (its full-width full stops stay) and 3 (as lower case does)."""
+    the bank is; full-width letters and digits as ASCII; half-width punctuation in Chinese
+    as full-width; an answer typed in capitals in lower case. On the interview-style answers
+    these variants had moved scores by up to 45 (Traditional), 96 (English typed full
+    width), 73 (half-width marks) and 81 points (capitals); now by up to 1, 15 (its
+    full-width full stops stay), 0 and 3 (as lower case does)."""
     text = full_width_punctuation(to_simplified(answer).translate(_FULL_WIDTH_ALNUM))
     letters = [c for c in text if c.isascii() and c.isalpha()]
     if len(letters) >= SHOUTED_LETTERS and sum(c.isupper() for c in letters) > 0.8 * len(letters):

@@ -22,8 +22,8 @@ _POINT_MARKER = re.compile(
     r"^\s*(?:\(?\d{1,2}[.、)）．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.．]"
     r"|[-•·*●▪])\s*"
 )
-# Commas (and dashes: "——" may stand for one), and a space between Chinese characters (a transcript or a hurried answer without
-# punctuation often has spaces where the commas would be).
+# Commas (and dashes: "——" may stand for one), and a space between Chinese characters (a
+# transcript or a hurried answer without punctuation often has spaces where commas would be).
 CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
 _COMMA = re.compile(rf"(?<=[,，:：、—])|{CJK_SPACE.pattern}")
 # Where a long Chinese stretch without any punctuation is split: before words that start a
@@ -33,7 +33,8 @@ _CLAUSE_START = re.compile(
     r"(?=然后|接着|之后|后来|最后|首先|其次|另外|同时|所以|但是|不过|因为|如果|而且|结果|"
     r"我会|我就|我先|我再|我们就|我们会|我们先|这样|当时|那时)"
 )
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = re.compile(f"[{_HAN}]")
 # Where a long English stretch without commas or full stops (a transcript, a hurried answer
 # typed in lower case) is split: before words that start a clause.
 _CLAUSE_START_EN = re.compile(
@@ -44,7 +45,6 @@ _CLAUSE_START_EN = re.compile(
 # Half-width punctuation typed in Chinese text ("我先道歉,然后查原因."): read as the
 # full-width marks, one character for one, so offsets into the answer still hold.
 _HALF_WIDTH = dict(zip(",.;:!?()", "，。；：！？（）", strict=True))
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HALF_AFTER_CJK = re.compile(rf"(?<=[{_HAN}’”」』》）])([ \t]*)([,.;:!?)])")
 _HALF_BEFORE_CJK = re.compile(rf"([,;:!?(])(?=[ \t]*[{_HAN}])")
 
@@ -125,7 +125,7 @@ def _split_long(piece: str) -> list[str]:
 
 def _at_clause_starts(part: str) -> list[str]:
     """A long part without commas split before the words that start a clause: Chinese, or
-    English where a mostly English part runs past `MAX_CLAUSE_CHARS` (a transcript; the
+    English where a mostly English part runs past `RUN_ON_CHARS` (a transcript; the
     English interview-style answers typed in lower case without punctuation, cut only every
     `MAX_CLAUSE_CHARS`, scored 8.5 points lower on average and up to 39)."""
     if _length(part) <= LONG_CLAUSE_CHARS:
@@ -204,8 +204,8 @@ def language_of(text: str) -> str:
 
 def full_width_punctuation(text: str) -> str:
     """Half-width , . ; : ! ? ( ) after a Chinese character (and , ; : ! ? ( before one) as
-    the full-width marks; the same length, so offsets into `text` still hold. A decimal
-    point between digits and English text stay as they are."""
+    the full-width marks; the same length, so offsets into `text` still hold. Decimal
+    points and English text are left as they are."""
     text = _HALF_AFTER_CJK.sub(lambda m: m.group(1) + _HALF_WIDTH[m.group(2)], text)
     return _HALF_BEFORE_CJK.sub(lambda m: _HALF_WIDTH[m.group(1)], text)
 
