@@ -191,11 +191,12 @@ def test_the_question_read_out_before_the_answer_costs_nothing_and_alone_is_a_co
     copied = scorer.score(question, question.question.zh)
     assert "copies_question" in {f.code for f in copied.flags}
     assert copied.score < 15
-    # a question with half-width marks ("…打交道:排班、派单…"), read as the answer is
+    # a question typed with half-width marks ("…打交道:排班、派单…"), read as the answer is
     system = bank.question("cs-tec-01")
-    assert ":" in system.question.zh
-    read_out = scorer.score(system, system.question.zh + "\n" + SYSTEM_ANSWER)
-    assert read_out.score == scorer.score(system, SYSTEM_ANSWER).score
+    typed = system.question.zh.replace("：", ":").replace("，", ",")
+    target = Target.from_texts([p.text.zh for p in system.rubric], question=typed)
+    read_out = scorer.score(target, typed + "\n" + SYSTEM_ANSWER)
+    assert read_out.score == scorer.score(target, SYSTEM_ANSWER).score
 
 
 def test_english_typed_in_capitals_or_full_width_is_read_as_typed_normally(scorer, bank):
