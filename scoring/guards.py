@@ -192,8 +192,10 @@ def copy_ratio(answer: str, question: str, rubric_terms: frozenset[str] = frozen
     return sum(t in copied for t in answer_terms) / len(answer_terms)
 
 
-_QUESTION_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
-COPIED_SENTENCE_SIZE = 8  # a question's sentence at least this long, found verbatim, is cut
+# A sentence: up to a Chinese or English sentence end (a full stop before a space or the end;
+# "3.5" and "e.g" do not end one) or a line break.
+_SENTENCE = re.compile(r"(?:[^。！？!?；;.\n]|\.(?=\S))+[。！？!?；;.]?")
+COPIED_SENTENCE_SIZE = 8  # a sentence at least this long, found again verbatim, is cut
 
 
 def without_question(answer: str, question: str) -> str:
@@ -204,16 +206,11 @@ def without_question(answer: str, question: str) -> str:
     answer: with the question in front, the development bank's partial answers scored about
     30 points lower, strong ones about 7. Paraphrased restatements stay (`copy_ratio`).
     """
-    for sentence in _QUESTION_SENTENCE.findall(question or ""):
+    for sentence in _SENTENCE.findall(question or ""):
         sentence = sentence.strip()
         if _size(sentence) >= COPIED_SENTENCE_SIZE and sentence in answer:
             answer = answer.replace(sentence, "\n" * len(sentence))
     return answer
-
-
-# A sentence: up to a Chinese or English sentence end (a full stop before a space or the end;
-# "3.5" and "e.g" do not end one) or a line break.
-_SENTENCE = re.compile(r"(?:[^。！？!?；;.\n]|\.(?=\S))+[。！？!?；;.]?")
 
 
 def without_repeats(answer: str) -> str:
