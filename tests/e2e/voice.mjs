@@ -88,7 +88,14 @@ await runE2E('voice', async ({ page, url, shot }) => {
   step('while it is transcribing, no second take can start');
   await expectText(page, '正在转写这段录音；完成后可以再次录音或上传。', { timeout: 60_000 });
   const recorder = page.locator('[data-testid="stAudioInput"]').first();
-  if (await recorder.getByRole('button', { name: 'Record', exact: true }).isEnabled()) {
+  // The disabled recorder is sent before the caption, but the browser may draw the caption
+  // first (a full CI run failed once on a single read): poll while it is transcribing.
+  let disabled = false;
+  for (let waited = 0; waited < 10_000 && !disabled; waited += 100) {
+    disabled = !(await recorder.getByRole('button', { name: 'Record', exact: true }).isEnabled());
+    if (!disabled) await page.waitForTimeout(100);
+  }
+  if (!disabled) {
     throw new Error('the recorder accepts a second take while the first is transcribing');
   }
   step('the recorder is disabled while transcribing');
