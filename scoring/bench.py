@@ -484,20 +484,25 @@ def padding_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
 
 
 def other_question_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
-    """Every long strong example of a bank scored against each other question of the same
-    bank: an answer to another question, which graders would mark low. A known weakness:
-    a competent answer about the same kind of work reads as covering most points. The
+    """Every long strong example of a bank, and every strong interview-style answer, scored
+    against each other question of the same bank: an answer to another question, which
+    graders would mark low. The rubric alone reads a competent answer about the same kind
+    of work as covering most points; the off-topic guard compares the answer with each
+    question's example answers (`scoring.question_fit`), an example never with itself. The
     development bank's are never fitted; the bank's were fitted only against their own
     questions."""
     dev_questions = dev_bank()
     everything = Scorer(scorer.encoder, questions + dev_questions, {},
                         calibration=scorer.calibration)  # fmt: skip
+    style = [(e.question, e.text) for e in interview_style(questions) if e.kind == "strong"]
     rows = []
-    for label, pool in (("the bank's", questions), ("the development bank's", dev_questions)):
-        strong = [(q, e) for q in pool for e in q.examples
-                  if e.kind == "strong" and not e.id.startswith(fit.COMPACT_PREFIX)]  # fmt: skip
-        reports = [everything.score(target, e.text)
-                   for target in pool for q, e in strong if q.id != target.id]  # fmt: skip
+    for label, pool, strong in (
+        ("the bank's", questions, _long_strong(questions)),
+        ("the development bank's", dev_questions, _long_strong(dev_questions)),
+        ("interview-style (never fitted)", questions, style),
+    ):
+        reports = [everything.score(target, text)
+                   for target in pool for q, text in strong if q.id != target.id]  # fmt: skip
         if not reports:
             continue
         scores = np.array([r.score for r in reports])
@@ -509,6 +514,11 @@ def other_question_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
             Row(f"{name}: share flagged off topic", float(flagged)),
         ]
     return rows
+
+
+def _long_strong(questions: list[Question]) -> list[tuple[Question, str]]:
+    return [(q, e.text) for q in questions for e in q.examples
+            if e.kind == "strong" and not e.id.startswith(fit.COMPACT_PREFIX)]  # fmt: skip
 
 
 def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
@@ -714,7 +724,7 @@ def speed_rows(scorer: Scorer, questions: list[Question], encoder_spec: str | No
     start = time.perf_counter()
     fresh.score_many(batch)
     throughput = len(batch) / (time.perf_counter() - start)
-    cold, peak = _cold_start(encoder_spec)
+    cold, first, peak = _cold_start(encoder_spec)
     return [
         Row("warm latency p50, 250 chars x 5 points (ms)",
             statistics.median(latencies), None, "<= 100"),
@@ -722,6 +732,7 @@ def speed_rows(scorer: Scorer, questions: list[Question], encoder_spec: str | No
         Row("batch throughput (answers/s, 250 chars, all different)", throughput, None,
             ">= 30"),
         Row("cold start: import + model load (s)", cold, None, "<= 10"),
+        Row("first score after the cold start (s; embeds the bank's example answers)", first),
         Row("peak memory: load + score 20 answers (MB)", peak, None, "<= 1500"),
         *hostile_length_rows(fresh, question),
     ]  # fmt: skip
@@ -763,7 +774,7 @@ def hostile_length_rows(scorer: Scorer, question: Question) -> list[Row]:
     return rows
 
 
-def _cold_start(encoder_spec: str | None) -> tuple[float, float]:
+def _cold_start(encoder_spec: str | None) -> tuple[float, float, float]:
     code = f"""
 import time, resource, json
 t = time.perf_counter()
@@ -772,16 +783,18 @@ from scoring.engine import Scorer
 bank = load_path()
 scorer = Scorer.from_settings(bank.questions, {encoder_spec!r})
 cold = time.perf_counter() - t
+scorer.score(bank.questions[0], "我会先道歉，再查原因。")
+first = time.perf_counter() - t - cold
 for q in bank.questions[:20]:
     scorer.score(q, q.examples[0].text)
-print(json.dumps([cold, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))
+print(json.dumps([cold, first, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))
 """
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
     )
-    cold, peak = json.loads(out.stdout.strip().splitlines()[-1])
-    return cold, peak
+    cold, first, peak = json.loads(out.stdout.strip().splitlines()[-1])
+    return cold, first, peak
 
 
 def render(

@@ -58,6 +58,7 @@ from scoring.features import (
 )
 from scoring.guard_table import MAX_ANSWER_CHARS
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
+from scoring.question_fit import ExampleFit
 from scoring.report import Flag, PointResult, ScoreReport, status_of
 from scoring.segment import full_width_punctuation, language_of, sentence_ids, split_clauses
 from scoring.structure import star_check, suggested_size
@@ -115,6 +116,7 @@ class Scorer:
         self.term_weights = TermWeights(corpus)
         self.offsets = dict(offsets or {})
         self._centroids: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        self._example_fit: list[ExampleFit] = []  # built on first use, shared with copies
 
     def with_calibration(self, calibration: Calibration) -> Scorer:
         """This scorer (same encoder, bank context, term weights and cached rubric
@@ -158,7 +160,8 @@ class Scorer:
         """Embed what scoring these answers needs in large batches, so scoring them is faster.
 
         Always the answers' embedding units; with `targets` (one per answer) also their
-        rubric points and question texts, and the bank's rubric in the answers' languages.
+        rubric points and question texts, the bank's rubric in the answers' languages and
+        the bank's example answers.
         """
         if self.encoder is None:
             return
@@ -189,6 +192,8 @@ class Scorer:
         missing = list(dict.fromkeys(t for t in texts if t not in self.encoder._cache))
         for start in range(0, len(missing), PREPARE_BATCH):
             self.encoder.encode(missing[start : start + PREPARE_BATCH])
+        if targets and self.context:
+            self._examples()
 
     def evidence(self, target: Target, answer: str) -> AnswerEvidence:
         """Compute the feature matrix of an answer against each point of a target."""
@@ -220,6 +225,8 @@ class Scorer:
             clauses, runs,
         )  # fmt: skip
         off_topic = self._off_topic(target, language, sem)
+        example_fit = self._example_margin(target, answer, sem)
+        example_off_topic_at = self._examples().off_topic_at if example_fit is not None else 0.0
         n_points = len(target.points)
         lex_c = np.zeros((n_points, len(clauses)))
         lex_w = np.zeros((n_points, len(window_terms)))
@@ -292,6 +299,8 @@ class Scorer:
             truncated,
             target.min_answer_size,
             language not in target.languages,
+            example_fit,
+            example_off_topic_at,
         )
 
     def probabilities(
@@ -329,6 +338,8 @@ class Scorer:
             listness=evidence.listness,
             copy_ratio=evidence.copy_ratio,
             off_topic=evidence.off_topic,
+            example_fit=evidence.example_fit,
+            example_off_topic_at=evidence.example_off_topic_at,
             rejected_points=int((features[:, FEATURES.index("rejected")] > 0).sum()),
             points=len(target.points),
             closest=float(features[:, FEATURES.index("sem_clause")].max()),
@@ -384,7 +395,8 @@ class Scorer:
         cited (`runs`, from the clauses embedded alone)."""
         if self.encoder is None:
             return None
-        clause_vecs = self.encoder.encode(units[0])[units[1]]
+        unit_vecs = self.encoder.encode(units[0])
+        clause_vecs = unit_vecs[units[1]]
         own_vecs = self.encoder.encode(clauses) if EVIDENCE_PER_CLAUSE else clause_vecs
         run_vecs = run_vectors(own_vecs, runs)
         windows = clause_vecs[:-1] + clause_vecs[1:] if len(clause_vecs) > 1 else clause_vecs
@@ -397,6 +409,7 @@ class Scorer:
         out: dict[str, Any] = {
             "clause": [], "own": [], "own_texts": [], "window": [], "answer": [], "point_question": [],
             "answer_vec": [answer_vec], "clause_vecs": clause_vecs,
+            "text_vec": _unit(unit_vecs.mean(axis=0)),
             "question": (float(answer_vec @ question_vec) - question_base)
             / max(1.0 - question_base, 1e-6) if question_text else 0.0,
         }  # fmt: skip
@@ -464,6 +477,52 @@ class Scorer:
         own = ids.index(target.question_id)
         others = np.delete(per_question, own)
         return float((per_question[own] - others.mean()) / max(float(others.std()), 1e-6))
+
+    def _example_margin(self, target: Target, answer: str, sem: dict | None) -> float | None:
+        """How much better the answer fits its question's example answers than another
+        question's of the bank (`ExampleFit.margin`); None without an encoder or examples.
+        A free-form rubric typed from a bank question's point texts is that question."""
+        if self.encoder is None or sem is None:
+            return None
+        question_id = target.question_id
+        if question_id not in self.context:
+            question_id = self._question_with_points(target)
+        if question_id is None:
+            return None
+        return self._examples().margin(question_id, answer, sem["text_vec"])
+
+    def _examples(self) -> ExampleFit:
+        """The bank's example answers embedded (once per scorer and its copies)."""
+        if not self._example_fit:
+            self._example_fit.append(ExampleFit.build(self.context.values(), self._text_vectors))
+        return self._example_fit[0]
+
+    def _question_with_points(self, target: Target) -> str | None:
+        """The bank question whose rubric points have the target's point texts, if any."""
+        for language in ("zh", "en"):
+            texts = [(p.texts.get(language) or ("",))[0].strip() for p in target.points]
+            for question in self.context.values():
+                if len(question.rubric) == len(texts) and all(
+                    point.text.get(language).strip() == text
+                    for point, text in zip(question.rubric, texts, strict=True)
+                ):
+                    return question.id
+        return None
+
+    def _text_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's mean embedding-unit vector, as `_semantic` reads an answer."""
+        units = []
+        for text in texts:
+            read = answer_text(None, text)
+            clauses = split_clauses(read) or [read.strip()]
+            units.append(embedding_units(read, clauses, spans_of(read, clauses))[0])
+        flat = [u for group in units for u in group]
+        vectors = np.vstack([
+            self.encoder.encode(flat[i : i + PREPARE_BATCH])
+            for i in range(0, len(flat), PREPARE_BATCH)
+        ])  # fmt: skip
+        ends = np.cumsum([len(group) for group in units])
+        return np.array([_unit(part.mean(axis=0)) for part in np.split(vectors, ends[:-1])])
 
     def _rubric_matrix(self, language: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """All bank rubric points embedded once per language, with the index of their question."""
@@ -619,6 +678,10 @@ def long_weight(size: int) -> float:
     short (exam) one, 0 to 1: interview answers run from about 50 content characters up,
     short exam answers mostly under 50 (`SHORT_SIZE`, `LONG_SIZE`)."""
     return float(np.clip((size - SHORT_SIZE) / (LONG_SIZE - SHORT_SIZE), 0.0, 1.0))
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def _question_texts(question: Question) -> list[str]:

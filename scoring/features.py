@@ -94,6 +94,8 @@ class AnswerEvidence:
     truncated: bool
     min_size: int = MIN_ANSWER_SIZE
     cross_lingual: bool = False  # the answer's language is not one the rubric is written in
+    example_fit: float | None = None  # `question_fit.ExampleFit.margin` (None: no examples)
+    example_off_topic_at: float = 0.0  # `question_fit.ExampleFit.off_topic_at`
 
 
 def relative(sims: np.ndarray, base: np.ndarray) -> np.ndarray:

