@@ -65,6 +65,10 @@ from scoring.structure import star_check, suggested_size
 from scoring.target import MIN_ANSWER_SIZE, PointSpec, Target, in_context
 
 PREPARE_BATCH = 256  # texts per encoder call in `Scorer.prepare`
+# The bank's example answers embedded, per encoder and examples: every scorer of a process
+# shares them (the app makes a scorer per bank revision, and its tests clear its caches).
+_EXAMPLE_FITS: dict[tuple, ExampleFit] = {}
+EXAMPLE_FITS_KEPT = 8
 EVIDENCE_PER_CLAUSE = True  # each clause also embedded alone, to choose the cited clause
 
 
@@ -492,9 +496,14 @@ class Scorer:
         return self._examples().margin(question_id, answer, sem["text_vec"])
 
     def _examples(self) -> ExampleFit:
-        """The bank's example answers embedded (once per scorer and its copies)."""
+        """The bank's example answers embedded (once per process, encoder and examples)."""
         if not self._example_fit:
-            self._example_fit.append(ExampleFit.build(self.context.values(), self._text_vectors))
+            key = (self.encoder_name, *(_examples_key(q) for q in self.context.values()))
+            if key not in _EXAMPLE_FITS:
+                _EXAMPLE_FITS[key] = ExampleFit.build(self.context.values(), self._text_vectors)
+                while len(_EXAMPLE_FITS) > EXAMPLE_FITS_KEPT:
+                    del _EXAMPLE_FITS[next(iter(_EXAMPLE_FITS))]
+            self._example_fit.append(_EXAMPLE_FITS[key])
         return self._example_fit[0]
 
     def _question_with_points(self, target: Target) -> str | None:
@@ -678,6 +687,10 @@ def long_weight(size: int) -> float:
     short (exam) one, 0 to 1: interview answers run from about 50 content characters up,
     short exam answers mostly under 50 (`SHORT_SIZE`, `LONG_SIZE`)."""
     return float(np.clip((size - SHORT_SIZE) / (LONG_SIZE - SHORT_SIZE), 0.0, 1.0))
+
+
+def _examples_key(question: Question) -> tuple:
+    return question.id, question.bank, tuple((e.kind, e.text) for e in question.examples)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -3,8 +3,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scoring import engine
 from scoring.bench import free_form
+from scoring.encoders import CachedEncoder
+from scoring.engine import Scorer
 from scoring.question_fit import MIN_QUESTIONS, ExampleFit
+from tests.scoring.test_engine import _HashEncoder
 from tests.scoring.test_regressions import TEAM_CONFLICT  # an answer to cs-beh-01
 
 
@@ -87,3 +91,16 @@ def test_the_banks_own_genuine_examples_are_not_flagged_against_their_questions(
             if example.kind in ("strong", "partial", "weak"):
                 report = scorer.score(question, example.text)
                 assert "off_topic" not in _codes(report), example.id
+
+
+def test_the_examples_are_embedded_once_for_every_scorer_of_the_model(bank, monkeypatch):
+    """The app makes a scorer per bank revision (and its tests clear its caches): a second
+    scorer of the same model and examples embeds the answer, not the examples again."""
+    monkeypatch.setattr(engine, "_EXAMPLE_FITS", {})  # as in a new process
+    question = bank.question("cs-beh-01")
+    first, second = _HashEncoder(), _HashEncoder()
+    Scorer(CachedEncoder(first), context=bank.questions).score(question, TEAM_CONFLICT)
+    Scorer(CachedEncoder(second), context=bank.questions).score(question, TEAM_CONFLICT)
+    examples = sum(1 for q in bank.questions for e in q.examples if e.kind == "strong")
+    assert sum(first.calls) > examples
+    assert sum(second.calls) < sum(first.calls) - examples
