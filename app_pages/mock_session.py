@@ -33,7 +33,7 @@ from app_pages.common import (
 from app_pages.page_errors import parse_id
 from app_pages.report_view import STATUS_ICONS
 from app_pages.voice_input import voice_answer_box
-from app_pages.widgets import feedback, question_card
+from app_pages.widgets import feedback, flag_message, question_card
 from question_bank.schema import CATEGORIES, Question
 from services import follow_ups, sessions
 from services.errors import ServiceError
@@ -499,7 +499,7 @@ def machine_view(view: SessionView, question: Question) -> None:
         hide_index=True,
     )
     for flag in report.flags:
-        st.warning(flag.message(language()))
+        st.warning(flag_message(flag, report))
 
 
 def score_now(view: SessionView, question: Question, text: str) -> SessionView:

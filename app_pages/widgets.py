@@ -12,9 +12,9 @@ from collections.abc import Collection, Sequence
 
 import streamlit as st
 
-from app_pages.common import category_name, language, status_name, tr
+from app_pages.common import category_name, language, live_bank, status_name, tr
 from question_bank.schema import Question
-from scoring.report import COVERED_AT, PARTIAL_AT, PointResult, ScoreReport
+from scoring.report import COVERED_AT, PARTIAL_AT, Flag, PointResult, ScoreReport
 from services.follow_ups import point_phrase
 from services.practice import FollowUpView, round_score
 
@@ -149,6 +149,23 @@ def next_steps(question: Question, report: ScoreReport) -> list[str]:
     return tips
 
 
+def flag_message(flag: Flag, report: ScoreReport) -> str:
+    """A flag's message in the reader's language; an off-topic one also names the bank
+    question the answer seems to answer, so the candidate can see what they answered."""
+    message = flag.message(language())
+    if flag.code != "off_topic" or not report.seems_to_answer:
+        return message
+    try:
+        other = live_bank().question(report.seems_to_answer)
+    except KeyError:  # removed from the bank since it was scored
+        return message
+    lang = language()
+    return message + tr(
+        f"它更像是在回答：「{other.title.get(lang)}」——{other.question.get(lang)}",
+        f" It reads like an answer to “{other.title.get(lang)}”: {other.question.get(lang)}",
+    )
+
+
 def feedback_summary(
     question: Question, report: ScoreReport, key: str, first_score: float | None = None
 ) -> None:
@@ -196,7 +213,7 @@ def feedback_summary(
                 )
         for flag in report.flags:
             show = {"error": st.error, "warning": st.warning}.get(flag.severity, st.info)
-            show(flag.message(language()))
+            show(flag_message(flag, report))
 
 
 def feedback_details(

@@ -501,17 +501,20 @@ def other_question_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         ("the development bank's", dev_questions, _long_strong(dev_questions)),
         ("interview-style (never fitted)", questions, style),
     ):
-        reports = [everything.score(target, text)
-                   for target in pool for q, text in strong if q.id != target.id]  # fmt: skip
-        if not reports:
+        pairs = [(q.id, target, text) for target in pool for q, text in strong if q.id != target.id]
+        if not pairs:
             continue
+        reports = [everything.score(target, text) for _, target, text in pairs]
         scores = np.array([r.score for r in reports])
-        flagged = np.mean([any(f.code == "off_topic" for f in r.flags) for r in reports])
+        flagged = [r for r in reports if any(f.code == "off_topic" for f in r.flags)]
+        answered = {id(r): own for (own, _, _), r in zip(pairs, reports, strict=True)}
+        named = [r.seems_to_answer == answered[id(r)] for r in flagged]
         name = f"{label} strong answers against another question of that bank ({len(reports)})"
         rows += [
             Row(f"{name}: mean score", float(scores.mean()), None, "<= 25"),
             Row(f"{name}: share scoring 50 or more", float((scores >= 50).mean())),
-            Row(f"{name}: share flagged off topic", float(flagged)),
+            Row(f"{name}: share flagged off topic", len(flagged) / len(reports)),
+            Row(f"{name}: flagged ones naming the question answered", float(np.mean(named or [0]))),
         ]
     return rows
 

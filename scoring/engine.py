@@ -229,7 +229,7 @@ class Scorer:
             clauses, runs,
         )  # fmt: skip
         off_topic = self._off_topic(target, language, sem)
-        example_fit = self._example_margin(target, answer, sem)
+        example_fit, seems_to_answer = self._example_margin(target, answer, sem)
         example_off_topic_at = self._examples().off_topic_at if example_fit is not None else 0.0
         n_points = len(target.points)
         lex_c = np.zeros((n_points, len(clauses)))
@@ -305,6 +305,7 @@ class Scorer:
             language not in target.languages,
             example_fit,
             example_off_topic_at,
+            seems_to_answer,
         )
 
     def probabilities(
@@ -482,18 +483,25 @@ class Scorer:
         others = np.delete(per_question, own)
         return float((per_question[own] - others.mean()) / max(float(others.std()), 1e-6))
 
-    def _example_margin(self, target: Target, answer: str, sem: dict | None) -> float | None:
+    def _example_margin(
+        self, target: Target, answer: str, sem: dict | None
+    ) -> tuple[float | None, str | None]:
         """How much better the answer fits its question's example answers than another
-        question's of the bank (`ExampleFit.margin`); None without an encoder or examples.
-        A free-form rubric typed from a bank question's point texts is that question."""
+        question's of the bank (`ExampleFit.margin`), and that other question's id; None
+        without an encoder or examples. A free-form rubric typed from a bank question's point
+        texts is that question."""
         if self.encoder is None or sem is None:
-            return None
+            return None, None
         question_id = target.question_id
         if question_id not in self.context:
             question_id = self._question_with_points(target)
         if question_id is None:
-            return None
-        return self._examples().margin(question_id, answer, sem["text_vec"])
+            return None, None
+        fit, vector = self._examples(), sem["text_vec"]
+        return (
+            fit.margin(question_id, answer, vector),
+            fit.closest_other(question_id, answer, vector),
+        )
 
     def _examples(self) -> ExampleFit:
         """The bank's example answers embedded (once per process, encoder and examples)."""
@@ -586,6 +594,9 @@ class Scorer:
             score=round(100 * share, 1),
             points=tuple(results),
             flags=(*(g.flag for g in fired), *_length_notes(ev, suggested)),
+            seems_to_answer=ev.seems_to_answer
+            if any(g.flag.code == "off_topic" for g in fired)
+            else None,
             star=star_check(answer) if target.category == "behavioral" else None,
             length_chars=ev.size,
             suggested_chars=suggested,

@@ -96,6 +96,7 @@ class AnswerEvidence:
     cross_lingual: bool = False  # the answer's language is not one the rubric is written in
     example_fit: float | None = None  # `question_fit.ExampleFit.margin` (None: no examples)
     example_off_topic_at: float = 0.0  # `question_fit.ExampleFit.off_topic_at`
+    seems_to_answer: str | None = None  # `question_fit.ExampleFit.closest_other`
 
 
 def relative(sims: np.ndarray, base: np.ndarray) -> np.ndarray:

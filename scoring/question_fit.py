@@ -90,22 +90,48 @@ class ExampleFit:
         """(Fit to this question - best fit to another question of its bank) / the spread
         of the fits, each fit the cosine with a question's mean example vector; None when
         the question has no examples or fewer than `MIN_QUESTIONS` of its bank have."""
+        read = self._fits(question_id, answer, answer_vector)
+        if read is None:
+            return None
+        _, fits, mine = read
+        best_other = float(np.delete(fits, mine).max())
+        return float((fits[mine] - best_other) / max(float(fits.std()), 1e-6))
+
+    def closest_other(self, question_id: str, answer: str, answer_vector: np.ndarray) -> str | None:
+        """The other question, of any bank, whose examples the answer fits best (the one an
+        off-topic answer seems to answer); None where `margin` is None."""
+        if self.margin(question_id, answer, answer_vector) is None:
+            return None
+        sums, counts = self._without(answer)
+        others = [i for i, qid in enumerate(self.question_ids) if qid != question_id and counts[i]]
+        fits = _centroids(sums[others]) @ answer_vector
+        return self.question_ids[others[int(np.argmax(fits))]]
+
+    def _fits(
+        self, question_id: str, answer: str, answer_vector: np.ndarray
+    ) -> tuple[list[int], np.ndarray, int] | None:
+        """The questions of `question_id`'s bank with examples (indices), the answer's fit to
+        each, and the position of `question_id` among them."""
         if question_id not in self.question_ids:
             return None
         own = self.question_ids.index(question_id)
-        sums, counts = self.sums.copy(), self.counts.astype(float)
-        for owner, vector in self.by_text.get(answer.strip(), ()):
-            sums[owner] -= vector
-            counts[owner] -= 1
+        sums, counts = self._without(answer)
         members = [
             i for i, bank in enumerate(self.banks) if bank == self.banks[own] and counts[i] > 0
         ]
         if own not in members or len(members) < MIN_QUESTIONS:
             return None
-        centroids = sums[members] / np.maximum(
-            np.linalg.norm(sums[members], axis=1, keepdims=True), 1e-12
-        )
-        fits = centroids @ answer_vector
-        mine = members.index(own)
-        best_other = float(np.delete(fits, mine).max())
-        return float((fits[mine] - best_other) / max(float(fits.std()), 1e-6))
+        return members, _centroids(sums[members]) @ answer_vector, members.index(own)
+
+    def _without(self, answer: str) -> tuple[np.ndarray, np.ndarray]:
+        """The sums and counts of the examples' vectors, an example identical to the answer
+        left out (never compared with itself)."""
+        sums, counts = self.sums.copy(), self.counts.astype(float)
+        for owner, vector in self.by_text.get(answer.strip(), ()):
+            sums[owner] -= vector
+            counts[owner] -= 1
+        return sums, counts
+
+
+def _centroids(sums: np.ndarray) -> np.ndarray:
+    return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)

@@ -83,6 +83,8 @@ class ScoreReport:
     suggested_chars: tuple[int, int] | None = None  # content sizes that fit the answer time
     encoder: str = "lexical"
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # Flagged off topic: the id of the bank question whose example answers it fits best.
+    seems_to_answer: str | None = None
 
     @property
     def covered(self) -> int:

@@ -56,6 +56,19 @@ def test_an_example_is_never_compared_with_itself(bank):
     assert fit_alone.margin(questions[1].id, example.text, vector) is None
 
 
+def test_the_closest_other_question_is_named_from_any_bank(bank):
+    questions = bank.questions[:4]
+    elsewhere = questions[3].model_copy(update={"bank": "another-role"})
+    fit = ExampleFit.build([*questions[:3], elsewhere], _one_hot_vectors(questions))
+    like_the_fourth = np.eye(len(questions))[3] + np.eye(len(questions))[1] * 0.3
+    like_the_fourth /= np.linalg.norm(like_the_fourth)
+    # the margin compares the first question's bank only; the name comes from any bank
+    assert fit.margin(questions[0].id, "", like_the_fourth) is not None
+    assert fit.closest_other(questions[0].id, "", like_the_fourth) == elsewhere.id
+    assert fit.closest_other(questions[1].id, "", like_the_fourth) == elsewhere.id
+    assert fit.closest_other("no-such-question", "", like_the_fourth) is None
+
+
 def test_no_margin_without_enough_questions_with_examples(bank):
     few = bank.questions[: MIN_QUESTIONS - 1]
     fit = ExampleFit.build(few, _one_hot_vectors(few))
@@ -70,9 +83,19 @@ def test_a_strong_answer_to_another_question_is_flagged_off_topic(scorer, bank):
     report = scorer.score(bank.question("cs-sit-06"), TEAM_CONFLICT)
     assert "off_topic" in _codes(report)
     assert report.score <= 20
+    assert report.seems_to_answer == "cs-beh-01"  # named, so the candidate sees why
     own = scorer.score(bank.question("cs-beh-01"), TEAM_CONFLICT)
     assert "off_topic" not in _codes(own)
     assert own.score > 40
+    assert own.seems_to_answer is None
+
+
+def test_the_question_named_survives_a_saved_report(scorer, bank):
+    report = scorer.score(bank.question("cs-sit-06"), TEAM_CONFLICT)
+    again = type(report).from_dict(report.to_dict())
+    assert again.seems_to_answer == "cs-beh-01"
+    older = {k: v for k, v in report.to_dict().items() if k != "seems_to_answer"}
+    assert type(report).from_dict(older).seems_to_answer is None  # saved before it existed
 
 
 def test_a_free_form_rubric_typed_from_a_bank_question_is_checked_the_same(scorer, bank):
