@@ -159,10 +159,9 @@ def flag_message(flag: Flag, report: ScoreReport) -> str:
         other = live_bank().question(report.seems_to_answer)
     except KeyError:  # removed from the bank since it was scored
         return message
-    lang = language()
+    title = other.title.get(language())
     return message + tr(
-        f"它更像是在回答：「{other.title.get(lang)}」——{other.question.get(lang)}",
-        f" It reads like an answer to “{other.title.get(lang)}”: {other.question.get(lang)}",
+        f"它更像是在回答「{title}」这道题。", f" It reads like an answer to “{title}”."
     )
 
 
