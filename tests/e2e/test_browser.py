@@ -176,6 +176,13 @@ def test_practice_question_to_feedback(app_server, screenshot_dir):
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_an_answer_to_another_question_is_told_which_it_answers(app_server, screenshot_dir):
+    output = run_script("practice_off_topic", app_server, screenshot_dir)
+    assert "named the question it answers, in both languages" in output
+    for name in ("practice_off_topic_zh.png", "practice_off_topic_en.png"):
+        assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_practice_feedback_on_a_phone(app_server, screenshot_dir):
     output = run_script("practice_phone", app_server, screenshot_dir)
     assert "score and tips above the fold, nothing wider than the screen" in output
