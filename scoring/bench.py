@@ -718,9 +718,6 @@ def speed_rows(scorer: Scorer, questions: list[Question], encoder_spec: str | No
         calibration=scorer.calibration,
     )
     fresh.score(question, "热身 warm-up")  # rubric points, background, bank centroids
-    start = time.perf_counter()  # each question's example answers read once, as a batch does
-    fresh.prepare(["热身"] * len(questions), [Target.from_question(q) for q in questions])
-    example_parts = time.perf_counter() - start
     latencies = []
     for answer in answers[:40]:
         start = time.perf_counter()
@@ -739,8 +736,6 @@ def speed_rows(scorer: Scorer, questions: list[Question], encoder_spec: str | No
             ">= 30"),
         Row("cold start: import + model load (s)", cold, None, "<= 10"),
         Row("first score after the cold start (s; embeds the bank's example answers)", first),
-        Row(f"reading the example answers of all {len(questions)} questions once (s; "
-            "a question's are read when it is first scored)", example_parts),
         Row("peak memory: load + score 20 answers (MB)", peak, None, "<= 1500"),
         *hostile_length_rows(fresh, question),
     ]  # fmt: skip

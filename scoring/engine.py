@@ -6,10 +6,7 @@
 For each rubric point the scorer gathers semantic evidence (best clause, adjacent clauses
 together, whole answer; cosines taken relative to unrelated background sentences so that
 models with different cosine ranges give comparable numbers; short neighbouring clauses are
-embedded as one text, and the pair and whole-answer vectors are sums of clause vectors; a
-bank question's point, or one of a rubric typed from its texts, is also read through the
-parts of the question's strong and partial example answers that cover it,
-`scoring.example_anchors`),
+embedded as one text, and the pair and whole-answer vectors are sums of clause vectors),
 lexical evidence (IDF-weighted character bigrams / word stems, the question's own wording
 discounted) and a contradiction check (negation, more/less), adds answer-level signals
 (keyword list, copied question, off-topic, length), and turns them into a probability with
@@ -44,7 +41,6 @@ from question_bank.text import to_simplified
 from scoring import guard_table, guards
 from scoring.calibration import Calibration
 from scoring.encoders import DEFAULT_ENCODER, CachedEncoder, EncoderChoice, load_encoder
-from scoring.example_anchors import ExampleAnchors
 from scoring.features import (
     BACKGROUND,
     FEATURE_SIGNS,
@@ -72,10 +68,6 @@ PREPARE_BATCH = 256  # texts per encoder call in `Scorer.prepare`
 # The bank's example answers embedded, per encoder and examples: every scorer of a process
 # shares them (the app makes a scorer per bank revision, and its tests clear its caches).
 _EXAMPLE_FITS: dict[tuple, ExampleFit] = {}
-# ...and each question's examples' cited parts (`ExampleAnchors`), read when the question is
-# first scored: about a second a question, where the whole bank at once took 20-50 s.
-_EXAMPLE_ANCHORS: dict[tuple, ExampleAnchors] = {}
-EXAMPLE_ANCHORS_KEPT = 2_000
 EXAMPLE_FITS_KEPT = 8
 EVIDENCE_PER_CLAUSE = True  # each clause also embedded alone, to choose the cited clause
 
@@ -192,10 +184,8 @@ class Scorer:
                 texts += [t for p in target.points for t in p.texts.get(language) or p.texts["zh"]]
                 texts += [t for p in target.points for t in p.evidence_texts.get(language, ())]
                 question_text = target.topic(language)
-                extra = self._point_anchors(target, answer, language) or [()] * len(target.points)
-                for p, more in zip(target.points, extra, strict=True):
-                    own = [*(p.texts.get(language) or p.texts["zh"]), *more]
-                    texts += [*more, *in_context(question_text, own)]
+                for p in target.points:
+                    texts += in_context(question_text, p.texts.get(language) or p.texts["zh"])
                 texts.append(question_text or " ")
                 if target.question_id in self.context and len(self.context) > 1:
                     languages.add(language)
@@ -209,10 +199,8 @@ class Scorer:
         if targets and self.context:
             self._examples()
 
-    def evidence(self, target: Target, answer: str, example_anchors: bool = True) -> AnswerEvidence:
-        """Compute the feature matrix of an answer against each point of a target; with
-        `example_anchors`, a bank question's points are also read through the parts of its
-        example answers that cover them (`scoring.example_anchors`)."""
+    def evidence(self, target: Target, answer: str) -> AnswerEvidence:
+        """Compute the feature matrix of an answer against each point of a target."""
         truncated = len(answer) > MAX_ANSWER_CHARS
         text = answer_text(target, answer)
         language = language_of(text)
@@ -238,7 +226,7 @@ class Scorer:
 
         sem = self._semantic(
             target, language, embedding_units(text, clauses, spans), target.topic(language),
-            clauses, runs, self._point_anchors(target, answer, language) if example_anchors else None,
+            clauses, runs,
         )  # fmt: skip
         off_topic = self._off_topic(target, language, sem)
         example_fit, seems_to_answer = self._example_margin(target, answer, sem)
@@ -406,12 +394,10 @@ class Scorer:
         question_text: str,
         clauses: Sequence[str],
         runs: list[tuple[int, int]],
-        extra: Sequence[tuple[str, ...]] | None = None,
     ) -> dict[str, Any] | None:
         """Semantic evidence; `units` are the texts embedded and each clause's unit;
         "own_texts" reads each clause embedded alone, "own" each run of clauses that may be
-        cited (`runs`, from the clauses embedded alone). `extra`: per point, more anchors
-        (its examples' cited parts) for every reading but the cited run's."""
+        cited (`runs`, from the clauses embedded alone)."""
         if self.encoder is None:
             return None
         unit_vecs = self.encoder.encode(units[0])
@@ -432,18 +418,14 @@ class Scorer:
             "question": (float(answer_vec @ question_vec) - question_base)
             / max(1.0 - question_base, 1e-6) if question_text else 0.0,
         }  # fmt: skip
-        for i, point in enumerate(target.points):
+        for point in target.points:
             texts = list(point.texts.get(language) or point.texts["zh"])
             anchors, base = self._anchors(texts, background)
+            out["clause"].append(relative(anchors @ clause_vecs.T, base))
+            out["own_texts"].append(relative(anchors @ own_vecs.T, base))
             out["own"].append(
                 self._own_evidence(point, language, anchors, base, run_vecs, background)
             )
-            if extra and extra[i]:
-                texts += extra[i]
-                more, more_base = self._anchors(extra[i], background)
-                anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
-            out["clause"].append(relative(anchors @ clause_vecs.T, base))
-            out["own_texts"].append(relative(anchors @ own_vecs.T, base))
             if question_text:  # each point also read as an answer to its question
                 more, more_base = self._anchors(in_context(question_text, texts), background)
                 anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
@@ -510,7 +492,9 @@ class Scorer:
         texts is that question."""
         if self.encoder is None or sem is None:
             return None, None
-        question_id = self._bank_question(target)
+        question_id = target.question_id
+        if question_id not in self.context:
+            question_id = self._question_with_points(target)
         if question_id is None:
             return None, None
         fit, vector = self._examples(), sem["text_vec"]
@@ -529,37 +513,6 @@ class Scorer:
                     del _EXAMPLE_FITS[next(iter(_EXAMPLE_FITS))]
             self._example_fit.append(_EXAMPLE_FITS[key])
         return self._example_fit[0]
-
-    def _point_anchors(
-        self, target: Target, answer: str, language: str
-    ) -> list[tuple[str, ...]] | None:
-        """Per point of a bank question (or of a rubric typed from one), the parts of its
-        example answers in `language` that cover it; None without an encoder or bank."""
-        if self.encoder is None or not self.context:
-            return None
-        question_id = self._bank_question(target)
-        if question_id is None:
-            return None
-        question = self.context[question_id]
-        key = (self.encoder_name, _examples_key(question))
-        if key not in _EXAMPLE_ANCHORS:
-            _EXAMPLE_ANCHORS[key] = ExampleAnchors.build(question, self._cited)
-            while len(_EXAMPLE_ANCHORS) > EXAMPLE_ANCHORS_KEPT:
-                del _EXAMPLE_ANCHORS[next(iter(_EXAMPLE_ANCHORS))]
-        anchors = _EXAMPLE_ANCHORS[key]
-        return [anchors.for_point(i, language, answer) for i in range(len(target.points))]
-
-    def _cited(self, question: Question, text: str) -> list[str]:
-        """Per rubric point, the part of `text` cited for it, read without example anchors."""
-        ev = self.evidence(Target.from_question(question), text, example_anchors=False)
-        joiner = " " if ev.language == "en" else ""
-        return [joiner.join(ev.clauses[first:end]) for first, end in ev.evidence_runs]
-
-    def _bank_question(self, target: Target) -> str | None:
-        """The target's bank question: its own, or the one whose point texts it was typed from."""
-        if target.question_id in self.context:
-            return target.question_id
-        return self._question_with_points(target)
 
     def _question_with_points(self, target: Target) -> str | None:
         """The bank question whose rubric points have the target's point texts, if any."""
