@@ -506,14 +506,15 @@ def other_question_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
             continue
         reports = [everything.score(target, text) for _, target, text in pairs]
         scores = np.array([r.score for r in reports])
-        flagged = [r for r in reports if any(f.code == "off_topic" for f in r.flags)]
-        answered = {id(r): own for (own, _, _), r in zip(pairs, reports, strict=True)}
-        named = [r.seems_to_answer == answered[id(r)] for r in flagged]
+        flagged = [any(f.code == "off_topic" for f in r.flags) for r in reports]
+        named = [r.seems_to_answer == own
+                 for (own, _, _), r, is_flagged in zip(pairs, reports, flagged, strict=True)
+                 if is_flagged]  # fmt: skip
         name = f"{label} strong answers against another question of that bank ({len(reports)})"
         rows += [
             Row(f"{name}: mean score", float(scores.mean()), None, "<= 25"),
             Row(f"{name}: share scoring 50 or more", float((scores >= 50).mean())),
-            Row(f"{name}: share flagged off topic", len(flagged) / len(reports)),
+            Row(f"{name}: share flagged off topic", float(np.mean(flagged))),
             Row(f"{name}: flagged ones naming the question answered", float(np.mean(named or [0]))),
         ]
     return rows

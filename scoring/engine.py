@@ -487,9 +487,9 @@ class Scorer:
         self, target: Target, answer: str, sem: dict | None
     ) -> tuple[float | None, str | None]:
         """How much better the answer fits its question's example answers than another
-        question's of the bank (`ExampleFit.margin`), and that other question's id; None
-        without an encoder or examples. A free-form rubric typed from a bank question's point
-        texts is that question."""
+        question's of the bank (`ExampleFit.margin`), and, where that makes it off topic, the
+        question of any bank whose examples it fits best; None without an encoder or
+        examples. A free-form rubric typed from a bank question's point texts is that question."""
         if self.encoder is None or sem is None:
             return None, None
         question_id = target.question_id
@@ -498,10 +498,10 @@ class Scorer:
         if question_id is None:
             return None, None
         fit, vector = self._examples(), sem["text_vec"]
-        return (
-            fit.margin(question_id, answer, vector),
-            fit.closest_other(question_id, answer, vector),
-        )
+        margin = fit.margin(question_id, answer, vector)
+        if margin is None or margin > fit.off_topic_at:
+            return margin, None
+        return margin, fit.closest_other(question_id, answer, vector)
 
     def _examples(self) -> ExampleFit:
         """The bank's example answers embedded (once per process, encoder and examples)."""
