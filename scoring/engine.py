@@ -594,9 +594,7 @@ class Scorer:
             score=round(100 * share, 1),
             points=tuple(results),
             flags=(*(g.flag for g in fired), *_length_notes(ev, suggested)),
-            seems_to_answer=ev.seems_to_answer
-            if any(g.flag.code == "off_topic" for g in fired)
-            else None,
+            seems_to_answer=ev.seems_to_answer,  # set only where the examples flag it off topic
             star=star_check(answer) if target.category == "behavioral" else None,
             length_chars=ev.size,
             suggested_chars=suggested,
