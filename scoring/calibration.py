@@ -151,6 +151,10 @@ def calibration_file(encoder_name: str) -> Path:
 # answers in a language the rubric is not written in. Files from before these domains name
 # them after where the rubric came from: a bank question or a free-form rubric.
 DOMAINS = ("long", "short", "cross")
+# Each domain's twin for points read through example answers (`Scorer._point_anchors`):
+# "long+ex:zh"... Those readings are closer to the point than its texts alone give, so they
+# get calibrators of their own and a rubric without examples reads as before.
+EXAMPLES_DOMAIN = "+ex"
 _OLD_DOMAINS = {"bank": "long", "free": "short"}
 
 
@@ -173,6 +177,10 @@ class Calibration:
 
     def has(self, domain: str, language: str) -> bool:
         return f"{domain}:{language}" in self.points
+
+    def fitted(self, domain: str) -> bool:
+        """Whether a calibrator of `domain` is fitted, in any language."""
+        return any(key.startswith(f"{domain}:") for key in self.points)
 
     def point(self, language: str, domain: str = "long") -> PointCalibrator | None:
         """The calibrator for answers in `language` of `domain`; else the domain's other

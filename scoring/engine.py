@@ -6,7 +6,10 @@
 For each rubric point the scorer gathers semantic evidence (best clause, adjacent clauses
 together, whole answer; cosines taken relative to unrelated background sentences so that
 models with different cosine ranges give comparable numbers; short neighbouring clauses are
-embedded as one text, and the pair and whole-answer vectors are sums of clause vectors),
+embedded as one text, and the pair and whole-answer vectors are sums of clause vectors; a
+bank question's point, or one of a rubric typed from its texts, is also read through the
+parts of the question's strong and partial example answers that cover it,
+`scoring.example_anchors`),
 lexical evidence (IDF-weighted character bigrams / word stems, the question's own wording
 discounted) and a contradiction check (negation, more/less), adds answer-level signals
 (keyword list, copied question, off-topic, length), and turns them into a probability with
@@ -39,8 +42,9 @@ import numpy as np
 from question_bank.schema import Question
 from question_bank.text import to_simplified
 from scoring import guard_table, guards
-from scoring.calibration import Calibration
+from scoring.calibration import EXAMPLES_DOMAIN, Calibration
 from scoring.encoders import DEFAULT_ENCODER, CachedEncoder, EncoderChoice, load_encoder
+from scoring.example_anchors import ExampleAnchors
 from scoring.features import (
     BACKGROUND,
     FEATURE_SIGNS,
@@ -68,6 +72,10 @@ PREPARE_BATCH = 256  # texts per encoder call in `Scorer.prepare`
 # The bank's example answers embedded, per encoder and examples: every scorer of a process
 # shares them (the app makes a scorer per bank revision, and its tests clear its caches).
 _EXAMPLE_FITS: dict[tuple, ExampleFit] = {}
+# ...and each question's examples' cited parts (`ExampleAnchors`), read when the question is
+# first scored: about a second a question, where the whole bank at once took 20-50 s.
+_EXAMPLE_ANCHORS: dict[tuple, ExampleAnchors] = {}
+EXAMPLE_ANCHORS_KEPT = 2_000
 EXAMPLE_FITS_KEPT = 8
 EVIDENCE_PER_CLAUSE = True  # each clause also embedded alone, to choose the cited clause
 
@@ -121,6 +129,7 @@ class Scorer:
         self.offsets = dict(offsets or {})
         self._centroids: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         self._example_fit: list[ExampleFit] = []  # built on first use, shared with copies
+        self._point_texts: dict[str, tuple[str, int]] | None = None  # bank point text -> where
 
     def with_calibration(self, calibration: Calibration) -> Scorer:
         """This scorer (same encoder, bank context, term weights and cached rubric
@@ -184,8 +193,11 @@ class Scorer:
                 texts += [t for p in target.points for t in p.texts.get(language) or p.texts["zh"]]
                 texts += [t for p in target.points for t in p.evidence_texts.get(language, ())]
                 question_text = target.topic(language)
-                for p in target.points:
-                    texts += in_context(question_text, p.texts.get(language) or p.texts["zh"])
+                extra = (self._reads_examples() and self._point_anchors(target, answer, language)
+                         ) or [()] * len(target.points)  # fmt: skip
+                for p, more in zip(target.points, extra, strict=True):
+                    own = [*(p.texts.get(language) or p.texts["zh"]), *more]
+                    texts += [*more, *in_context(question_text, own)]
                 texts.append(question_text or " ")
                 if target.question_id in self.context and len(self.context) > 1:
                     languages.add(language)
@@ -199,8 +211,15 @@ class Scorer:
         if targets and self.context:
             self._examples()
 
-    def evidence(self, target: Target, answer: str) -> AnswerEvidence:
-        """Compute the feature matrix of an answer against each point of a target."""
+    def evidence(
+        self, target: Target, answer: str, example_anchors: bool | None = None
+    ) -> AnswerEvidence:
+        """Compute the feature matrix of an answer against each point of a target; with
+        `example_anchors`, a bank question's points are also read through the parts of its
+        example answers that cover them (`scoring.example_anchors`). By default they are
+        where the calibration has calibrators fitted on such readings."""
+        if example_anchors is None:
+            example_anchors = self._reads_examples()
         truncated = len(answer) > MAX_ANSWER_CHARS
         text = answer_text(target, answer)
         language = language_of(text)
@@ -224,9 +243,10 @@ class Scorer:
         )
         copy = guards.copy_ratio(text, question_text, rubric_terms) if question_text else 0.0
 
+        extra = self._point_anchors(target, answer, language) if example_anchors else None
         sem = self._semantic(
             target, language, embedding_units(text, clauses, spans), target.topic(language),
-            clauses, runs,
+            clauses, runs, extra,
         )  # fmt: skip
         off_topic = self._off_topic(target, language, sem)
         example_fit, seems_to_answer = self._example_margin(target, answer, sem)
@@ -253,17 +273,18 @@ class Scorer:
             sem_c, sem_w = np.asarray(sem["clause"]), np.asarray(sem["window"])
             sem_a, point_q = np.asarray(sem["answer"]), np.asarray(sem["point_question"])
             sem_own, sem_own_texts = np.asarray(sem["own"]), np.asarray(sem["own_texts"])
+            sem_own_plain = np.asarray(sem["own_plain"])
             sem_q = sem["question"]
         else:
             sem_c, sem_w, sem_own = np.zeros_like(lex_c), np.zeros_like(lex_w), np.zeros_like(lex_e)
-            sem_own_texts = np.zeros_like(lex_c)
+            sem_own_texts = sem_own_plain = np.zeros_like(lex_c)
             sem_a, point_q, sem_q = np.zeros(n_points), np.zeros(n_points), 0.0
         sizes = [guards.content_size(c) for c in clauses]
         support = sem_own + lex_e - short_run_cost(sizes, runs)
         cited = [runs[k] for k in choose_evidence(support)]
-        # the clause read for a rejection, chosen from the point's texts alone like every
-        # feature, so a bank point and its texts typed as a free-form rubric score the same
-        judged = choose_evidence(sem_own_texts + lex_c)
+        # the clause read for a rejection, chosen from the point's own texts (not its
+        # examples' parts, as every guard), the same for a bank point and its texts typed
+        judged = choose_evidence(sem_own_plain + lex_c)
         sem_best = sem_c.max(axis=1)
         specific = specificity(sem_own_texts)
         rows = []
@@ -306,6 +327,7 @@ class Scorer:
             example_fit,
             example_off_topic_at,
             seems_to_answer,
+            tuple(bool(more) for more in extra) if extra and sem is not None else (),
         )
 
     def probabilities(
@@ -376,13 +398,25 @@ class Scorer:
         X = evidence.features
         cal = self.calibration
         if evidence.cross_lingual and cal.has("cross", evidence.language):
-            return cal.point(evidence.language, "cross").decision_function(X)
-        long_model = cal.point(evidence.language, "long")
-        short_model = cal.point(evidence.language, "short")
-        if long_model is None or short_model is None:  # uncalibrated: recall of the best window
+            return self._domain_logits(evidence, "cross")
+        if not cal.points:  # uncalibrated: recall of the best window
             return 8.0 * (X[:, FEATURES.index("lex_window")] - 0.45)
         w = long_weight(evidence.size)
-        return w * long_model.decision_function(X) + (1 - w) * short_model.decision_function(X)
+        return w * self._domain_logits(evidence, "long") + (1 - w) * self._domain_logits(
+            evidence, "short"
+        )
+
+    def _domain_logits(self, evidence: AnswerEvidence, domain: str) -> np.ndarray:
+        """Each point's logit from the domain's calibrator; a point read through example
+        answers (`AnswerEvidence.anchored`) takes the domain's calibrator fitted on such
+        readings ("long+ex"...), where the calibration has one."""
+        cal, X = self.calibration, evidence.features
+        logits = cal.point(evidence.language, domain).decision_function(X)
+        anchored = np.asarray(evidence.anchored or [False] * len(X), dtype=bool)
+        if anchored.any() and cal.fitted(f"{domain}{EXAMPLES_DOMAIN}"):
+            read = cal.point(evidence.language, f"{domain}{EXAMPLES_DOMAIN}").decision_function(X)
+            logits = np.where(anchored, read, logits)
+        return logits
 
     # --- internals --------------------------------------------------------------------
 
@@ -394,10 +428,13 @@ class Scorer:
         question_text: str,
         clauses: Sequence[str],
         runs: list[tuple[int, int]],
+        extra: Sequence[tuple[str, ...]] | None = None,
     ) -> dict[str, Any] | None:
         """Semantic evidence; `units` are the texts embedded and each clause's unit;
         "own_texts" reads each clause embedded alone, "own" each run of clauses that may be
-        cited (`runs`, from the clauses embedded alone)."""
+        cited (`runs`, from the clauses embedded alone). `extra`: per point, more anchors
+        (its examples' cited parts) for every reading but the cited run's and "own_plain"
+        (each clause alone against the point's own texts: the clause a rejection is read in)."""
         if self.encoder is None:
             return None
         unit_vecs = self.encoder.encode(units[0])
@@ -412,20 +449,26 @@ class Scorer:
         question_vec = self.encoder.encode([question_text or " "])[0]
         question_base = float((background @ question_vec).mean())
         out: dict[str, Any] = {
-            "clause": [], "own": [], "own_texts": [], "window": [], "answer": [], "point_question": [],
+            "clause": [], "own": [], "own_texts": [], "own_plain": [], "window": [], "answer": [],
+            "point_question": [],
             "answer_vec": [answer_vec], "clause_vecs": clause_vecs,
             "text_vec": _unit(unit_vecs.mean(axis=0)),
             "question": (float(answer_vec @ question_vec) - question_base)
             / max(1.0 - question_base, 1e-6) if question_text else 0.0,
         }  # fmt: skip
-        for point in target.points:
+        for i, point in enumerate(target.points):
             texts = list(point.texts.get(language) or point.texts["zh"])
             anchors, base = self._anchors(texts, background)
-            out["clause"].append(relative(anchors @ clause_vecs.T, base))
-            out["own_texts"].append(relative(anchors @ own_vecs.T, base))
             out["own"].append(
                 self._own_evidence(point, language, anchors, base, run_vecs, background)
             )
+            out["own_plain"].append(relative(anchors @ own_vecs.T, base))
+            if extra and extra[i]:
+                texts += extra[i]
+                more, more_base = self._anchors(extra[i], background)
+                anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
+            out["clause"].append(relative(anchors @ clause_vecs.T, base))
+            out["own_texts"].append(relative(anchors @ own_vecs.T, base))
             if question_text:  # each point also read as an answer to its question
                 more, more_base = self._anchors(in_context(question_text, texts), background)
                 anchors, base = np.vstack([anchors, more]), np.vstack([base, more_base])
@@ -492,9 +535,7 @@ class Scorer:
         examples. A free-form rubric typed from a bank question's point texts is that question."""
         if self.encoder is None or sem is None:
             return None, None
-        question_id = target.question_id
-        if question_id not in self.context:
-            question_id = self._question_with_points(target)
+        question_id = self._bank_question(target)
         if question_id is None:
             return None, None
         fit, vector = self._examples(), sem["text_vec"]
@@ -513,6 +554,67 @@ class Scorer:
                     del _EXAMPLE_FITS[next(iter(_EXAMPLE_FITS))]
             self._example_fit.append(_EXAMPLE_FITS[key])
         return self._example_fit[0]
+
+    def _point_anchors(
+        self, target: Target, answer: str, language: str
+    ) -> list[tuple[str, ...]] | None:
+        """Per point, the parts of example answers in `language` that cover it: a bank
+        question's point, or a point typed with a bank point's text (a reworded point has
+        none); None without an encoder or bank."""
+        if self.encoder is None or not self.context:
+            return None
+        found = [self._bank_point(target, i) for i in range(len(target.points))]
+        if not any(found):
+            return None
+        return [
+            self._question_anchors(self.context[where[0]]).for_point(where[1], language, answer)
+            if where else ()
+            for where in found
+        ]  # fmt: skip
+
+    def _reads_examples(self) -> bool:
+        """Whether points are read through example answers: only with a calibration fitted
+        on such readings (one fitted before them reads the points' own texts alone)."""
+        return self.calibration.fitted(f"long{EXAMPLES_DOMAIN}")
+
+    def _question_anchors(self, question: Question) -> ExampleAnchors:
+        key = (self.encoder_name, _anchors_key(question))
+        if key not in _EXAMPLE_ANCHORS:
+            _EXAMPLE_ANCHORS[key] = ExampleAnchors.build(question, self._cited)
+            while len(_EXAMPLE_ANCHORS) > EXAMPLE_ANCHORS_KEPT:
+                del _EXAMPLE_ANCHORS[next(iter(_EXAMPLE_ANCHORS))]
+        return _EXAMPLE_ANCHORS[key]
+
+    def _bank_point(self, target: Target, index: int) -> tuple[str, int] | None:
+        """The bank question and point index of a target's point: its own question's, or
+        the bank point whose text (either language) it was typed with."""
+        if target.question_id in self.context:
+            return target.question_id, index
+        if self._point_texts is None:
+            self._point_texts = {
+                point.text.get(language).strip(): (question.id, j)
+                for question in self.context.values()
+                for j, point in enumerate(question.rubric)
+                for language in ("zh", "en")
+            }
+        texts = target.points[index].texts
+        return next(
+            (self._point_texts[t[0].strip()] for t in texts.values()
+             if t and t[0].strip() in self._point_texts),
+            None,
+        )  # fmt: skip
+
+    def _cited(self, question: Question, text: str) -> list[str]:
+        """Per rubric point, the part of `text` cited for it, read without example anchors."""
+        ev = self.evidence(Target.from_question(question), text, example_anchors=False)
+        joiner = " " if ev.language == "en" else ""
+        return [joiner.join(ev.clauses[first:end]) for first, end in ev.evidence_runs]
+
+    def _bank_question(self, target: Target) -> str | None:
+        """The target's bank question: its own, or the one whose point texts it was typed from."""
+        if target.question_id in self.context:
+            return target.question_id
+        return self._question_with_points(target)
 
     def _question_with_points(self, target: Target) -> str | None:
         """The bank question whose rubric points have the target's point texts, if any."""
@@ -700,6 +802,13 @@ def long_weight(size: int) -> float:
 
 def _examples_key(question: Question) -> tuple:
     return question.id, question.bank, tuple((e.kind, e.text) for e in question.examples)
+
+
+def _anchors_key(question: Question) -> tuple:
+    """What a question's example anchors are read from: its rubric and its examples."""
+    rubric = tuple((p.id, p.text.zh, p.text.en) for p in question.rubric)
+    examples = tuple((e.kind, e.language, e.text, tuple(e.covers)) for e in question.examples)
+    return question.id, question.bank, rubric, examples
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -97,6 +97,7 @@ class AnswerEvidence:
     example_fit: float | None = None  # `question_fit.ExampleFit.margin` (None: no examples)
     example_off_topic_at: float = 0.0  # `question_fit.ExampleFit.off_topic_at`
     seems_to_answer: str | None = None  # `question_fit.ExampleFit.closest_other`
+    anchored: tuple[bool, ...] = ()  # per point: also read through example answers' parts
 
 
 def relative(sims: np.ndarray, base: np.ndarray) -> np.ndarray:

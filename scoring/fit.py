@@ -2,7 +2,10 @@
 `$INTERVIEW_ENCODER`, else the default encoder).
 
 One calibrator per domain (long interview answers, short exam answers, answers across
-languages) and answer language, each fitted on the rows in that language. Training data
+languages) and answer language, each fitted on the rows in that language; and a twin of each
+("long+ex:zh"...) for points read through their question's example answers too
+(`scoring.example_anchors`), fitted on the bank's rows read that way, so a rubric without
+examples is read as before. Training data
 comes in blocks that each get a fixed share of a language's total weight in a domain
 (`SHARES`):
 - the bank's graded example answers: one row per (example, rubric point), labelled by
@@ -32,7 +35,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from question_bank.schema import Question
-from scoring.calibration import Calibration, PointCalibrator, ScoreMap
+from scoring.calibration import EXAMPLES_DOMAIN, Calibration, PointCalibrator, ScoreMap
 from scoring.datasets import (
     BankExample,
     GradedAnswer,
@@ -144,6 +147,7 @@ class Block:
     languages: np.ndarray
     answers: list[tuple[Target, AnswerEvidence, float]]  # target, evidence, grade 0-1
     question_ids: list[str] = field(default_factory=list)  # per answer, for bank examples
+    anchored: bool = False  # bank rows read through example answers (the "+ex" calibrators)
 
 
 def bank_block(
@@ -152,27 +156,38 @@ def bank_block(
     evidence: Sequence[AnswerEvidence] | None = None,
     across_languages: bool = False,
     source: str = "bank",
+    example_anchors: bool = True,
 ) -> Block:
     """One row per (example, rubric point), labelled 1 when the example covers the point.
 
     With `across_languages`, each example is scored against its rubric's texts in the other
     language as a free-form rubric (the bank is bilingual): the rows of the cross-lingual
-    calibrator ("bank-cross").
+    calibrator ("bank-cross"). With `example_anchors`, the points are also read through
+    the other examples' parts that cover them, as a bank question's are when it is scored:
+    the rows of the "+ex" calibrators; without, as a rubric without examples is read.
     """
     X, y, answers = [], [], []
     for i, ex in enumerate(examples):
         target = _cross_target(ex) if across_languages else Target.from_question(ex.question)
-        ev = evidence[i] if evidence is not None else scorer.evidence(target, ex.text)
+        ev = (
+            evidence[i]
+            if evidence is not None
+            else scorer.evidence(target, ex.text, example_anchors=example_anchors)
+        )
         X.append(ev.features)
         y.extend(float(p.id in ex.covers) for p in ex.question.rubric)
         answers.append((target, ev, ex.grade / 10))
     source = "bank-cross" if across_languages else source
     ids = [ex.question.id for ex in examples]
-    return Block(source, _stack(X), np.asarray(y, dtype=float), _languages(answers), answers, ids)
+    return Block(source, _stack(X), np.asarray(y, dtype=float), _languages(answers), answers, ids,
+                 example_anchors)  # fmt: skip
 
 
 def concise_block(
-    scorer: Scorer, questions: Sequence[Question], per_question: int = CONCISE_PER_QUESTION
+    scorer: Scorer,
+    questions: Sequence[Question],
+    per_question: int = CONCISE_PER_QUESTION,
+    example_anchors: bool = True,
 ) -> Block:
     """Short answers that each state one to three points of a bank question in a sentence
     apiece (the points' strong forms, in both languages), labelled by the points they state.
@@ -192,13 +207,13 @@ def concise_block(
             for _ in range(per_question):
                 stated = sorted(rng.sample(range(len(rubric)), rng.choice([1, 2, 2, 3])))
                 text = joiner.join(rubric[i].strong.get(language).rstrip("。.") for i in stated)
-                ev = scorer.evidence(target, text + end)
+                ev = scorer.evidence(target, text + end, example_anchors=example_anchors)
                 X.append(ev.features)
                 y.extend(float(i in stated) for i in range(len(rubric)))
                 answers.append((target, ev, len(stated) / len(rubric)))
                 ids.append(question.id)
     return Block("bank-concise", _stack(X), np.asarray(y, dtype=float), _languages(answers),
-                 answers, ids)  # fmt: skip
+                 answers, ids, example_anchors)  # fmt: skip
 
 
 def _cross_target(example: BankExample) -> Target:
@@ -290,19 +305,24 @@ def fit_calibration(
 def _fit_points(
     blocks: Sequence[Block], c: float, signs: tuple[int, ...]
 ) -> dict[str, PointCalibrator]:
+    """A calibrator per domain and language, on the bank rows read through the points' texts
+    alone; and its "+ex" twin on those read through example answers too (the datasets' rows,
+    which have no examples, are in both)."""
     languages = sorted({str(lang) for b in blocks for lang in np.unique(b.languages)})
     points = {}
-    for domain, shares in SHARES.items():
-        for language in languages:
-            if not any(shares.get(b.source, 0) > 0 and (b.languages == language).any()
-                       for b in blocks):  # fmt: skip
-                continue
-            X, y, w = combine(blocks, language, shares)
-            key = f"{domain}:{language}"
-            model = PointCalibrator(
-                C=c, feature_names=FEATURES, signs=signs, unused=UNUSED.get(key, ())
-            )
-            points[key] = model.fit(X, y, sample_weight=w)
+    for anchored, suffix in ((False, ""), (True, EXAMPLES_DOMAIN)):
+        kept = [b for b in blocks if b.anchored == anchored or not b.question_ids]
+        if anchored and not any(b.anchored for b in blocks):
+            continue
+        for domain, shares in SHARES.items():
+            for language in languages:
+                if not any(shares.get(b.source, 0) > 0 and (b.languages == language).any()
+                           for b in kept):  # fmt: skip
+                    continue
+                X, y, w = combine(kept, language, shares)
+                model = PointCalibrator(C=c, feature_names=FEATURES, signs=signs,
+                                        unused=UNUSED.get(f"{domain}:{language}", ()))  # fmt: skip
+                points[f"{domain}{suffix}:{language}"] = model.fit(X, y, sample_weight=w)
     return points
 
 
@@ -310,7 +330,7 @@ def _long_map(
     scorer: Scorer, blocks: Sequence[Block], c: float, signs: tuple[int, ...]
 ) -> ScoreMap:
     """The long-answer score map, fitted on the bank examples' out-of-fold coverage."""
-    bank = next((b for b in blocks if b.source == "bank"), None)
+    bank = next((b for b in blocks if b.source == "bank" and not b.anchored), None)
     if bank is None:
         return ScoreMap.fixed()
     questions = np.array(bank.question_ids)
@@ -341,6 +361,7 @@ def without(block: Block, question_ids: set[str]) -> Block:
         block.languages[keep_rows],
         [a for a, keep in zip(block.answers, keep_answers, strict=True) if keep],
         [q for q in block.question_ids if q not in question_ids],
+        block.anchored,
     )
 
 
@@ -351,7 +372,9 @@ def bank_blocks(
 ) -> list[Block]:
     """The bank's examples as training rows: against their own rubric (the compact ones a
     block of their own, "bank-compact"), across languages (not the compact ones), and the
-    short answers made from their questions' strong forms."""
+    short answers made from their questions' strong forms; each read through the points'
+    texts alone and again through the other examples' parts too (`evidence`, if given, is
+    the latter)."""
     questions = list({ex.question.id: ex.question for ex in examples}.values())
     compact = [ex.example_id.startswith(COMPACT_PREFIX) for ex in examples]
 
@@ -362,12 +385,19 @@ def bank_blocks(
         )
 
     long_examples, long_evidence = part(False)
+    compact_examples, compact_evidence = part(True)
     return [
-        bank_block(scorer, long_examples, long_evidence),
-        bank_block(scorer, *part(True), source="bank-compact"),
-        bank_block(scorer, long_examples, across_languages=True),
-        concise_block(scorer, questions),
-    ]
+        block
+        for anchors in (False, True)
+        for block in (
+            bank_block(scorer, long_examples, long_evidence if anchors else None,
+                       example_anchors=anchors),
+            bank_block(scorer, compact_examples, compact_evidence if anchors else None,
+                       source="bank-compact", example_anchors=anchors),
+            bank_block(scorer, long_examples, across_languages=True, example_anchors=anchors),
+            concise_block(scorer, questions, example_anchors=anchors),
+        )
+    ]  # fmt: skip
 
 
 def fit_calibrator(

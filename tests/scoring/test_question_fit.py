@@ -120,6 +120,7 @@ def test_the_examples_are_embedded_once_for_every_scorer_of_the_model(bank, monk
     """The app makes a scorer per bank revision (and its tests clear its caches): a second
     scorer of the same model and examples embeds the answer, not the examples again."""
     monkeypatch.setattr(engine, "_EXAMPLE_FITS", {})  # as in a new process
+    monkeypatch.setattr(engine, "_EXAMPLE_ANCHORS", {})
     question = bank.question("cs-beh-01")
     first, second = _HashEncoder(), _HashEncoder()
     Scorer(CachedEncoder(first), context=bank.questions).score(question, TEAM_CONFLICT)

@@ -1,0 +1,60 @@
+"""More phrasings of each rubric point, read from the bank's graded example answers: the
+part of each strong or partial example that the scorer cites for a point the example
+covers (`covers` in the bank file).
+
+A rubric point is a short, general sentence ("先冷静下来，分别与两人单独谈话"); candidates say
+it in their own words, about their own situation ("我先把他们分别叫到会议室单独聊"). The
+examples' cited parts are such words. They join the point's texts as anchors of its semantic
+evidence (best clause, pair of clauses, whole answer, and the question's own fit), not of the
+cited clause, which stays chosen by the point's texts and strong form, nor of the lexical
+evidence and the guards. An example never anchors itself, so the bank's examples are read
+as answers never seen when the calibrators are fitted and benchmarked.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from question_bank.schema import Question
+
+EXAMPLE_KINDS = frozenset({"strong", "partial"})  # examples that genuinely cover points
+MAX_ANCHORS = 12  # per point and language: a trainer's question with many examples stays cheap
+
+
+@dataclass(frozen=True)
+class ExampleAnchors:
+    """One question's anchors: per (point index, language), (example text, cited part) pairs."""
+
+    by_point: dict[tuple[int, str], tuple[tuple[str, str], ...]]
+
+    @classmethod
+    def build(
+        cls, question: Question, cited: Callable[[Question, str], list[str]]
+    ) -> ExampleAnchors:
+        """`cited(question, text)` gives, per rubric point, the part of `text` the scorer
+        cites for it (read without example anchors)."""
+        by_point: dict[tuple[int, str], list[tuple[str, str]]] = {}
+        for example in question.examples:
+            if example.kind not in EXAMPLE_KINDS or not example.covers:
+                continue
+            parts = cited(question, example.text)
+            for index, (point, part) in enumerate(zip(question.rubric, parts, strict=True)):
+                if point.id in example.covers and part.strip():
+                    key = (index, example.language)
+                    by_point.setdefault(key, []).append((_plain(example.text), part))
+        return cls({key: tuple(pairs) for key, pairs in by_point.items()})
+
+    def for_point(self, index: int, language: str, answer: str) -> tuple[str, ...]:
+        """The point's anchors from its question's examples in `language`, none taken from
+        an example that is `answer` (whatever its case, width, spacing or punctuation)."""
+        own = _plain(answer)
+        pairs = self.by_point.get((index, language), ())
+        return tuple(part for text, part in pairs if text != own)[:MAX_ANCHORS]
+
+
+def _plain(text: str) -> str:
+    """The text's letters and digits, without case or full-width forms: an example is
+    recognised however it is typed or punctuated."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from scoring.bench import free_form
+from scoring.calibration import Calibration
+from scoring.engine import FEATURES, _anchors_key
+from scoring.example_anchors import MAX_ANCHORS, ExampleAnchors
+from scoring.target import Target
+from tests.scoring.test_regressions import TEAM_CONFLICT  # an answer to cs-beh-01
+
+
+def _first_words(question, text):
+    """Stands in for the scorer's cited parts: per point, the text's first ten characters
+    tagged with the point's position."""
+    return [f"{i}:{text[:10]}" for i in range(len(question.rubric))]
+
+
+def test_only_the_points_an_example_covers_get_its_parts(bank):
+    question = bank.question("cs-beh-01")
+    anchors = ExampleAnchors.build(question, _first_words)
+    for example in question.examples:
+        for i, point in enumerate(question.rubric):
+            part = f"{i}:{example.text[:10]}"
+            found = part in anchors.for_point(i, example.language, "another answer")
+            genuine = example.kind in ("strong", "partial") and point.id in example.covers
+            assert found == genuine, (example.id, point.id)
+
+
+def test_an_example_never_anchors_itself(bank):
+    question = bank.question("cs-beh-01")
+    anchors = ExampleAnchors.build(question, _first_words)
+    strong = next(e for e in question.examples if e.kind == "strong" and e.language == "zh")
+    own_part = f"0:{strong.text[:10]}"
+    assert own_part in anchors.for_point(0, "zh", "another answer")
+    assert own_part not in anchors.for_point(0, "zh", strong.text + "\n")
+
+
+def test_anchors_are_per_language_and_capped(bank):
+    question = bank.question("cs-beh-01")
+    many = question.model_copy(update={"examples": tuple(question.examples) * (MAX_ANCHORS + 1)})
+    anchors = ExampleAnchors.build(many, _first_words)
+    for language in ("zh", "en"):
+        parts = anchors.for_point(0, language, "")
+        assert 0 < len(parts) <= MAX_ANCHORS
+        languages = {e.language for e in question.examples if f"0:{e.text[:10]}" in parts}
+        assert languages == {language}
+    assert anchors.for_point(len(question.rubric), "zh", "") == ()  # no such point
+
+
+def test_a_rubric_typed_from_a_bank_question_reads_the_same_anchors(scorer, bank):
+    question = bank.question("cs-beh-01")
+    as_bank = scorer.evidence(Target.from_question(question), TEAM_CONFLICT)
+    as_typed = scorer.evidence(free_form(question, "zh"), TEAM_CONFLICT)
+    semantic = [FEATURES.index(name) for name in FEATURES if name.startswith("sem_")]
+    np.testing.assert_allclose(
+        as_typed.features[:, semantic], as_bank.features[:, semantic], atol=1e-6
+    )
+    without = scorer.evidence(Target.from_question(question), TEAM_CONFLICT, example_anchors=False)
+    assert not np.allclose(without.features, as_bank.features)  # the anchors do count
+
+
+def test_the_examples_parts_bring_the_quoted_private_talk_closer(scorer, bank):
+    """The private-talk point ("分别与两人单独谈话") against "我先把他们分别叫到会议室单独聊":
+    the examples say it in a candidate's words, so the best clause reads closer."""
+    question = bank.question("cs-beh-01")
+    with_parts = scorer.evidence(Target.from_question(question), TEAM_CONFLICT)
+    without = scorer.evidence(Target.from_question(question), TEAM_CONFLICT, example_anchors=False)
+    assert with_parts.features[0, 0] > without.features[0, 0]  # sem_clause of p1
+    assert with_parts.evidence_runs == without.evidence_runs  # the cited clauses stay
+
+
+def test_a_reworded_point_reads_its_own_texts_while_the_others_keep_their_examples(scorer, bank):
+    """A trainer who rewords one point of a bank question keeps the other points' example
+    readings; the reworded point is read through its own text alone."""
+    question = bank.question("cs-beh-02")
+    texts = [p.text.zh if p.id != "p4" else "至少每两小时向客户反馈一次" for p in question.rubric]
+    reworded = scorer.evidence(
+        Target.from_texts(texts, question=question.question.zh), "我先道歉。"
+    )
+    assert reworded.anchored == tuple(p.id != "p4" for p in question.rubric)
+    assert scorer.evidence(Target.from_question(question), "我先道歉。").anchored == (True,) * 5
+    new = Target.from_texts(["先倾听客户", "给出时间承诺"], question="客户投诉怎么处理？")
+    assert scorer.evidence(new, "我先道歉。").anchored == ()
+
+
+def test_points_read_through_examples_take_the_calibrators_fitted_on_such_readings(scorer, bank):
+    question = bank.question("cs-beh-01")
+    evidence = scorer.evidence(Target.from_question(question), TEAM_CONFLICT)
+    assert scorer.calibration.fitted("long+ex") and scorer.calibration.fitted("short+ex")
+    as_read = scorer._logits(evidence)
+    plain = dataclasses.replace(evidence, anchored=())
+    assert not np.allclose(scorer._logits(plain), as_read)
+    old = Calibration(
+        {k: v for k, v in scorer.calibration.points.items() if "+ex" not in k},
+        scorer.calibration.long_map,
+        scorer.calibration.short_map,
+    )  # a calibration fitted before the "+ex" calibrators: every point reads as before
+    np.testing.assert_allclose(
+        scorer.with_calibration(old)._logits(evidence), scorer._logits(plain)
+    )
+
+
+def test_a_question_edited_by_a_trainer_is_read_anew(bank):
+    """The anchors are kept per question; an edited rubric or example must not reuse them."""
+    question = bank.question("cs-beh-01")
+    point = question.rubric[0].model_copy(update={"id": "p9"})
+    edited_rubric = question.model_copy(update={"rubric": (point, *question.rubric[1:])})
+    example = question.examples[0].model_copy(update={"covers": ()})
+    edited_example = question.model_copy(update={"examples": (example, *question.examples[1:])})
+    keys = {_anchors_key(q) for q in (question, edited_rubric, edited_example)}
+    assert len(keys) == 3
