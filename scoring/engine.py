@@ -7,9 +7,9 @@ For each rubric point the scorer gathers semantic evidence (best clause, adjacen
 together, whole answer; cosines taken relative to unrelated background sentences so that
 models with different cosine ranges give comparable numbers; short neighbouring clauses are
 embedded as one text, and the pair and whole-answer vectors are sums of clause vectors; a
-bank question's point, or one of a rubric typed from its texts, is also read through the
+bank question's point, or a point typed with a bank point's text, is also read through the
 parts of the question's strong and partial example answers that cover it,
-`scoring.example_anchors`),
+`scoring.example_anchors`, and then takes its domain's "+ex" calibrator),
 lexical evidence (IDF-weighted character bigrams / word stems, the question's own wording
 discounted) and a contradiction check (negation, more/less), adds answer-level signals
 (keyword list, copied question, off-topic, length), and turns them into a probability with
