@@ -73,7 +73,9 @@ PREPARE_BATCH = 256  # texts per encoder call in `Scorer.prepare`
 # shares them (the app makes a scorer per bank revision, and its tests clear its caches).
 _EXAMPLE_FITS: dict[tuple, ExampleFit] = {}
 # ...and each question's examples' cited parts (`ExampleAnchors`), read when the question is
-# first scored: about a second a question, where the whole bank at once took 20-50 s.
+# first scored: about half a second a question, where the whole bank at once took 15-50 s.
+# Kept per bank context too: the cited parts follow the context's term weights, so a scorer
+# never reads parts another scorer's context chose.
 _EXAMPLE_ANCHORS: dict[tuple, ExampleAnchors] = {}
 EXAMPLE_ANCHORS_KEPT = 2_000
 EXAMPLE_FITS_KEPT = 8
@@ -126,6 +128,7 @@ class Scorer:
         self.context = {q.id: q for q in context}
         corpus = [t for q in self.context.values() for t in _question_texts(q)]
         self.term_weights = TermWeights(corpus)
+        self._context_key = hash(tuple(corpus))  # the term weights' texts: anchors depend on them
         self.offsets = dict(offsets or {})
         self._centroids: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         self._example_fit: list[ExampleFit] = []  # built on first use, shared with copies
@@ -578,7 +581,7 @@ class Scorer:
         return self.calibration.fitted(f"long{EXAMPLES_DOMAIN}")
 
     def _question_anchors(self, question: Question) -> ExampleAnchors:
-        key = (self.encoder_name, _anchors_key(question))
+        key = (self.encoder_name, self._context_key, _anchors_key(question))
         if key not in _EXAMPLE_ANCHORS:
             _EXAMPLE_ANCHORS[key] = ExampleAnchors.build(question, self._cited)
             while len(_EXAMPLE_ANCHORS) > EXAMPLE_ANCHORS_KEPT:

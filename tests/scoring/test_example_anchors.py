@@ -112,3 +112,19 @@ def test_a_question_edited_by_a_trainer_is_read_anew(bank):
     edited_example = question.model_copy(update={"examples": (example, *question.examples[1:])})
     keys = {_anchors_key(q) for q in (question, edited_rubric, edited_example)}
     assert len(keys) == 3
+
+
+def test_a_score_does_not_depend_on_which_scorer_read_the_examples_first(scorer, bank):
+    """The cited parts follow the bank context's term weights: a scorer with another context
+    reads them anew instead of taking the parts the first one chose."""
+    from scoring.datasets import dev_bank
+    from scoring.engine import _EXAMPLE_ANCHORS, Scorer
+    from tests.scoring.test_regressions import VIP_REFUND
+
+    question = bank.question("cs-beh-02")
+    wider = Scorer(scorer.encoder, [*bank.questions, *dev_bank()], calibration=scorer.calibration)
+    _EXAMPLE_ANCHORS.clear()
+    alone = wider.score(question, VIP_REFUND).score  # the wider context reads the examples
+    _EXAMPLE_ANCHORS.clear()
+    scorer.score(question, VIP_REFUND)  # the narrower context reads them first...
+    assert wider.score(question, VIP_REFUND).score == alone  # ...and the wider its own
