@@ -96,8 +96,12 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return ((X - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
+        return self.logits(validate_data(self, X, dtype=np.float64, reset=False))
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        """`decision_function` on the engine's own float feature matrix, without
+        scikit-learn's input checks (they took a tenth of a batch's time)."""
+        return ((features - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         check_is_fitted(self)

@@ -35,6 +35,7 @@ import copy
 import itertools
 import math
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,7 @@ _EXAMPLE_FITS: dict[tuple, ExampleFit] = {}
 # never reads parts another scorer's context chose.
 _EXAMPLE_ANCHORS: dict[tuple, ExampleAnchors] = {}
 EXAMPLE_ANCHORS_KEPT = 2_000
+POINT_WEIGHTS_KEPT = 20_000  # rubric texts x question texts whose term weights a scorer keeps
 EXAMPLE_FITS_KEPT = 8
 EVIDENCE_PER_CLAUSE = True  # each clause also embedded alone, to choose the cited clause
 
@@ -133,6 +135,7 @@ class Scorer:
         self._centroids: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         self._example_fit: list[ExampleFit] = []  # built on first use, shared with copies
         self._point_texts: dict[str, tuple[str, int]] | None = None  # bank point text -> where
+        self._point_weights: dict[tuple[str, str], dict[str, float]] = {}  # shared with copies
 
     def with_calibration(self, calibration: Calibration) -> Scorer:
         """This scorer (same encoder, bank context, term weights and cached rubric
@@ -230,7 +233,6 @@ class Scorer:
         clauses = split_clauses(text) or [text.strip()]
         spans = spans_of(text, clauses)
         runs = clause_runs(sentence_ids(text, spans))
-        question_terms = set(terms(question_text))
 
         clause_terms = [set(terms(c)) for c in clauses]
         window_terms = [a | b for a, b in itertools.pairwise(clause_terms)] or clause_terms
@@ -260,7 +262,7 @@ class Scorer:
         lex_a = np.zeros(n_points)
         for i, point in enumerate(target.points):
             for anchor in point.texts.get(language) or point.texts["zh"]:
-                wanted = point_term_weights(anchor, self.term_weights, question_terms)
+                wanted = self._wanted_terms(anchor, question_text)
                 lex_c[i] = np.maximum(lex_c[i], [weighted_recall(wanted, t) for t in clause_terms])
                 lex_w[i] = np.maximum(lex_w[i], [weighted_recall(wanted, t) for t in window_terms])
                 lex_a[i] = max(lex_a[i], weighted_recall(wanted, answer_terms))
@@ -270,7 +272,7 @@ class Scorer:
         for i, point in enumerate(target.points):
             anchors = point.texts.get(language) or point.texts["zh"]
             for anchor in (*anchors, *point.evidence_texts.get(language, ())):
-                wanted = point_term_weights(anchor, self.term_weights, question_terms)
+                wanted = self._wanted_terms(anchor, question_text)
                 lex_e[i] = np.maximum(lex_e[i], [weighted_recall(wanted, t) for t in run_terms])
         if sem is not None:
             sem_c, sem_w = np.asarray(sem["clause"]), np.asarray(sem["window"])
@@ -414,10 +416,10 @@ class Scorer:
         answers (`AnswerEvidence.anchored`) takes the domain's calibrator fitted on such
         readings ("long+ex"...), where the calibration has one."""
         cal, X = self.calibration, evidence.features
-        logits = cal.point(evidence.language, domain).decision_function(X)
+        logits = cal.point(evidence.language, domain).logits(X)
         anchored = np.asarray(evidence.anchored or [False] * len(X), dtype=bool)
         if anchored.any() and cal.fitted(f"{domain}{EXAMPLES_DOMAIN}"):
-            read = cal.point(evidence.language, f"{domain}{EXAMPLES_DOMAIN}").decision_function(X)
+            read = cal.point(evidence.language, f"{domain}{EXAMPLES_DOMAIN}").logits(X)
             logits = np.where(anchored, read, logits)
         return logits
 
@@ -574,6 +576,18 @@ class Scorer:
             if where else ()
             for where in found
         ]  # fmt: skip
+
+    def _wanted_terms(self, point_text: str, question_text: str) -> dict[str, float]:
+        """The point text's term weights (`point_term_weights`), kept per scorer."""
+        key = (point_text, question_text)
+        if key not in self._point_weights:
+            if len(self._point_weights) > POINT_WEIGHTS_KEPT:
+                self._point_weights.clear()
+            question_terms = set(terms(question_text))
+            self._point_weights[key] = point_term_weights(
+                point_text, self.term_weights, question_terms
+            )
+        return self._point_weights[key]
 
     def _reads_examples(self) -> bool:
         """Whether points are read through example answers: only with a calibration fitted
@@ -738,6 +752,7 @@ _FULL_WIDTH_ALNUM = {
 SHOUTED_LETTERS = 20  # an answer with at least this many letters, nearly all capitals
 
 
+@lru_cache(maxsize=4096)  # a batch reads each answer several times
 def scored_text(answer: str) -> str:
     """The answer as the scorer reads it: Traditional Chinese in Simplified characters, as
     the bank is; full-width letters and digits as ASCII; half-width punctuation in Chinese

@@ -16,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from question_bank.schema import Question
 
@@ -54,6 +55,7 @@ class ExampleAnchors:
         return tuple(part for text, part in pairs if text != own)[:MAX_ANCHORS]
 
 
+@lru_cache(maxsize=1024)  # an answer is compared once per point
 def _plain(text: str) -> str:
     """The text's letters and digits, without case or full-width forms: an example is
     recognised however it is typed or punctuated."""

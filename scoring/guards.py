@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from scoring.lexical import terms
 from scoring.segment import CJK, CJK_SPACE
@@ -89,6 +90,7 @@ _LESS = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)  # each point's texts are read against every answer
 def polarity(text: str) -> tuple[bool, int]:
     """(negated, direction) of a text: an odd number of negation cues, and +1 / -1 / 0 for
     more-than / less-than / neither or both. A concessive part ("哪怕尚未解决", "even

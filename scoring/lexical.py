@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from question_bank.text import normalize_for_matching
 
@@ -154,6 +155,11 @@ CHINESE_FUNCTION_CHARS = frozenset(
 
 def terms(text: str) -> list[str]:
     """The lexical terms of a text: Chinese character bigrams and English word stems."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=65536)  # a batch reads each rubric text and clause many times
+def _terms(text: str) -> tuple[str, ...]:
     folded = normalize_for_matching(text)
     out: list[str] = []
     for run in _CJK_RUN.findall(folded):
@@ -168,7 +174,7 @@ def terms(text: str) -> list[str]:
     for word in _WORD.findall(folded):
         if word not in ENGLISH_STOPWORDS and len(word) > 1:
             out.append(_stem(word))
-    return out
+    return tuple(out)
 
 
 def _stem(word: str) -> str:
