@@ -18,6 +18,7 @@ from app_pages.common import (
     labels,
     language,
     live_bank,
+    plain,
     scorer,
     section_expander,
     section_tabs,
@@ -25,7 +26,7 @@ from app_pages.common import (
     tr,
 )
 from app_pages.tables import safe_table
-from app_pages.trainer_editors import point_editor
+from app_pages.trainer_editors import LANGUAGE_NAMES, point_editor
 from app_pages.trainer_widgets import (
     choose_version,
     conflict_record,
@@ -399,6 +400,65 @@ def calibration_tab(lab: Lab) -> None:
         calibration_result(lab, calibration["result"])
 
 
+# --- what the examples teach the scorer --------------------------------------------------------
+
+
+def phrasings_tab(lab: Lab) -> None:
+    """Each rubric point with the parts of the question's examples the scorer reads as more
+    ways of saying it: a wrong part means a wrongly marked example; a point without any
+    is read from its own wording only."""
+    st.caption(
+        tr(
+            "在“题库工作台”里标为“好”或“部分”、并勾选了覆盖要点的评分示例，也在教评分器：对每个勾选的要点，"
+            "评分器取示例中说到这个要点的那一部分，作为候选人表达这个要点的又一种说法，之后的回答也会与它比较。"
+            "下表是评分器实际读到的部分。如果某一部分其实没有说到这个要点，请在工作台里检查这个示例勾选的要点。",
+            "Graded examples marked strong or partial, with the points they cover ticked in the "
+            "Bank workbench, also teach the scorer: for each ticked point it takes the part of "
+            "the example that speaks to it as one more way a candidate may say that point, and "
+            "compares later answers with it too. The table shows the parts the scorer reads. If "
+            "a part does not really say its point, check which points that example ticks in "
+            "the workbench.",
+        )
+    )
+    rows = attempt(lambda: rubric_lab.example_phrasings(scorer(), lab.question, lab.lang))
+    if rows is None:
+        return
+    if not rows:
+        st.info(
+            tr(
+                "当前评分模型的校准不读取示例里的说法，每个要点只按它自己的文字评分。",
+                "The current scoring model's calibration does not read the examples' "
+                "phrasings: each point is scored on its own wording.",
+            )
+        )
+        return
+    by_point: dict[str, list[rubric_lab.PointPhrasing]] = {}
+    for row in rows:
+        by_point.setdefault(row.point_id, []).append(row)
+    for point_id, read in by_point.items():
+        with st.container(border=True):
+            st.markdown(f"**{plain(point_id)} · {plain(read[0].point)}**")
+            if not read[0].part:
+                st.caption(
+                    "💡 "
+                    + tr(
+                        "还没有示例说到这个要点，它只按要点文字评分。添加覆盖它的“好”或“部分”示例，"
+                        "能帮评分器认出候选人自己的说法。",
+                        "No example says this point yet, so it is scored on its own wording "
+                        "only. A strong or partial example that covers it helps the scorer "
+                        "recognise candidates' own words.",
+                    )
+                )
+                continue
+            st.markdown(
+                "\n".join(
+                    f"- {plain(r.part)} — *{plain(r.example_id)} · "
+                    f"{tr(*LANGUAGE_NAMES[r.language])}*"
+                    for r in read
+                )
+            )
+
+
 def example_table(examples: list[rubric_lab.LabExample]) -> None:
     if not examples:
         st.info(tr("这道题还没有评分示例。", "This question has no graded examples yet."))
@@ -609,12 +669,16 @@ def main() -> None:
         {
             "rubric": ("试改评分要点", "Try rubric changes"),
             "calibration": ("用评分示例校准", "Calibrate on graded answers"),
+            "phrasings": ("示例教给评分器的说法", "What the examples teach the scorer"),
         },
     )
     with tabs["rubric"]:
         rubric_tab(lab)
     with tabs["calibration"]:
         calibration_tab(lab)
+    with tabs["phrasings"]:
+        if tabs["phrasings"].open:
+            phrasings_tab(lab)
 
 
 main()

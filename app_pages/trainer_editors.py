@@ -377,6 +377,13 @@ def _example_form(
             point_ids,
             key=_seed(f"{key}_covers", covers),
             placeholder=choose_options(),
+            help=tr(
+                "只勾选这个回答真正说到的要点。“好”和“部分”示例也在教评分器：每个勾选要点在回答里对应的那部分，"
+                "会成为候选人表达这个要点的又一种说法（在“评分实验室”可以查看）。",
+                "Tick only the points this answer really makes. Strong and partial examples "
+                "also teach the scorer: the part of the answer that makes each ticked point "
+                "becomes one more way a candidate may say it (see the Rubric lab).",
+            ),
         )
         if unknown:
             st.caption(

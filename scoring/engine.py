@@ -45,7 +45,7 @@ from question_bank.text import to_simplified
 from scoring import guard_table, guards
 from scoring.calibration import EXAMPLES_DOMAIN, Calibration
 from scoring.encoders import DEFAULT_ENCODER, CachedEncoder, EncoderChoice, load_encoder
-from scoring.example_anchors import ExampleAnchors
+from scoring.example_anchors import ExampleAnchors, ExamplePart
 from scoring.features import (
     BACKGROUND,
     FEATURE_SIGNS,
@@ -174,6 +174,20 @@ class Scorer:
         answers = [a for _, a in items]
         self.prepare(answers, targets)
         return [self.score(t, a) for t, a in zip(targets, answers, strict=True)]
+
+    def example_phrasings(
+        self, question: Question
+    ) -> dict[str, dict[str, tuple[ExamplePart, ...]]]:
+        """Per rubric point id and language, the parts of the question's strong and partial
+        examples (those marked as covering the point) that answers are also read with, as
+        more phrasings of the point; none where the calibration reads no examples."""
+        if self.encoder is None or not self._reads_examples():
+            return {}
+        anchors = self._question_anchors(question)
+        return {
+            point.id: {lang: anchors.parts(i, lang) for lang in ("zh", "en")}
+            for i, point in enumerate(question.rubric)
+        }
 
     def prepare(self, answers: Sequence[str], targets: Sequence[Target] = ()) -> None:
         """Embed what scoring these answers needs in large batches, so scoring them is faster.

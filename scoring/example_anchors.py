@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from question_bank.schema import Question
 
@@ -24,11 +25,19 @@ EXAMPLE_KINDS = frozenset({"strong", "partial"})  # examples that genuinely cove
 MAX_ANCHORS = 12  # per point and language: a trainer's question with many examples stays cheap
 
 
+class ExamplePart(NamedTuple):
+    """The part of one example answer read as a phrasing of a rubric point."""
+
+    example_id: str
+    plain: str  # the example's text as `_plain` reads it: how it is recognised
+    part: str
+
+
 @dataclass(frozen=True)
 class ExampleAnchors:
-    """One question's anchors: per (point index, language), (example text, cited part) pairs."""
+    """One question's anchors: per (point index, language), the examples' parts."""
 
-    by_point: dict[tuple[int, str], tuple[tuple[str, str], ...]]
+    by_point: dict[tuple[int, str], tuple[ExamplePart, ...]]
 
     @classmethod
     def build(
@@ -36,7 +45,7 @@ class ExampleAnchors:
     ) -> ExampleAnchors:
         """`cited(question, text)` gives, per rubric point, the part of `text` the scorer
         cites for it (read without example anchors)."""
-        by_point: dict[tuple[int, str], list[tuple[str, str]]] = {}
+        by_point: dict[tuple[int, str], list[ExamplePart]] = {}
         for example in question.examples:
             if example.kind not in EXAMPLE_KINDS or not example.covers:
                 continue
@@ -44,15 +53,21 @@ class ExampleAnchors:
             for index, (point, part) in enumerate(zip(question.rubric, parts, strict=True)):
                 if point.id in example.covers and part.strip():
                     key = (index, example.language)
-                    by_point.setdefault(key, []).append((_plain(example.text), part))
+                    read = ExamplePart(example.id, _plain(example.text), part)
+                    by_point.setdefault(key, []).append(read)
         return cls({key: tuple(pairs) for key, pairs in by_point.items()})
 
     def for_point(self, index: int, language: str, answer: str) -> tuple[str, ...]:
         """The point's anchors from its question's examples in `language`, none taken from
         an example that is `answer` (whatever its case, width, spacing or punctuation)."""
         own = _plain(answer)
-        pairs = self.by_point.get((index, language), ())
-        return tuple(part for text, part in pairs if text != own)[:MAX_ANCHORS]
+        read = self.by_point.get((index, language), ())
+        return tuple(p.part for p in read if p.plain != own)[:MAX_ANCHORS]
+
+    def parts(self, index: int, language: str) -> tuple[ExamplePart, ...]:
+        """The point's parts in `language` that an answer (not one of these examples) is
+        read with: at most `MAX_ANCHORS`, in the order of the examples."""
+        return self.by_point.get((index, language), ())[:MAX_ANCHORS]
 
 
 @lru_cache(maxsize=1024)  # an answer is compared once per point

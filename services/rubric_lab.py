@@ -55,6 +55,37 @@ class LabExample:
     language: str | None = None
 
 
+@dataclass(frozen=True)
+class PointPhrasing:
+    """A rubric point and one part of a graded example that the scorer reads as a way of
+    saying it (`part` is empty for a point no example phrases yet)."""
+
+    point_id: str
+    point: str
+    example_id: str
+    language: str
+    part: str
+
+
+def example_phrasings(scorer: Scorer, question: Question, language: str) -> list[PointPhrasing]:
+    """What the question's examples teach the scorer: for each rubric point, the part of
+    each strong or partial example marked as covering it that answers are also compared
+    with (`Scorer.example_phrasings`); an empty list when the scorer reads no examples."""
+    read = scorer.example_phrasings(question)
+    if not read:
+        return []
+    rows = []
+    for point in question.rubric:
+        text = point.text.get(language)
+        found = [
+            PointPhrasing(point.id, text, part.example_id, lang, part.part)
+            for lang, parts in read[point.id].items()
+            for part in parts
+        ]
+        rows += found or [PointPhrasing(point.id, text, "", "", "")]
+    return rows
+
+
 def split_answers(text: str) -> list[str]:
     """Sample answers pasted together, separated by a line holding only `---`."""
     return [part.strip() for part in SEPARATOR.split(text or "") if part.strip()]

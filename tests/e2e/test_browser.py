@@ -464,7 +464,8 @@ def test_a_spoken_answer_is_recorded_transcribed_edited_and_scored(
 
 def test_workbench_point_editor_stale_mark_and_rubric_lab(app_server, screenshot_dir, monkeypatch):
     """Issue 13, item 7: a point's Chinese edited alone is marked (also after a reload), the
-    English edited clears it; the rubric lab shows each point's probability."""
+    English edited clears it; the rubric lab shows each point's probability, and what the
+    question's examples teach the scorer."""
     from question_bank.loader import load_path
     from services import accounts
     from services import bank as bank_service
@@ -490,7 +491,9 @@ def test_workbench_point_editor_stale_mark_and_rubric_lab(app_server, screenshot
         if current != before.version:
             bank_service.restore_version(db, trainer, question_id, before.version, current)
         db.dispose()
-    for name in ("workbench.png", "workbench_point_editor.png", "rubric_lab.png"):
+    shots = ("workbench.png", "workbench_point_editor.png", "rubric_lab.png",
+             "rubric_lab_phrasings.png")  # fmt: skip
+    for name in shots:
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -1,7 +1,8 @@
 // A trainer edits a rubric point in the workbench: the Chinese only (the point is marked
 // "英文未随中文更新", also after a reload), then the English (the mark goes); then scores an
 // answer in the rubric lab against a scratch rewording of the first point, where each point's
-// probability shows under both rubrics.
+// probability shows under both rubrics, and opens the list of the parts of the question's
+// examples that each point is also read with.
 // $E2E_WORKBENCH_TOKEN: a trainer's token (test_browser.py); $E2E_WORKBENCH_QUESTION: the id.
 import {
   clickButton,
@@ -96,4 +97,11 @@ await runE2E('workbench', async ({ page, url, shot }) => {
   await expectText(page, '草稿评分要点：得分', { timeout: 60_000 });
   await expectText(page, '每个要点的依据');
   await screenshot(page, shot('rubric_lab.png'));
+
+  step('rubric lab: the parts of the examples each point is also read with');
+  await page.getByRole('tab', { name: '示例教给评分器的说法' }).click();
+  await waitForApp(page);
+  await expectText(page, '也在教评分器', { timeout: 60_000 });
+  await expectText(page, 'strong-zh · 中文');
+  await screenshot(page, shot('rubric_lab_phrasings.png'));
 });

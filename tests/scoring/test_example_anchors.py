@@ -128,3 +128,25 @@ def test_a_score_does_not_depend_on_which_scorer_read_the_examples_first(scorer,
     _EXAMPLE_ANCHORS.clear()
     scorer.score(question, VIP_REFUND)  # the narrower context reads them first...
     assert wider.score(question, VIP_REFUND).score == alone  # ...and the wider its own
+
+
+def test_a_trainer_sees_the_parts_each_point_is_read_with(scorer, bank):
+    """`Scorer.example_phrasings` shows the parts an answer is compared with: the parts of the
+    examples marked as covering the point, and nothing where the calibration reads none."""
+    from scoring.example_anchors import _plain
+
+    question = bank.question("cs-beh-01")
+    shown = scorer.example_phrasings(question)
+    examples = {e.id: e for e in question.examples}
+    for index, point in enumerate(question.rubric):
+        for language in ("zh", "en"):
+            parts = shown[point.id][language]
+            read = scorer._question_anchors(question).for_point(index, language, "另一个回答")
+            assert tuple(p.part for p in parts) == read
+            for part in parts:
+                example = examples[part.example_id]
+                assert point.id in example.covers and example.language == language
+                assert _plain(part.part) in _plain(example.text)
+    assert sum(len(p) for by_language in shown.values() for p in by_language.values()) >= 10
+    old = Calibration({k: v for k, v in scorer.calibration.points.items() if "+ex" not in k})
+    assert scorer.with_calibration(old).example_phrasings(question) == {}
