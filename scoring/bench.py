@@ -410,12 +410,14 @@ def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     """Evidence accuracy on benchmarks/evidence: the clauses cited for a covered point meet
     what the annotator marked, over the points the scorer cites (p >= PARTIAL_AT) and over
     every annotated point (what it would cite); and, since a run of clauses is cited, the
-    share of cited clauses that lie in the marked part (precision) and the run's length."""
+    share of cited clauses that lie in the marked part (precision) and the run's length;
+    accuracy over every annotated point of each language too."""
     items = evidence_set(questions)
     if not items:
         return []
     hits: list[bool] = []
     every: list[bool] = []
+    by_language: dict[str, list[bool]] = {}
     inside: list[float] = []
     lengths: list[int] = []
     for item in items:
@@ -429,6 +431,7 @@ def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
             first, end = ev.evidence_runs[i]
             met = [any(a < y and x < b for x, y in marked) for a, b in ev.spans[first:end]]
             every.append(any(met))
+            by_language.setdefault(item.language, []).append(any(met))
             if p[i] >= PARTIAL_AT:
                 hits.append(any(met))
                 inside.append(sum(met) / len(met))
@@ -437,6 +440,8 @@ def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         Row(f"evidence accuracy: cited points ({len(hits)} of {len(every)} annotated)",
             float(np.mean(hits)), None, ">= 0.90"),
         Row("evidence accuracy: every annotated point", float(np.mean(every))),
+        *(Row(f"evidence accuracy: every annotated point, {language} answers ({len(met)})",
+              float(np.mean(met))) for language, met in sorted(by_language.items())),
         Row("evidence precision: share of cited clauses in the marked part", float(np.mean(inside))),
         Row("evidence: clauses cited per point (mean)", float(np.mean(lengths))),
     ]  # fmt: skip
