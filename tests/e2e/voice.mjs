@@ -76,6 +76,8 @@ async function waitForBox(page, test, what, label = '你的回答') {
 const config = JSON.parse(process.env.E2E_VOICE || '{}');
 const MOCK_BOX = "The candidate's answer (typed by them or transcribed; saved as you go)";
 
+const TRANSCRIBING = '正在转写这段录音；完成后可以再次录音或上传。';
+
 await runE2E('voice', async ({ page, url, shot }) => {
   await clickButton(page, '开始练习');
   await expectText(page, '你的回答', { exact: true });
@@ -84,15 +86,25 @@ await runE2E('voice', async ({ page, url, shot }) => {
   await waitForApp(page);
   await screenshot(page, shot('voice_panel.png'));
 
+  // The disabled recorder may show only briefly (a fast transcription, the caption drawn
+  // first): a watcher notes every moment the Record button is disabled under the caption.
+  await page.evaluate((caption) => {
+    window.__recorderDisabledWhileTranscribing = false;
+    const check = () => {
+      const button = document.querySelector('[data-testid="stAudioInput"] button[aria-label="Record"]');
+      if (button && button.disabled && document.body.innerText.includes(caption)) {
+        window.__recorderDisabledWhileTranscribing = true;
+      }
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true });
+  }, TRANSCRIBING);
   await record(page, 8);
   step('while it is transcribing, no second take can start');
-  await expectText(page, '正在转写这段录音；完成后可以再次录音或上传。', { timeout: 60_000 });
+  await expectText(page, TRANSCRIBING, { timeout: 60_000 });
   const recorder = page.locator('[data-testid="stAudioInput"]').first();
-  // The disabled recorder is sent before the caption, but the browser may draw the caption
-  // first (a full CI run failed once on a single read): poll while it is transcribing.
   let disabled = false;
   for (let waited = 0; waited < 10_000 && !disabled; waited += 100) {
-    disabled = !(await recorder.getByRole('button', { name: 'Record', exact: true }).isEnabled());
+    disabled = await page.evaluate(() => window.__recorderDisabledWhileTranscribing);
     if (!disabled) await page.waitForTimeout(100);
   }
   if (!disabled) {
