@@ -405,19 +405,21 @@ def calibration_tab(lab: Lab) -> None:
 
 def phrasings_tab(lab: Lab) -> None:
     """Each rubric point with the parts of the question's examples the scorer reads as more
-    ways of saying it: a wrong part means a wrongly marked example; a point without any
-    is read from its own wording only."""
+    ways of saying it (a wrong part is a point the example does not make, or a sentence the
+    scorer cited wrongly); a point without any is read from its own wording only."""
     st.caption(
         tr(
             "在“题库工作台”里标为“好”或“部分”、并勾选了覆盖要点的评分示例，也在教评分器：对每个勾选的要点，"
             "评分器取示例中说到这个要点的那一部分，作为候选人表达这个要点的又一种说法，之后的回答也会与它比较。"
-            "下表是评分器实际读到的部分。如果某一部分其实没有说到这个要点，请在工作台里检查这个示例勾选的要点。",
+            "下面是评分器实际读到的部分。如果某一部分其实没有说到它的要点：先检查这个示例是否真的说到了这个要点；"
+            "如果说到了，就是评分器选错了句子，在工作台里取消这个勾选，这一部分就不再被使用。",
             "Graded examples marked strong or partial, with the points they cover ticked in the "
             "Bank workbench, also teach the scorer: for each ticked point it takes the part of "
             "the example that speaks to it as one more way a candidate may say that point, and "
-            "compares later answers with it too. The table shows the parts the scorer reads. If "
-            "a part does not really say its point, check which points that example ticks in "
-            "the workbench.",
+            "compares later answers with it too. Below are the parts the scorer reads. If a "
+            "part does not make its point, check first that the example really makes that "
+            "point; if it does, the scorer picked the wrong sentence, and unticking the point "
+            "in the workbench stops that part being read.",
         )
     )
     rows = attempt(lambda: rubric_lab.example_phrasings(scorer(), lab.question, lab.lang))
