@@ -766,7 +766,7 @@ _FULL_WIDTH_ALNUM = {
 SHOUTED_LETTERS = 20  # an answer with at least this many letters, nearly all capitals
 
 
-@lru_cache(maxsize=4096)  # a batch reads each answer several times
+@lru_cache(maxsize=256)  # scoring an answer reads it several times (up to 20,000 chars)
 def scored_text(answer: str) -> str:
     """The answer as the scorer reads it: Traditional Chinese in Simplified characters, as
     the bank is; full-width letters and digits as ASCII; half-width punctuation in Chinese

@@ -70,7 +70,7 @@ class ExampleAnchors:
         return self.by_point.get((index, language), ())[:MAX_ANCHORS]
 
 
-@lru_cache(maxsize=1024)  # an answer is compared once per point
+@lru_cache(maxsize=64)  # an answer is compared once per point
 def _plain(text: str) -> str:
     """The text's letters and digits, without case or full-width forms: an example is
     recognised however it is typed or punctuated."""

@@ -90,7 +90,7 @@ _LESS = re.compile(
 )
 
 
-@lru_cache(maxsize=16384)  # each point's texts are read against every answer
+@lru_cache(maxsize=4096)  # each point's texts are read against every answer
 def polarity(text: str) -> tuple[bool, int]:
     """(negated, direction) of a text: an odd number of negation cues, and +1 / -1 / 0 for
     more-than / less-than / neither or both. A concessive part ("哪怕尚未解决", "even

@@ -155,10 +155,17 @@ CHINESE_FUNCTION_CHARS = frozenset(
 
 def terms(text: str) -> list[str]:
     """The lexical terms of a text: Chinese character bigrams and English word stems."""
-    return list(_terms(text))
+    return list(_kept_terms(text) if len(text) <= KEPT_TERMS_CHARS else _terms(text))
 
 
-@lru_cache(maxsize=65536)  # a batch reads each rubric text and clause many times
+KEPT_TERMS_CHARS = 500  # texts this short (rubric texts, clauses) have their terms kept
+
+
+@lru_cache(maxsize=16384)  # a batch reads each rubric text and clause many times
+def _kept_terms(text: str) -> tuple[str, ...]:
+    return _terms(text)
+
+
 def _terms(text: str) -> tuple[str, ...]:
     folded = normalize_for_matching(text)
     out: list[str] = []
