@@ -410,16 +410,18 @@ def phrasings_tab(lab: Lab) -> None:
     st.caption(
         tr(
             "在“题库工作台”里标为“好”或“部分”、并勾选了覆盖要点的评分示例，也在教评分器：对每个勾选的要点，"
-            "评分器取示例中说到这个要点的那一部分，作为候选人表达这个要点的又一种说法，之后的回答也会与它比较。"
-            "下面是评分器实际读到的部分。如果某一部分其实没有说到它的要点：先检查这个示例是否真的说到了这个要点；"
-            "如果说到了，就是评分器选错了句子，在工作台里取消这个勾选，这一部分就不再被使用。",
+            "评分器读取示例中说到这个要点的那一部分（培训师标注的原文；没有标注时，用评分器自己引用的部分），"
+            "作为候选人表达这个要点的又一种说法，之后的回答也会与它比较。下面是评分器实际读到的部分。"
+            "如果某一部分其实没有说到它的要点：先检查这个示例是否真的说到了这个要点（没有就取消勾选）；"
+            "如果说到了，就在工作台这个示例的“每个要点在回答里的说法”里选出正确的原文。",
             "Graded examples marked strong or partial, with the points they cover ticked in the "
-            "Bank workbench, also teach the scorer: for each ticked point it takes the part of "
-            "the example that speaks to it as one more way a candidate may say that point, and "
-            "compares later answers with it too. Below are the parts the scorer reads. If a "
-            "part does not make its point, check first that the example really makes that "
-            "point; if it does, the scorer picked the wrong sentence, and unticking the point "
-            "in the workbench stops that part being read.",
+            "Bank workbench, also teach the scorer: for each ticked point it reads the part of "
+            "the example that makes it (the words a trainer marked, or else the part the scorer "
+            "cites itself) as one more way a candidate may say that point, and compares later "
+            "answers with it too. Below are the parts the scorer reads. If a part does not make "
+            "its point, check first that the example really makes that point (if not, untick "
+            "it); if it does, mark the right words under “Where the answer makes each point” "
+            "in that example in the workbench.",
         )
     )
     rows = attempt(lambda: rubric_lab.example_phrasings(scorer(), lab.question, lab.lang))
@@ -434,6 +436,7 @@ def phrasings_tab(lab: Lab) -> None:
             )
         )
         return
+    marks_check(lab)
     by_point: dict[str, list[rubric_lab.PointPhrasing]] = {}
     for row in rows:
         by_point.setdefault(row.point_id, []).append(row)
@@ -455,10 +458,73 @@ def phrasings_tab(lab: Lab) -> None:
             st.markdown(
                 "\n".join(
                     f"- {plain(r.part)} — *{plain(r.example_id)} · "
-                    f"{tr(*LANGUAGE_NAMES[r.language])}*"
+                    f"{tr(*LANGUAGE_NAMES[r.language])}{_marked_tag(r)}*"
                     for r in read
                 )
             )
+
+
+def marks_check(lab: Lab) -> None:
+    """Whether the scorer cites, in each graded example, the words a trainer marked."""
+    st.markdown(
+        "##### " + tr("评分器引用的是你标注的原文吗", "Does the scorer cite the words you marked?")
+    )
+    checks = attempt(lambda: rubric_lab.marked_evidence_checks(scorer(), lab.question))
+    if checks is None:
+        return
+    if not checks:
+        st.caption(
+            tr(
+                "这道题的示例还没有标注。在工作台里为示例的每个要点选出说到它的原文后，这里会检查评分器"
+                "给这个示例评分时引用的是不是同样的话。",
+                "No example of this question has marked passages yet. Once you mark, in the "
+                "workbench, the words that make each point of an example, this checks whether "
+                "the scorer cites the same words when it scores that example.",
+            )
+        )
+        return
+    agreed = sum(c.agrees for c in checks)
+    st.markdown(
+        tr(
+            f"标注的 {len(checks)} 个要点中，评分器引用了标注原文的有 **{agreed}** 个。",
+            f"Of {len(checks)} marked points, the scorer cites the marked words for **{agreed}**.",
+        )
+    )
+    verdicts = {
+        True: "✅ " + tr("一致", "agrees"),
+        False: "❌ " + tr("引用了别的话", "cites other words"),
+        None: "❌ " + tr("没有认出这个要点", "does not find the point"),
+    }
+    st.dataframe(
+        safe_table(
+            pd.DataFrame(
+                [
+                    {
+                        "example": c.example_id,
+                        "point": c.point_id,
+                        "verdict": verdicts[c.agrees if c.cited is not None else None],
+                        "marked": " / ".join(c.marked),
+                        "cited": c.cited or "",
+                    }
+                    for c in checks
+                ]
+            )
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "example": tr("示例", "Example"),
+            "point": tr("要点", "Point"),
+            "verdict": tr("结果", "Verdict"),
+            "marked": st.column_config.TextColumn(tr("你标注的原文", "You marked"), width="large"),
+            "cited": st.column_config.TextColumn(tr("评分器引用", "Scorer cites"), width="large"),
+        },
+    )
+
+
+def _marked_tag(phrasing: rubric_lab.PointPhrasing) -> str:
+    """The tag after a part a trainer marked (the others are the scorer's own citations)."""
+    return " · ✍️ " + tr("培训师标注", "marked by a trainer") if phrasing.marked else ""
 
 
 def example_table(examples: list[rubric_lab.LabExample]) -> None:

@@ -283,7 +283,7 @@ def _short(text: Any, limit: int = 40) -> str:
 def example_editor(
     rows: list[dict[str, Any]],
     key: str,
-    point_ids: list[str],
+    points: dict[str, str],
     saved_problems: list[FormProblem],
 ) -> None:
     """The graded examples: a table of all, then the chosen one in a form. What is wrong is
@@ -291,9 +291,10 @@ def example_editor(
 
     Args:
         rows: the examples as data (`bank_forms.EXAMPLE_FIELDS`), changed in place.
-        point_ids: the rubric's point ids (what an example may cover).
+        points: the rubric's point ids (what an example may cover) with their texts.
         saved_problems: the problems of the last refused save.
     """
+    point_ids = list(points)
     overview = st.container()
     for problem in saved_problems:
         if problem.field == "examples" and problem.row is None:
@@ -319,6 +320,7 @@ def example_editor(
         gone = [c for c in row.get("covers") or [] if c not in point_ids]
         _typed(row, f"{key}_{row['_key']}", bank_forms.EXAMPLE_FIELDS)
         row["covers"] = gone + [c for c in row.get("covers") or [] if c not in gone]
+        _typed_marks(row, f"{key}_{row['_key']}")
         live = bank_forms.example_problems(rows, point_ids)
         shown = [p for p in live if p.row == index + 1]
         seen = {(p.column, p.message) for p in shown}
@@ -327,14 +329,16 @@ def example_editor(
             for p in saved_problems
             if p.field == "examples" and p.row == index + 1 and (p.column, p.message) not in seen
         ]
-        _example_form(row, f"{key}_{row['_key']}", point_ids, shown)
+        _example_form(row, f"{key}_{row['_key']}", points, shown)
     with overview:
         _example_table(rows, bank_forms.example_problems(rows, point_ids))
 
 
 def _example_form(
-    row: dict[str, Any], key: str, point_ids: list[str], problems: list[FormProblem]
+    row: dict[str, Any], key: str, points: dict[str, str], problems: list[FormProblem]
 ) -> None:
+    point_ids = list(points)
+
     def name(field: str) -> str:
         return tr(*EXAMPLE_FIELD_NAMES[field])
 
@@ -379,10 +383,11 @@ def _example_form(
             placeholder=choose_options(),
             help=tr(
                 "只勾选这个回答真正说到的要点。“好”和“部分”示例也在教评分器：每个勾选要点在回答里对应的那部分，"
-                "会成为候选人表达这个要点的又一种说法（在“评分实验室”可以查看）。",
+                "会成为候选人表达这个要点的又一种说法（可以在下面标出是哪几句；在“评分实验室”可以查看）。",
                 "Tick only the points this answer really makes. Strong and partial examples "
                 "also teach the scorer: the part of the answer that makes each ticked point "
-                "becomes one more way a candidate may say it (see the Rubric lab).",
+                "becomes one more way a candidate may say it (mark which words below; see the "
+                "Rubric lab).",
             ),
         )
         if unknown:
@@ -398,10 +403,56 @@ def _example_form(
             name("text"), height=160, key=_seed(f"{key}_text", row.get("text", ""))
         )
         _errors(problems, "text")
+        marked = any((row.get("evidence") or {}).values())
+        if row.get("kind") in ("strong", "partial") or marked:  # marks of others can be fixed
+            _marked_passages(row, key, points)
+        _errors(problems, "evidence")
         row["comment"] = st.text_input(
             name("comment"), key=_seed(f"{key}_comment", row.get("comment") or "")
         )
         _errors(problems, "comment")
+
+
+def _typed_marks(row: dict[str, Any], key: str) -> None:
+    """Take the passages marked in this run (see `_typed`)."""
+    marked = dict(row.get("evidence") or {})
+    for point_id in row.get("covers") or []:
+        if f"{key}_evidence_{point_id}" in st.session_state:
+            marked[point_id] = list(st.session_state[f"{key}_evidence_{point_id}"])
+    row["evidence"] = marked
+
+
+def _marked_passages(row: dict[str, Any], key: str, points: dict[str, str]) -> None:
+    """For each ticked point, the passages of the answer that make it: picked from the
+    answer's phrases, or typed (an exact part of the answer). They replace, as the point's
+    phrasing read by the scorer, the part the scorer would cite itself."""
+    covered = [c for c in row.get("covers") or [] if c in points]
+    if not covered or not str(row.get("text") or "").strip():
+        return
+    st.markdown(tr(*EXAMPLE_FIELD_NAMES["evidence"]))
+    st.caption(
+        tr(
+            "可选。为每个勾选的要点选出回答里说到它的那几句（也可以粘贴回答中的原文）。评分器会把这些话当作"
+            "这个要点的又一种说法；不选时，它用自己引用的那部分（在“评分实验室”可以查看）。",
+            "Optional. For each ticked point, pick the phrases of the answer that make it (or "
+            "paste an exact part of the answer). The scorer reads them as one more way of "
+            "saying the point; left empty, it reads the part it cites itself (see the Rubric "
+            "lab).",
+        )
+    )
+    phrases = bank_forms.answer_phrases(str(row["text"]))
+    marked = dict(row.get("evidence") or {})
+    for point_id in covered:
+        widget = f"{key}_evidence_{point_id}"
+        chosen = list(st.session_state.get(widget, marked.get(point_id) or []))
+        marked[point_id] = st.multiselect(
+            f"{point_id} · {points[point_id]}",
+            phrases + [c for c in chosen if c not in phrases],
+            key=_seed(widget, list(marked.get(point_id) or [])),
+            accept_new_options=True,
+            placeholder=tr("选择或粘贴回答中的原文", "Pick, or paste words from the answer"),
+        )
+    row["evidence"] = marked
 
 
 def _example_table(rows: list[dict[str, Any]], problems: list[FormProblem]) -> None:

@@ -70,6 +70,7 @@ EXAMPLE_FIELD_NAMES = {
     "covers": ("覆盖的评分要点", "Rubric points it covers"),
     "text": ("回答", "Answer"),
     "comment": ("评语（为什么是这个分数）", "Comment (why this grade)"),
+    "evidence": ("每个要点在回答里的说法", "Where the answer makes each point"),
 }
 TABLE_NAMES = {  # a bank file's tables (CSV record kinds, Excel sheets)
     "questions": ("题目表（questions）", "questions table"),

@@ -422,8 +422,12 @@ def question_form(wb: Workbench, draft: dict) -> None:
     paired_fields(fields, problems, ("reference", 150), ("follow_ups", None))
 
     st.markdown("#### " + tr("评分示例回答", "Graded example answers"))
-    point_ids = [p["id"] for p in bank_forms.rubric_from_rows(fields["rubric"])]
-    example_editor(draft["examples"], f"workbench_example_{seq}", point_ids, problems)
+    language = "en" if st.session_state.get("language") == "en" else "zh"
+    points = {
+        p["id"]: p["text"][language] or p["text"]["zh"] or p["text"]["en"]
+        for p in bank_forms.rubric_from_rows(fields["rubric"])
+    }
+    example_editor(draft["examples"], f"workbench_example_{seq}", points, problems)
 
     st.divider()
     save_bar(wb, draft, problems)

@@ -14,6 +14,7 @@ a newer one; files without it read the same.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Mapping
@@ -75,6 +76,9 @@ TABLES = {
     "rubric_points": RUBRIC_COLUMNS,
     "examples": EXAMPLE_COLUMNS,
 }
+# Written, and read when present (files written before them have none): per example, the
+# passages marked as making each point it covers, one "<point id>: <passage>" per line.
+OPTIONAL_COLUMNS = {"examples": ["evidence"]}
 RECORD_OF_TABLE = {"questions": "question", "rubric_points": "rubric_point", "examples": "example"}
 VERSION_COLUMN = "version"  # optional, last column of the questions table
 
@@ -184,9 +188,17 @@ def to_tables(
                     "covers": ", ".join(e.covers),
                     "comment": e.comment or "",
                     "text": e.text,
+                    "evidence": "\n".join(
+                        f"{point_id}: {passage}"
+                        for point_id, passages in (e.evidence or {}).items()
+                        for passage in passages
+                    ),
                 }
             )
-    tables = {name: pd.DataFrame(rows[name], columns=cols) for name, cols in TABLES.items()}
+    tables = {
+        name: pd.DataFrame(rows[name], columns=[*cols, *OPTIONAL_COLUMNS.get(name, [])])
+        for name, cols in TABLES.items()
+    }
     if versions is not None:
         ids = tables["questions"]["id"]
         tables["questions"][VERSION_COLUMN] = [versions.get(i, "") for i in ids]
@@ -218,7 +230,10 @@ def from_tables(
                 problems.append(Problem(f"{source} {name}", said, table=name))
     if problems:
         return [], problems
-    frames = {name: _as_text(tables.get(name), cols) for name, cols in TABLES.items()}
+    frames = {
+        name: _as_text(tables.get(name), [*cols, *OPTIONAL_COLUMNS.get(name, [])])
+        for name, cols in TABLES.items()
+    }
 
     children: dict[str, dict[str, list[tuple[int, dict[str, str]]]]] = defaultdict(
         lambda: defaultdict(list)
@@ -332,6 +347,13 @@ def _question_from_rows(
                 "covers": [c.strip() for c in e["covers"].split(",") if c.strip()],
                 "comment": e["comment"] or None,
                 "text": e["text"],
+                "evidence": cell(
+                    f"examples.{i}.evidence",
+                    "examples",
+                    n,
+                    "evidence",
+                    lambda e=e: _marked_passages(e["evidence"]),
+                ),
             }
             for i, (n, e) in enumerate(examples)
         ],
@@ -365,7 +387,28 @@ def _point(row: dict[str, str], weight: Any) -> dict[str, Any]:
 _NESTED_COLUMNS = {  # (list, key) -> column in its table
     ("rubric", "id"): "point_id",
     ("examples", "id"): "example_id",
+    ("examples", "evidence"): "evidence",
 }
+_MARK_LINE = re.compile(r"^\s*([a-z0-9][a-z0-9._-]*)\s*[:：]\s*(.+?)\s*$")
+
+
+def _marked_passages(cell: str) -> dict[str, list[str]] | None:
+    """An `evidence` cell: one "<point id>: <passage>" per line (blank lines skipped)."""
+    marked: dict[str, list[str]] = {}
+    for number, line in enumerate(cell.splitlines(), start=1):
+        if not line.strip():
+            continue
+        found = _MARK_LINE.match(line)
+        if found is None:
+            raise MessageError(
+                Message(
+                    f"第 {number} 行应写成“要点编号: 原文”，例如“p1: 我先向客户道歉”",
+                    f"line {number} should read “point id: passage”, for example "
+                    "“p1: I apologised first”",
+                )
+            )
+        marked.setdefault(found[1], []).append(found[2])
+    return marked or None
 
 
 def _place(path: str, row_number: int, children: Children) -> tuple[str, int, str | None]:

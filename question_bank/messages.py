@@ -83,6 +83,25 @@ def unknown_points(example_id: str, points: list[str]) -> Message:
     )
 
 
+def marked_not_covered(example_id: str, point_id: str) -> Message:
+    """A graded example marks where it makes a point it is not ticked as covering."""
+    return Message(
+        f"示例“{example_id}”标注了要点 {point_id} 的说法，但没有勾选它覆盖 {point_id}",
+        f"example {example_id!r} marks where it makes {point_id} but is not ticked as "
+        f"covering {point_id}",
+    )
+
+
+def marked_not_in_text(example_id: str, point_id: str, passage: str) -> Message:
+    """A passage marked for a point is not (any more) in the example's text."""
+    shown = passage if len(passage) <= 40 else passage[:39] + "…"
+    return Message(
+        f"示例“{example_id}”为要点 {point_id} 标注的“{shown}”不在回答里",
+        f"the passage marked for {point_id} in example {example_id!r}, “{shown}”, is not in "
+        "its answer",
+    )
+
+
 def repeated_ids(what_zh: str, what_en: str, ids: list[str]) -> Message:
     """Ids that repeat within a question (rubric points, examples)."""
     return Message(f"{what_zh}编号重复：{zh_list(ids)}", f"{what_en} ids repeat: {ids}")

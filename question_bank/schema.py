@@ -6,11 +6,19 @@ Graded example answers are written in one language each and say which one.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from question_bank.messages import ID_PATTERN, Message, repeated_ids, rule_error, unknown_points
+from question_bank.messages import (
+    ID_PATTERN,
+    Message,
+    marked_not_covered,
+    marked_not_in_text,
+    repeated_ids,
+    rule_error,
+    unknown_points,
+)
 
 Category = Literal["behavioral", "situational", "technical", "stress"]
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -62,6 +70,9 @@ class RubricPoint(_Strict):
     weak: LocalizedText | None = None  # what a weak answer to this point sounds like
 
 
+Passage = Annotated[str, Field(min_length=1)]  # an exact part of an example's text
+
+
 class ExampleAnswer(_Strict):
     """A graded sample answer: a model or an anti-model for trainers, data for calibration."""
 
@@ -72,6 +83,30 @@ class ExampleAnswer(_Strict):
     covers: tuple[str, ...] = ()  # rubric point ids the answer genuinely covers
     text: str = Field(min_length=1)
     comment: str | None = None  # why it got this grade
+    # Per covered point id, the passages of `text` that make the point, as a trainer marked
+    # them; the scorer reads them as the point's phrasings (else it reads the part it cites).
+    evidence: dict[str, tuple[Passage, ...]] | None = None  # None when nothing is marked
+
+    @field_validator("evidence")
+    @classmethod
+    def _marked_in_answer(
+        cls, evidence: dict[str, tuple[str, ...]] | None, info: ValidationInfo
+    ) -> dict[str, tuple[str, ...]] | None:
+        if not evidence:
+            return None
+        example_id = info.data.get("id", "?")
+        covers, text = info.data.get("covers"), info.data.get("text")
+        for point_id, passages in evidence.items():
+            if covers is not None and point_id not in covers:
+                raise rule_error(marked_not_covered(example_id, point_id))
+            for passage in passages:
+                if text is not None and passage not in text:
+                    raise rule_error(marked_not_in_text(example_id, point_id, passage))
+        return {point_id: passages for point_id, passages in evidence.items() if passages} or None
+
+    def marked(self, point_id: str) -> tuple[str, ...]:
+        """The passages a trainer marked as making `point_id` (none if not marked)."""
+        return (self.evidence or {}).get(point_id, ())
 
 
 class Source(_Strict):

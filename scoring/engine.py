@@ -839,7 +839,10 @@ def _examples_key(question: Question) -> tuple:
 def _anchors_key(question: Question) -> tuple:
     """What a question's example anchors are read from: its rubric and its examples."""
     rubric = tuple((p.id, p.text.zh, p.text.en) for p in question.rubric)
-    examples = tuple((e.kind, e.language, e.text, tuple(e.covers)) for e in question.examples)
+    examples = tuple(
+        (e.kind, e.language, e.text, tuple(e.covers), tuple(sorted((e.evidence or {}).items())))
+        for e in question.examples
+    )
     return question.id, question.bank, rubric, examples
 
 

@@ -1,6 +1,6 @@
-"""More phrasings of each rubric point, read from the bank's graded example answers: the
-part of each strong or partial example that the scorer cites for a point the example
-covers (`covers` in the bank file).
+"""More phrasings of each rubric point, read from the bank's graded example answers: for
+each point a strong or partial example covers (`covers` in the bank file), the passages a
+trainer marked as making it (`evidence`), or else the part of the example the scorer cites.
 
 A rubric point is a short, general sentence ("先冷静下来，分别与两人单独谈话"); candidates say
 it in their own words, about their own situation ("我先把他们分别叫到会议室单独聊"). The
@@ -31,6 +31,7 @@ class ExamplePart(NamedTuple):
     example_id: str
     plain: str  # the example's text as `_plain` reads it: how it is recognised
     part: str
+    marked: bool = False  # marked by a trainer (else the part the scorer cites)
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,23 @@ class ExampleAnchors:
         cls, question: Question, cited: Callable[[Question, str], list[str]]
     ) -> ExampleAnchors:
         """`cited(question, text)` gives, per rubric point, the part of `text` the scorer
-        cites for it (read without example anchors)."""
+        cites for it (read without example anchors); it is asked only for an example with a
+        covered point that no trainer marked."""
         by_point: dict[tuple[int, str], list[ExamplePart]] = {}
         for example in question.examples:
             if example.kind not in EXAMPLE_KINDS or not example.covers:
                 continue
-            parts = cited(question, example.text)
-            for index, (point, part) in enumerate(zip(question.rubric, parts, strict=True)):
-                if point.id in example.covers and part.strip():
-                    key = (index, example.language)
-                    read = ExamplePart(example.id, _plain(example.text), part)
-                    by_point.setdefault(key, []).append(read)
+            unmarked = any(not example.marked(c) for c in example.covers)
+            parts = cited(question, example.text) if unmarked else None
+            for index, point in enumerate(question.rubric):
+                if point.id not in example.covers:
+                    continue
+                marked = example.marked(point.id)
+                joiner = " " if example.language == "en" else ""
+                part = joiner.join(marked) if marked else parts[index] if parts else ""
+                if part.strip():
+                    read = ExamplePart(example.id, _plain(example.text), part, bool(marked))
+                    by_point.setdefault((index, example.language), []).append(read)
         return cls({key: tuple(pairs) for key, pairs in by_point.items()})
 
     def for_point(self, index: int, language: str, answer: str) -> tuple[str, ...]:

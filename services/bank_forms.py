@@ -21,6 +21,7 @@ from question_bank import messages
 from question_bank.exchange import to_yaml
 from question_bank.messages import Message
 from question_bank.schema import Question, RubricPoint
+from scoring.segment import language_of, split_clauses
 from services.errors import FieldProblem
 
 FIELDS: tuple[str, ...] = (
@@ -158,7 +159,9 @@ EXAMPLE_FIELDS: tuple[str, ...] = ("id", "kind", "language", "grade", "covers", 
 
 def example_data(example: dict[str, Any]) -> dict[str, Any]:
     """A graded example as question data: the form's own keys (starting with "_") left out,
-    texts stripped, an empty comment left out, `covers` as a list."""
+    texts stripped, an empty comment left out, `covers` as a list, and the passages marked
+    for the points it covers (`evidence`, left out when none is marked; marks of a point
+    no longer ticked are not saved)."""
     data: dict[str, Any] = {k: v for k, v in example.items() if not str(k).startswith("_")}
     for name in ("id", "kind", "language", "text"):
         if name in data:
@@ -168,7 +171,44 @@ def example_data(example: dict[str, Any]) -> dict[str, Any]:
         data.pop("comment", None)
     else:
         data["comment"] = _text(data["comment"])
+    marked = {
+        point_id: [p for p in (_text(p) for p in passages or []) if p]
+        for point_id, passages in (data.pop("evidence", None) or {}).items()
+        if point_id in data["covers"]
+    }
+    marked = {point_id: passages for point_id, passages in marked.items() if passages}
+    if marked:
+        data["evidence"] = marked
     return data
+
+
+_PHRASE_END = re.compile(r"(?<=[，,；;])")  # where a clause is cut into phrases
+_PHRASE_TRIM = " \t，,；;。.！!？?"
+
+
+def answer_phrases(text: str) -> list[str]:
+    """The answer cut at sentence ends and commas into phrases, each an exact part of it, in
+    reading order and without repeats: what a trainer picks from to mark where an example
+    makes a point. A piece too short to mean anything alone ("First,", "然后，") stays
+    with the next one."""
+    phrases: list[str] = []
+    for clause in split_clauses(text or ""):
+        pending = ""
+        for piece in _PHRASE_END.split(clause):
+            pending += piece
+            if _phrase_size(pending.strip(_PHRASE_TRIM)) >= 4:
+                phrases.append(pending.strip(_PHRASE_TRIM))
+                pending = ""
+        if pending.strip(_PHRASE_TRIM):
+            phrases.append(pending.strip(_PHRASE_TRIM))
+    return [p for p in dict.fromkeys(phrases) if p and p in text]
+
+
+def _phrase_size(phrase: str) -> int:
+    """Chinese characters, or English words counted double (so four means two words)."""
+    if language_of(phrase) == "en":
+        return 2 * len(phrase.split())
+    return len(phrase)
 
 
 def new_example(taken: Iterable[str], language: str = "zh") -> dict[str, Any]:
@@ -217,6 +257,10 @@ def example_problems(
         unknown = [c for c in data["covers"] if c not in known]
         if unknown:
             add("covers", messages.unknown_points(example_id, unknown))
+        for point_id, passages in (data.get("evidence") or {}).items():
+            for passage in passages:
+                if passage not in data.get("text", ""):
+                    add("evidence", messages.marked_not_in_text(example_id, point_id, passage))
     return problems
 
 

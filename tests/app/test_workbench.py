@@ -345,6 +345,32 @@ def test_graded_examples_are_added_edited_and_removed_in_the_workbench(open_page
     assert [e.id for e in after] == [e.id for e in before]
 
 
+def test_a_trainer_marks_where_an_example_makes_each_point(open_page, seeded):
+    question = bank.get_question(seeded, QUESTION).question
+    strong = next(e for e in question.examples if e.kind == "strong" and e.language == "zh")
+    at = open_question(open_page("workbench.py", "train", language="en"))
+    choice = example_field(at, "choice")
+    choice.select_index([e.id for e in question.examples].index(strong.id)).run()
+    marks = {w.key.rsplit("_", 1)[-1]: w for w in at.multiselect if "_evidence_" in w.key}
+    assert sorted(marks) == sorted(strong.covers)  # one field per ticked point
+    assert "Where the answer makes each point" in texts(at.markdown)
+    phrases = marks["p1"].options
+    assert phrases and all(p in strong.text for p in phrases)
+    picked = next(p for p in phrases if "分别" in p)
+    marks["p1"].set_value([picked]).run()
+    at.button(key="workbench_save").click().run()
+    assert "Saved cs-beh-01 (version 2)" in at.success[0].value
+    saved = bank.get_question(seeded, QUESTION).question
+    assert next(e for e in saved.examples if e.id == strong.id).evidence == {"p1": (picked,)}
+
+    # the answer edited so that the marked words are gone: said under the field, not saved
+    example_field(at, "text").input(strong.text.replace(picked, "我找他们谈了谈")).run()
+    assert "is not in its answer" in texts(at.error)
+    at.button(key="workbench_save").click().run()
+    assert "Not saved" in texts(at.error)
+    assert bank.get_question(seeded, QUESTION).version == 2
+
+
 def test_the_import_preview_marks_the_changed_question_first(open_page, seeded):
     from services import bank_files
 

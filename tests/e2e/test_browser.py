@@ -465,7 +465,7 @@ def test_a_spoken_answer_is_recorded_transcribed_edited_and_scored(
 def test_workbench_point_editor_stale_mark_and_rubric_lab(app_server, screenshot_dir, monkeypatch):
     """Issue 13, item 7: a point's Chinese edited alone is marked (also after a reload), the
     English edited clears it; the rubric lab shows each point's probability, and what the
-    question's examples teach the scorer."""
+    question's examples teach the scorer, with the passage a trainer marked in an example."""
     from question_bank.loader import load_path
     from services import accounts
     from services import bank as bank_service
@@ -483,16 +483,18 @@ def test_workbench_point_editor_stale_mark_and_rubric_lab(app_server, screenshot
     try:
         run_script("workbench", app_server, screenshot_dir)
         after = bank_service.get_question(db, question_id)
-        assert after.version == before.version + 2
+        assert after.version == before.version + 3
         first, old = after.question.rubric[0], before.question.rubric[0]
         assert first.text.zh != old.text.zh and first.text.en != old.text.en
+        strong = next(e for e in after.question.examples if e.id == "strong-zh")
+        assert strong.evidence == {"p1": ("分别把他俩叫到小会议室",)}
     finally:  # the other browser tests score this question: give it its text back
         current = bank_service.get_question(db, question_id).version
         if current != before.version:
             bank_service.restore_version(db, trainer, question_id, before.version, current)
         db.dispose()
-    shots = ("workbench.png", "workbench_point_editor.png", "rubric_lab.png",
-             "rubric_lab_phrasings.png")  # fmt: skip
+    shots = ("workbench.png", "workbench_point_editor.png", "workbench_example_marks.png",
+             "rubric_lab.png", "rubric_lab_phrasings.png")  # fmt: skip
     for name in shots:
         assert (screenshot_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

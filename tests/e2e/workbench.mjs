@@ -1,8 +1,9 @@
 // A trainer edits a rubric point in the workbench: the Chinese only (the point is marked
 // "英文未随中文更新", also after a reload), then the English (the mark goes); then scores an
 // answer in the rubric lab against a scratch rewording of the first point, where each point's
-// probability shows under both rubrics, and opens the list of the parts of the question's
-// examples that each point is also read with.
+// probability shows under both rubrics; marks, in the strong Chinese example, the phrase that
+// makes the first point, and opens the list of the parts of the question's examples that each
+// point is also read with, where that phrase is listed as marked by a trainer.
 // $E2E_WORKBENCH_TOKEN: a trainer's token (test_browser.py); $E2E_WORKBENCH_QUESTION: the id.
 import {
   clickButton,
@@ -21,6 +22,7 @@ const questionId = process.env.E2E_WORKBENCH_QUESTION || 'cs-beh-01';
 if (!token) throw new Error('E2E_WORKBENCH_TOKEN is not set');
 const STALE = '英文未随中文更新';
 const ALERT = '[data-testid="stAlert"]'; // the mark itself, not the caption that explains it
+const MARKED = '分别把他俩叫到小会议室'; // in strong-zh of cs-beh-01: the private talks (p1)
 
 async function openWorkbench(page, url) {
   await page.goto(`${url}/workbench`, { waitUntil: 'domcontentloaded' });
@@ -83,6 +85,31 @@ await runE2E('workbench', async ({ page, url, shot }) => {
   await expectText(page, `已保存 ${questionId}（第 3 版）`);
   await expectNoText(page, STALE, { selector: ALERT });
 
+  step('mark where the strong example makes the first point');
+  const example = page
+    .locator('[data-testid="stSelectbox"]')
+    .filter({ has: page.locator('[data-testid="stWidgetLabel"]', { hasText: '要编辑的评分示例' }) })
+    .first();
+  const shown = `${await example.innerText()} ${await example.locator('input').first().inputValue().catch(() => '')}`;
+  if (!shown.includes('strong-zh')) {
+    await example.locator('input, [role="combobox"]').first().click();
+    await page.locator('[role="option"]').filter({ hasText: 'strong-zh' }).first().click();
+    await waitForApp(page);
+  }
+  await expectText(page, '每个要点在回答里的说法');
+  const marks = page
+    .locator('[data-testid="stMultiSelect"]')
+    .filter({ has: page.locator('[data-testid="stWidgetLabel"]', { hasText: 'p1 ·' }) })
+    .first();
+  await marks.locator('input').first().click();
+  await page.keyboard.type(MARKED); // the list is long: narrow it to the phrase
+  await page.locator('[role="option"]').filter({ hasText: MARKED }).first().click();
+  await page.keyboard.press('Escape');
+  await waitForApp(page);
+  await shotBetween(page, shot('workbench_example_marks.png'), '每个要点在回答里的说法', '评语（为什么是这个分数）');
+  await clickButton(page, '保存', { exact: true });
+  await expectText(page, `已保存 ${questionId}（第 4 版）`);
+
   step('rubric lab: probabilities under both rubrics');
   await page.goto(`${url}/rubric_lab`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page);
@@ -103,5 +130,6 @@ await runE2E('workbench', async ({ page, url, shot }) => {
   await waitForApp(page);
   await expectText(page, '也在教评分器', { timeout: 60_000 });
   await expectText(page, 'strong-zh · 中文');
+  await expectText(page, `${MARKED} — strong-zh · 中文 · ✍️ 培训师标注`);
   await screenshot(page, shot('rubric_lab_phrasings.png'));
 });

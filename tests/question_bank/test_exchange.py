@@ -3,7 +3,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from question_bank.exchange import read_tables, to_tables, write_bank_dirs, write_tables
+from question_bank.exchange import (
+    from_tables,
+    read_tables,
+    to_tables,
+    write_bank_dirs,
+    write_tables,
+)
 from question_bank.loader import DEFAULT_BANK_DIR, load_path
 
 
@@ -37,6 +43,44 @@ def test_round_trip_keeps_optional_fields(make_bank, question_data, tmp_path):
     original = load_path(make_bank({"a.yaml": question_data})).questions
     questions, problems = read_tables(write_tables(original, tmp_path / "q.csv"))
     assert not problems and tuple(questions) == original
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_marked_passages_go_through_a_spreadsheet(make_bank, question_data, tmp_path, suffix):
+    question_data["examples"][0]["text"] = "我先找两个人分别聊了：各有道理，后来一起定了规矩。"
+    question_data["examples"][0]["evidence"] = {
+        "p1": ["我先找两个人分别聊了：各有道理"],  # a colon inside the passage
+        "p3": ["后来", "一起定了规矩"],
+    }
+    original = load_path(make_bank({"a.yaml": question_data})).questions
+    path = write_tables(original, tmp_path / f"q{suffix}")
+    questions, problems = read_tables(path)
+    assert not problems and tuple(questions) == original
+
+
+def test_a_spreadsheet_without_marks_still_reads(make_bank, question_data):
+    original = load_path(make_bank({"a.yaml": question_data})).questions
+    tables = to_tables(original)
+    tables["examples"] = tables["examples"].drop(columns=["evidence"])  # written before marks
+    questions, problems = from_tables(tables)
+    assert not problems and tuple(questions) == original
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        ("p1 我先找两个人", "line 1 should read"),
+        ("\np1: 不在回答里的话", "is not in its answer"),
+    ],
+)
+def test_a_wrong_marks_cell_is_named_with_its_row(make_bank, question_data, cell, said):
+    original = load_path(make_bank({"a.yaml": question_data})).questions
+    tables = to_tables(original)
+    tables["examples"].loc[0, "evidence"] = cell
+    questions, problems = from_tables(tables)
+    (problem,) = problems
+    assert questions == [] and problem.table == "examples" and problem.row == 2
+    assert problem.field == "evidence" and said in problem.message.en
 
 
 def test_broken_rows_are_reported_with_row_and_column(make_bank, question_data, tmp_path):

@@ -92,6 +92,32 @@ def test_example_covering_an_unknown_point(make_bank, question_data):
     assert problem.field == "examples" and "p9" in problem.message.en
 
 
+def test_an_example_marks_the_passages_that_make_its_points(make_bank, question_data):
+    question_data["examples"][0]["text"] = "我先找两个人分别聊了，后来一起定了规矩。"
+    question_data["examples"][0]["evidence"] = {"p1": [" 我先找两个人分别聊了 "], "p3": []}
+    loaded = load_path(make_bank({"a.yaml": question_data}))
+    assert loaded.ok, loaded.problems
+    (example,) = loaded.questions[0].examples
+    assert example.evidence == {"p1": ("我先找两个人分别聊了",)}  # trimmed; the empty mark dropped
+    assert example.marked("p1") == ("我先找两个人分别聊了",) and example.marked("p2") == ()
+
+
+@pytest.mark.parametrize(
+    ("marked", "said"),
+    [
+        ({"p1": ["两个人吵架了"]}, "is not in its answer"),  # not words of the answer
+        ({"p9": ["我先找两个人"]}, "not ticked as covering p9"),  # a point it does not cover
+    ],
+)
+def test_a_wrong_mark_is_named_with_its_example_and_point(make_bank, question_data, marked, said):
+    question_data["examples"][0]["covers"] = ["p1", "p2"]
+    question_data["examples"][0]["evidence"] = marked
+    (problem,) = load_path(make_bank({"a.yaml": question_data})).problems
+    assert problem.field == "examples.0.evidence"
+    assert said in problem.message.en and "'s1'" in problem.message.en
+    assert "s1" in problem.message.zh
+
+
 def test_repeated_rubric_point_ids(make_bank, question_data):
     question_data["rubric"][2]["id"] = "p1"
     (problem,) = load_path(make_bank({"a.yaml": question_data})).problems

@@ -150,3 +150,50 @@ def test_a_trainer_sees_the_parts_each_point_is_read_with(scorer, bank):
     assert sum(len(p) for by_language in shown.values() for p in by_language.values()) >= 10
     old = Calibration({k: v for k, v in scorer.calibration.points.items() if "+ex" not in k})
     assert scorer.with_calibration(old).example_phrasings(question) == {}
+
+
+def _marked(question, example_id: str, marks: dict[str, tuple[str, ...]]):
+    """The question with one example's passages marked (validated as a bank file is)."""
+    examples = [
+        e.model_dump(mode="json") | ({"evidence": marks} if e.id == example_id else {})
+        for e in question.examples
+    ]
+    return type(question).model_validate(question.model_dump(mode="json") | {"examples": examples})
+
+
+def test_a_passage_a_trainer_marked_is_read_instead_of_the_cited_part(bank):
+    question = bank.question("cs-beh-01")
+    strong = next(e for e in question.examples if e.kind == "strong" and e.language == "zh")
+    passage = strong.text[40:60]
+    marked = _marked(question, strong.id, {question.rubric[0].id: (passage,)})
+    anchors = ExampleAnchors.build(marked, _first_words)
+    read = anchors.parts(0, "zh")
+    mine = [p for p in read if p.example_id == strong.id]
+    assert [(p.part, p.marked) for p in mine] == [(passage, True)]
+    assert all(not p.marked for p in read if p.example_id != strong.id)
+    # the example's other points keep the part the scorer cites
+    assert [p.part for p in anchors.parts(1, "zh") if p.example_id == strong.id] == [
+        f"1:{strong.text[:10]}"
+    ]
+    assert _anchors_key(marked) != _anchors_key(question)  # a new mark is read anew
+
+
+def test_an_example_marked_for_every_point_it_covers_is_not_cited_at_all(bank):
+    question = bank.question("cs-beh-01")
+    strong = next(e for e in question.examples if e.kind == "strong" and e.language == "en")
+    marks = {point_id: (strong.text[:30], strong.text[-20:]) for point_id in strong.covers}
+    marked = _marked(question, strong.id, marks)
+    cited_texts: list[str] = []
+
+    def cited(q, text):
+        cited_texts.append(text)
+        return _first_words(q, text)
+
+    anchors = ExampleAnchors.build(marked, cited)
+    assert strong.text not in cited_texts and len(cited_texts) > 0  # the others are still cited
+    joined = f"{strong.text[:30]} {strong.text[-20:]}"  # two English passages, one part
+    assert all(
+        [p.part for p in anchors.parts(i, "en") if p.example_id == strong.id] == [joined]
+        for i, point in enumerate(question.rubric)
+        if point.id in strong.covers
+    )
