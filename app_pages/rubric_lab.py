@@ -37,7 +37,7 @@ from app_pages.trainer_widgets import (
 from app_pages.widgets import highlighted_answer, status_label
 from question_bank.schema import Question
 from scoring.report import ScoreReport
-from scoring.trainer import Agreement, QuestionCalibration
+from scoring.trainer import Agreement, QuestionCalibration, marks_summary
 from services import bank, bank_forms, rubric_lab
 from services.accounts import Actor
 from services.errors import EditConflict, ServiceError, ValidationFailed
@@ -483,13 +483,7 @@ def marks_check(lab: Lab) -> None:
             )
         )
         return
-    agreed = sum(c.agrees for c in checks)
-    st.markdown(
-        tr(
-            f"标注的 {len(checks)} 个要点中，评分器引用了标注原文的有 **{agreed}** 个。",
-            f"Of {len(checks)} marked points, the scorer cites the marked words for **{agreed}**.",
-        )
-    )
+    st.markdown(marks_summary(checks, lab.lang))
     verdicts = {
         True: "✅ " + tr("一致", "agrees"),
         False: "❌ " + tr("引用了别的话", "cites other words"),

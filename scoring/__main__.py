@@ -228,7 +228,23 @@ def _agreement(scorer, bank, args) -> int:
     print()
     total = results[0][1] if len(results) == 1 else trainer.Agreement.from_rows(rows)
     print(total.summary(args.lang))
+    _marks_agreement(scorer, questions, args.lang)
     return 0
+
+
+def _marks_agreement(scorer, questions, language: str) -> None:
+    """Whether the scorer cites the words trainers marked in the examples (`evidence`)."""
+    from scoring import trainer
+
+    checks = [c for q in questions for c in trainer.marked_evidence_checks(scorer, q)]
+    if not checks:
+        return
+    print()
+    print(trainer.marks_summary(checks, language))
+    for check in checks:
+        if not check.agrees:
+            cited = check.cited or ("（未认出）" if language == "zh" else "(not found)")
+            print(f"  {check.example_id} {check.point_id}: {' / '.join(check.marked)}  ->  {cited}")
 
 
 def _agreement_line(name: str, result) -> str:

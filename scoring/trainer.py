@@ -4,6 +4,7 @@
     print(agreement(scorer, question, examples).summary("en"))
     result = fit_question_offset(scorer, question, examples)
     scorer.offsets[question.id] = result.offset  # stored by services.rubric_lab.apply_offset
+    marks = marked_evidence_checks(scorer, question)  # does it cite the words trainers marked?
 
 A question's offset is added to the logit of each of its rubric points before the sigmoid
 (see `Scorer.probabilities`): a positive offset makes the scorer more generous on that
@@ -164,6 +165,45 @@ def read_examples_csv(path: str | Path) -> list[GradedExample]:
             language = (row.get(columns["language"]) or "").strip() if "language" in columns else ""
             examples.append(GradedExample(answer, grade, language or None))
     return examples
+
+
+@dataclass(frozen=True)
+class MarkCheck:
+    """A passage a trainer marked as making a point in a graded example, beside what the
+    scorer cites for that point when it scores the example as an answer."""
+
+    example_id: str
+    point_id: str
+    marked: tuple[str, ...]
+    cited: str | None  # None: the scorer does not find the point in the example
+    agrees: bool  # the cited words meet one of the marked passages
+
+
+def marked_evidence_checks(scorer: Scorer, question: Question) -> list[MarkCheck]:
+    """For each point a trainer marked in a graded example, whether the scorer, scoring the
+    example as an answer (never read through itself), cites words that meet the marks."""
+    checks = []
+    for example in question.examples:
+        if not example.evidence:
+            continue
+        report = scorer.score(question, example.text)
+        for result in report.points:
+            marked = example.marked(result.point_id)
+            if not marked:
+                continue
+            where = [(example.text.find(m), example.text.find(m) + len(m)) for m in marked]
+            span = result.evidence_span
+            agrees = span is not None and any(a < span[1] and span[0] < b for a, b in where)
+            checks.append(MarkCheck(example.id, result.point_id, marked, result.evidence, agrees))
+    return checks
+
+
+def marks_summary(checks: Sequence[MarkCheck], language: str) -> str:
+    """How many of the marked points the scorer cites the marked words for, in `language`."""
+    agreed = sum(check.agrees for check in checks)
+    if language == "zh":
+        return f"标注的 {len(checks)} 个要点中，评分器引用了标注原文的有 {agreed} 个。"
+    return f"Of {len(checks)} marked points, the scorer cites the marked words for {agreed}."
 
 
 def agreement(

@@ -87,35 +87,10 @@ def example_phrasings(scorer: Scorer, question: Question, language: str) -> list
     return rows
 
 
-@dataclass(frozen=True)
-class MarkCheck:
-    """A passage a trainer marked as making a point in a graded example, beside what the
-    scorer cites for that point when it scores the example as an answer."""
-
-    example_id: str
-    point_id: str
-    marked: tuple[str, ...]
-    cited: str | None  # None: the scorer does not find the point in the example
-    agrees: bool  # the cited words meet one of the marked passages
-
-
-def marked_evidence_checks(scorer: Scorer, question: Question) -> list[MarkCheck]:
-    """For each point a trainer marked in a graded example, whether the scorer, scoring the
-    example as an answer (never read through itself), cites words that meet the marks."""
-    checks = []
-    for example in question.examples:
-        if not example.evidence:
-            continue
-        report = scorer.score(question, example.text)
-        for result in report.points:
-            marked = example.marked(result.point_id)
-            if not marked:
-                continue
-            where = [(example.text.find(m), example.text.find(m) + len(m)) for m in marked]
-            span = result.evidence_span
-            agrees = span is not None and any(a < span[1] and span[0] < b for a, b in where)
-            checks.append(MarkCheck(example.id, result.point_id, marked, result.evidence, agrees))
-    return checks
+def marked_evidence_checks(scorer: Scorer, question: Question) -> list[trainer.MarkCheck]:
+    """Whether the scorer cites, in each graded example, the words a trainer marked for each
+    point (`scoring.trainer.marked_evidence_checks`)."""
+    return trainer.marked_evidence_checks(scorer, question)
 
 
 def split_answers(text: str) -> list[str]:

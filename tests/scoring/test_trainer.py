@@ -201,3 +201,27 @@ def test_default_fit_does_not_worsen_bank_agreement(scorer, bank):
     result = fit_question_offset(scorer, question, examples_from_question(question))
     assert result.before.spearman is not None and result.before.spearman > 0.6
     assert _squared_error(result.after) <= _squared_error(result.before) + 1e-9
+
+
+def test_cli_agreement_says_whether_the_scorer_cites_the_marked_words(capsys, tmp_path):
+    from question_bank.exchange import write_bank_dirs
+    from question_bank.loader import BankSet
+
+    shipped = load_path()
+    question = shipped.question(QID)
+    examples = [
+        e.model_dump(mode="json")
+        | ({"evidence": {"p1": ["分别把他俩叫到小会议室"]}} if e.id == "strong-zh" else {})
+        for e in question.examples
+    ]
+    marked = type(question).model_validate(
+        question.model_dump(mode="json") | {"examples": examples}
+    )
+    others = tuple(q for q in shipped.questions if q.id != QID)
+    write_bank_dirs(BankSet(shipped.banks, (marked, *others)), tmp_path)
+    argv = ["--encoder", "lexical", "--bank", str(tmp_path), "agreement", "--question", QID]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Of 1 marked points, the scorer cites the marked words for" in out
+    assert main([*argv, "--lang", "zh"]) == 0
+    assert "标注的 1 个要点中" in capsys.readouterr().out
