@@ -108,6 +108,10 @@ class ExampleAnswer(_Strict):
         """The passages a trainer marked as making `point_id` (none if not marked)."""
         return (self.evidence or {}).get(point_id, ())
 
+    def __hash__(self) -> int:  # frozen models hash their fields; a dict has no hash
+        fields = {**self.__dict__, "evidence": tuple(sorted((self.evidence or {}).items()))}
+        return hash(tuple(fields.items()))
+
 
 class Source(_Strict):
     document: str = Field(min_length=1)

@@ -100,6 +100,8 @@ def test_an_example_marks_the_passages_that_make_its_points(make_bank, question_
     (example,) = loaded.questions[0].examples
     assert example.evidence == {"p1": ("我先找两个人分别聊了",)}  # trimmed; the empty mark dropped
     assert example.marked("p1") == ("我先找两个人分别聊了",) and example.marked("p2") == ()
+    again = load_path(loaded.files[loaded.questions[0].id].parent).questions[0]
+    assert len({loaded.questions[0], again}) == 1  # a marked question still hashes
 
 
 @pytest.mark.parametrize(
