@@ -477,6 +477,9 @@ def _example_table(rows: list[dict[str, Any]], problems: list[FormProblem]) -> N
                         "language": tr(*LANGUAGE_NAMES.get(r.get("language"), ("", ""))),
                         "grade": r.get("grade"),
                         "covers": ", ".join(r.get("covers") or []),
+                        "marked": ", ".join(
+                            p for p, passages in (r.get("evidence") or {}).items() if passages
+                        ),
                         "text": _short(r.get("text"), 80),
                     }
                     for n, r in enumerate(rows, start=1)
@@ -491,6 +494,7 @@ def _example_table(rows: list[dict[str, Any]], problems: list[FormProblem]) -> N
             "language": tr("语言", "Language"),
             "grade": st.column_config.NumberColumn(tr("评分", "Grade"), format="%.1f"),
             "covers": tr("覆盖的要点", "Covers"),
+            "marked": tr("已标注说法的要点", "Words marked for"),
             "text": st.column_config.TextColumn(tr("回答", "Answer"), width="large"),
             "marks": tr("提示", "Marks"),
         },

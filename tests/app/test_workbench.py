@@ -362,6 +362,8 @@ def test_a_trainer_marks_where_an_example_makes_each_point(open_page, seeded):
     assert "Saved cs-beh-01 (version 2)" in at.success[0].value
     saved = bank.get_question(seeded, QUESTION).question
     assert next(e for e in saved.examples if e.id == strong.id).evidence == {"p1": (picked,)}
+    (table,) = [t.value for t in at.dataframe if "marked" in t.value.columns]
+    assert table.set_index("id").loc[strong.id, "marked"] == "p1"  # the list of examples says so
 
     # the answer edited so that the marked words are gone: said under the field, not saved
     example_field(at, "text").input(strong.text.replace(picked, "我找他们谈了谈")).run()
