@@ -146,6 +146,10 @@ class CachedEncoder:
             return self.inner.encode([])
         return np.stack([self._cache[t] for t in texts])
 
+    def forget(self, text: str) -> None:
+        """Drop one text's embedding, so it is embedded again when next asked for."""
+        self._cache.pop(text, None)
+
 
 @dataclass(frozen=True)
 class EncoderChoice:

@@ -204,10 +204,7 @@ class Scorer:
             if not answer or not answer.strip():
                 continue
             text = answer_text(targets[i] if i < len(targets) else None, answer)
-            clauses = split_clauses(text) or [text.strip()]
-            texts += embedding_units(text, clauses, spans_of(text, clauses))[0]
-            if EVIDENCE_PER_CLAUSE:
-                texts += clauses
+            texts += embedded_texts(text)
             if i < len(targets):
                 target, language = targets[i], language_of(text)
                 texts += [t for p in target.points for t in p.texts.get(language) or p.texts["zh"]]
@@ -793,6 +790,14 @@ def answer_text(target: Target | None, answer: str) -> str:
     answered = guards.without_question(guards.without_courtesy(text), question)
     answered = guards.without_repeats(answered)
     return answered if guards.content_size(answered) >= target.min_answer_size else text
+
+
+def embedded_texts(text: str) -> list[str]:
+    """The texts the encoder embeds for an answer as read (`answer_text`): its embedding
+    units and, where each clause also has its own evidence, its clauses."""
+    clauses = split_clauses(text) or [text.strip()]
+    units = embedding_units(text, clauses, spans_of(text, clauses))[0]
+    return [*units, *clauses] if EVIDENCE_PER_CLAUSE else units
 
 
 SHORT_SIZE, LONG_SIZE = 30, 90  # content sizes where `long_weight` starts and reaches 1

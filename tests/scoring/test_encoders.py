@@ -78,6 +78,10 @@ def test_cache_embeds_each_text_once():
     cached.encode(["a", "b"])
     cached.encode(["b", "a", "c"])
     assert calls == [["a", "b"], ["c"]]
+    cached.forget("a")
+    cached.forget("never embedded")
+    cached.encode(["a", "b"])
+    assert calls[-1] == ["a"]
 
 
 def test_environment_variable_selects_the_encoder(monkeypatch):

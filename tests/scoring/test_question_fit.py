@@ -62,11 +62,43 @@ def test_the_closest_other_question_is_named_from_any_bank(bank):
     fit = ExampleFit.build([*questions[:3], elsewhere], _one_hot_vectors(questions))
     like_the_fourth = np.eye(len(questions))[3] + np.eye(len(questions))[1] * 0.3
     like_the_fourth /= np.linalg.norm(like_the_fourth)
-    # the margin compares the first question's bank only; the name comes from any bank
+    # the margin is read on the first question's bank; the name comes from any bank
     assert fit.margin(questions[0].id, "", like_the_fourth) is not None
     assert fit.closest_other(questions[0].id, "", like_the_fourth) == elsewhere.id
     assert fit.closest_other(questions[1].id, "", like_the_fourth) == elsewhere.id
     assert fit.closest_other("no-such-question", "", like_the_fourth) is None
+
+
+def test_an_answer_for_another_role_is_off_topic_for_every_question_of_this_bank(bank):
+    """Among this bank's questions alone it fits them all equally badly (margin 0); the
+    question of the other bank it fits makes the margin fall."""
+    questions = bank.questions[:4]
+    elsewhere = questions[3].model_copy(update={"bank": "another-role"})
+    fit = ExampleFit.build([*questions[:3], elsewhere], _one_hot_vectors(questions))
+    for_the_other_role = np.eye(len(questions))[3] + 0.2 * np.eye(len(questions))[0]
+    for_the_other_role /= np.linalg.norm(for_the_other_role)
+    for question in questions[:3]:
+        assert fit.margin(question.id, "", for_the_other_role) < fit.off_topic_at
+    assert fit.margin(questions[0].id, "", np.eye(len(questions))[0]) > 0
+
+
+def test_a_strong_answer_for_another_role_is_flagged_off_topic(scorer, bank):
+    """A hotel front-office manager's overbooking story against the bank-branch question on
+    fraud at the counter, both banks loaded: it scored 91 when only the branch's questions
+    were compared."""
+    from scoring.datasets import dev_bank
+
+    dev = {q.id: q for q in dev_bank()}
+    both = Scorer(scorer.encoder, [*bank.questions, *dev.values()],
+                  calibration=scorer.calibration)  # fmt: skip
+    hotel = next(e.text for e in dev["hfo-beh-01"].examples
+                 if e.kind == "strong" and e.language == "zh")  # fmt: skip
+    report = both.score(dev["bbs-beh-01"], hotel)
+    assert "off_topic" in _codes(report)
+    assert report.score <= 20
+    assert report.seems_to_answer == "hfo-beh-01"
+    own = both.score(dev["hfo-beh-01"], hotel)
+    assert "off_topic" not in _codes(own) and own.score > 70
 
 
 def test_no_margin_without_enough_questions_with_examples(bank):
