@@ -17,7 +17,9 @@ F1 of covered against the answers' `covers`, and the mean score of strong and pa
   rubrics and the reverse; strong answers scored against another question of their bank;
   the development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
   (benchmarks/compact); length-matched strong and partial answers to the bank's questions
-  (benchmarks/matched); evidence accuracy (benchmarks/evidence) and short answers made of
+  (benchmarks/matched); exam-style short answers to computer-science course questions
+  against their reference answer (benchmarks/exam-zh, benchmarks/exam-en); evidence
+  accuracy (benchmarks/evidence) and short answers made of
   two of its evidence parts.
 Transfer: for each source in turn (the bank, LE, SR, SemEval), the calibration is fitted
 without it and the held-out source is scored, with the shipped fit settings and with the
@@ -56,6 +58,7 @@ from scoring.datasets import (
     bank_examples,
     dev_bank,
     evidence_set,
+    exam_answers,
     interview_style,
     sas_le,
     sas_sr,
@@ -133,6 +136,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += dev_bank_rows(scorer, questions)
     rows += compact_rows(scorer, questions)
     rows += matched_rows(scorer, questions)
+    rows += exam_rows(scorer)
     rows += evidence_rows(scorer, questions)
     rows += concise_rows(scorer, questions)
     rows += format_rows(scorer, questions)
@@ -403,6 +407,28 @@ def matched_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
             [r.score for r in reports],
             [[p.status == "covered" for p in r.points] for r in reports],
         )
+    return rows
+
+
+def exam_rows(scorer: Scorer) -> list[Row]:
+    """Exam-style short answers to computer-science course questions (benchmarks/exam-zh,
+    benchmarks/exam-en; never fitted), scored against the question and its reference answer
+    as a free-form rubric: the reference as one point, and split into its clauses."""
+    rows = []
+    for language in ("zh", "en"):
+        for split, form in ((False, "reference as one point"), (True, "reference's clauses")):
+            data = exam_answers(language, split)
+            if not data:
+                continue
+            ours = [graded_score(scorer, ga) for ga in data]
+            naive = [naive_score(scorer, ga.target_points(), ga.answer) for ga in data]
+            grades = [ga.grade for ga in data]
+            name = f"exam-style answers ({language}, never fitted), {form}"
+            rows += [
+                Row(f"{name}: Pearson", _r(pearsonr, ours, grades), _r(pearsonr, naive, grades)),
+                Row(f"{name}: mean abs. error vs grade x 20",
+                    float(np.mean(np.abs(np.array(ours) - 100 * np.array(grades))))),
+            ]  # fmt: skip
     return rows
 
 
@@ -869,8 +895,10 @@ def render(
         "= 0): eval/test splits for these numbers, train splits for fitting; interview-style "
         "answers from `benchmarks/interview-style`, the development bank and its compact "
         "answers from `benchmarks/dev-bank` and `benchmarks/compact`, length-matched answers "
-        "from `benchmarks/matched`, evidence annotations from `benchmarks/evidence` (all "
-        "written for this project, never fitted).",
+        "from `benchmarks/matched`, exam-style short answers from `benchmarks/exam-zh` and "
+        "`benchmarks/exam-en`, evidence annotations from `benchmarks/evidence` (all "
+        "written for this project, never fitted; the exam-style answers chose the size a "
+        "reference answer asks for, `scoring.target.REFERENCE_FORM`).",
         "",
         "| metric | scorer | naive | target | met |",
         "|---|---:|---:|---|---|",

@@ -175,6 +175,23 @@ EVIDENCE_SET = BENCHMARKS / "evidence" / "answers.jsonl"
 MATCHED = tuple(BENCHMARKS / "matched" / f"{language}.jsonl" for language in ("zh", "en"))
 
 
+def exam_answers(language: str, split_reference: bool = False) -> list[GradedAnswer]:
+    """Exam-style short answers to computer-science course questions (benchmarks/exam-zh,
+    benchmarks/exam-en; written for the project, never fitted), graded 0-5 against a
+    reference answer: the reference as one point, or with `split_reference` its clauses as
+    points (as sas_zh's references are read)."""
+    from scoring.segment import split_clauses
+
+    path = BENCHMARKS / f"exam-{language}" / "answers.jsonl"
+    out = []
+    for row in _jsonl(path) if path.exists() else []:
+        reference = row["reference"]
+        points = tuple(split_clauses(reference)) if split_reference else ()
+        out.append(GradedAnswer(f"exam-{language}", row["question_id"], row["question"],
+                                points or (reference,), row["answer"], float(row["grade"]) / 5))  # fmt: skip
+    return out
+
+
 def dev_bank(root: Path = DEV_BANK) -> list[Question]:
     """The development bank's questions (benchmarks/dev-bank: roles other than customer
     service, written for the project; never fitted on)."""

@@ -20,6 +20,15 @@ ENUMERATION_AT = 0.6  # guards.enumeration of a free-form rubric: it asks for a 
 # of 6 of the bank's 30 questions and 2 of the development bank's 12 looked like one long
 # enumeration, and keyword lists to those questions went uncaught (one scored 70).
 PROSE_POINT_SIZE = 12
+# A rubric of one point is a reference answer: a listed answer is expected and the minimum
+# size is an eighth of the point's (at least 3: more than one English word; at most
+# `MIN_ANSWER_SIZE`), so "把域名解析成IP地址" can
+# answer what DNS does. Exam-style answers (benchmarks/exam-zh, exam-en) Pearson with the
+# guards as for interview rubrics -> a quarter -> an eighth -> a sixteenth of the point:
+# zh 0.442 -> 0.493 -> 0.530 -> 0.532, en 0.390 -> 0.447 -> 0.457 -> 0.457; sas_zh/LE eval,
+# whose references of one clause are one point, 0.724 -> 0.741; SemEval unseen questions
+# 0.474 -> 0.471 (shipped calibration, not refitted). 0: no special form.
+REFERENCE_FORM = 8
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ class Target:
             points,
             float(question.points),
             question.answer_time_seconds,
-            **rubric_form([p.text.zh for p in question.rubric]),
+            **rubric_form([p.text.zh for p in question.rubric], len(question.rubric)),
         )
 
     @classmethod
@@ -131,18 +140,25 @@ class Target:
             {"zh": to_simplified(question), "en": to_simplified(question)},
             tuple(specs),
             float(points),
-            **rubric_form([t for spec in specs for t in spec.texts["zh"]]),
+            **rubric_form([t for spec in specs for t in spec.texts["zh"]], len(specs)),
             languages=frozenset({language_of(" ".join(main_texts))}),
         )
 
 
-def rubric_form(anchors: Sequence[str]) -> dict[str, Any]:
+def rubric_form(anchors: Sequence[str], points: int = 0) -> dict[str, Any]:
     """What the rubric's texts say about the answers it expects: the minimum size (a third
     of the shortest point, at most `MIN_ANSWER_SIZE`: "They stay lit." can answer a short
-    reference) and whether it is a list of terms (then a listed answer is the expected form)."""
+    reference) and whether it is a list of terms (then a listed answer is the expected form).
+
+    A rubric of one point is a reference answer, and an exam answer may state it in a few
+    words or as the list of its terms ("互斥、请求和保持、不可剥夺、循环等待" for the four
+    conditions of a deadlock): `REFERENCE_FORM`."""
     sizes = sorted(guards.content_size(t) for t in anchors) or [0]
     median = sizes[len(sizes) // 2]
     prose = len(sizes) >= 3 and median >= PROSE_POINT_SIZE
+    if points == 1 and REFERENCE_FORM:
+        return {"min_answer_size": max(3, min(MIN_ANSWER_SIZE, sizes[0] // REFERENCE_FORM)),
+                "lists_expected": True}  # fmt: skip
     return {
         "min_answer_size": max(2, min(MIN_ANSWER_SIZE, sizes[0] // 3)),
         "lists_expected": median < LIST_POINT_SIZE

@@ -254,6 +254,32 @@ def test_short_answers_to_a_short_rubric_are_not_too_short(lexical_scorer):
     assert "too_short" in _codes(lexical_scorer.score(target, "lit"))
 
 
+def test_a_reference_answer_takes_the_list_of_its_terms_or_a_few_words(scorer):
+    """A rubric of one point is a reference answer: an exam answer listing its terms, or
+    saying it in a few words, is neither a keyword list nor too short (both were capped
+    under 25 and graded full marks in benchmarks/exam-zh). They still score low for full
+    marks (33 and 44): against a long reference a short answer is read as partial."""
+    deadlock = Target.from_texts(
+        [
+            "产生死锁必须同时满足四个条件：互斥、请求与保持、不可剥夺和循环等待，破坏其中任意一个就不会死锁。"
+        ],
+        question="死锁产生的四个必要条件是什么？",
+    )
+    listed = scorer.score(deadlock, "互斥、请求和保持、不可剥夺、循环等待")
+    assert deadlock.lists_expected and not _codes(listed)
+    half_wrong = scorer.score(deadlock, "互斥，同步，阻塞，饥饿")
+    wrong = scorer.score(deadlock, "内存不够了，程序就卡住了")
+    assert listed.score > half_wrong.score + 10 > wrong.score + 10
+    dns = Target.from_texts(
+        ["DNS 把人们容易记住的域名解析成计算机通信用的 IP 地址，相当于互联网的电话簿。"],
+        question="DNS的作用是什么？",
+    )
+    terse = scorer.score(dns, "把域名解析成IP地址")
+    assert "too_short" not in _codes(terse)
+    assert terse.score > scorer.score(dns, "DNS是一种网络协议").score + 10
+    assert "too_short" in _codes(scorer.score(dns, "网"))
+
+
 def test_alternative_phrasings_form_one_point(lexical_scorer):
     target = Target.from_texts(
         [("Terminal 1 is separated from the positive terminal by a gap", "They are not connected")]
