@@ -258,10 +258,6 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _stored_offsets(encoder_name: str) -> dict[str, float]:
     """The trainers' per-question offsets from the app's database, as the app scores."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -273,3 +269,7 @@ def _stored_offsets(encoder_name: str) -> dict[str, float]:
     except (SQLAlchemyError, OSError) as exc:  # an unreachable database must not stop scoring
         print(f"warning: per-question offsets not read from the database: {exc}", file=sys.stderr)
         return {}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

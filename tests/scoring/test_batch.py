@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 
 from scoring.__main__ import main
 from scoring.batch import read_answers_csv, score_frame
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _strong(bank, question_id):
@@ -73,6 +79,21 @@ def test_score_command_prints_a_report_and_json(tmp_path, bank, capsys):
     assert _score_cli("--question", "cs-beh-01", "--answer-file", str(answer), "--json") == 0
     report = json.loads(capsys.readouterr().out)
     assert report["question_id"] == "cs-beh-01" and len(report["points"]) == 5
+
+
+def test_the_command_line_runs_as_a_module(tmp_path, bank):
+    """`python -m scoring` as a user types it: the module runs top to bottom, so everything
+    `main` calls must be defined before it runs (a helper defined below the `__main__`
+    guard made score, batch, calibrate and agreement fail with a NameError)."""
+    answer = tmp_path / "answer.txt"
+    answer.write_text(_strong(bank, "cs-beh-01"), encoding="utf-8")
+    command = [sys.executable, "-m", "scoring", "--encoder", "lexical", "score",
+               "--question", "cs-beh-01", "--answer-file", str(answer), "--json"]  # fmt: skip
+    no_database = {**os.environ, "INTERVIEW_DATABASE_URL": f"sqlite:///{tmp_path / 'none.db'}"}
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=no_database,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["question_id"] == "cs-beh-01"
 
 
 def test_score_command_reports_an_unknown_question_and_missing_file(tmp_path, capsys):
