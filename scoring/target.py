@@ -21,13 +21,13 @@ ENUMERATION_AT = 0.6  # guards.enumeration of a free-form rubric: it asks for a 
 # enumeration, and keyword lists to those questions went uncaught (one scored 70).
 PROSE_POINT_SIZE = 12
 # A rubric of one point is a reference answer: a listed answer is expected and the minimum
-# size is an eighth of the point's (at least 3: more than one English word; at most
-# `MIN_ANSWER_SIZE`), so "把域名解析成IP地址" can
-# answer what DNS does. Exam-style answers (benchmarks/exam-zh, exam-en) Pearson with the
-# guards as for interview rubrics -> a quarter -> an eighth -> a sixteenth of the point:
-# zh 0.442 -> 0.493 -> 0.530 -> 0.532, en 0.390 -> 0.447 -> 0.457 -> 0.457; sas_zh/LE eval,
-# whose references of one clause are one point, 0.724 -> 0.741; SemEval unseen questions
-# 0.474 -> 0.471 (shipped calibration, not refitted). 0: no special form.
+# size is an eighth of the point's (at least 3, more than one English word; at most
+# `MIN_ANSWER_SIZE`), so "把域名解析成IP地址" can answer what DNS does. Exam-style answers
+# (benchmarks/exam-zh, exam-en), Pearson with the guards as for interview rubrics -> a
+# quarter -> an eighth -> a sixteenth of the point: zh 0.442 -> 0.493 -> 0.530 -> 0.532,
+# en 0.390 -> 0.447 -> 0.457 -> 0.457 (calibration not refitted). Refitted with an eighth:
+# sas_zh/LE eval, whose references of one clause are one point, 0.724 -> 0.743; SemEval
+# unseen questions 0.474 -> 0.468. 0: no special form.
 REFERENCE_FORM = 8
 
 
