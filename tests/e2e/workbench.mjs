@@ -2,7 +2,8 @@
 // "英文未随中文更新", also after a reload), then the English (the mark goes); then scores an
 // answer in the rubric lab against a scratch rewording of the first point, where each point's
 // probability shows under both rubrics; marks, in the strong Chinese example, the phrase that
-// makes the first point, and opens the list of the parts of the question's examples that each
+// makes the first point (after saving, the list of examples shows p1 as marked for it), and
+// opens the list of the parts of the question's examples that each
 // point is also read with, where that phrase is listed as marked by a trainer.
 // $E2E_WORKBENCH_TOKEN: a trainer's token (test_browser.py); $E2E_WORKBENCH_QUESTION: the id.
 import {
@@ -109,6 +110,19 @@ await runE2E('workbench', async ({ page, url, shot }) => {
   await shotBetween(page, shot('workbench_example_marks.png'), '每个要点在回答里的说法', '评语（为什么是这个分数）');
   await clickButton(page, '保存', { exact: true });
   await expectText(page, `已保存 ${questionId}（第 4 版）`);
+
+  step('the list of examples says for which points words are marked');
+  const examples = page
+    .locator('[data-testid="stDataFrame"]')
+    .filter({ has: page.locator('[role="columnheader"]', { hasText: '已标注说法的要点' }) })
+    .first();
+  await examples.scrollIntoViewIfNeeded();
+  const strongRow = examples.locator('[role="row"]').filter({ hasText: 'strong-zh' }).first();
+  const cells = await strongRow.locator('[role="gridcell"]').allInnerTexts();
+  if (!cells.some((cell) => cell.trim() === 'p1')) {
+    throw new Error(`strong-zh should show p1 as marked, its cells read: ${cells.join(' | ')}`);
+  }
+  await examples.screenshot({ path: shot('workbench_examples_marked.png') });
 
   step('rubric lab: probabilities under both rubrics');
   await page.goto(`${url}/rubric_lab`, { waitUntil: 'domcontentloaded' });
