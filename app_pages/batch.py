@@ -39,11 +39,11 @@ with reporting_errors():
         tr(
             "上传 CSV：每行一个回答，列 `answer` 加上 `question_id`（题库中的题目），"
             "或 `question` 加 `rubric_points`（要点用换行或 ` | ` 分隔）或 `reference_answer`"
-            "（参考答案，按句子和列举项拆成要点）。"
+            "（参考答案：整体算一个要点，其中的句子和列举项各算一个要点）。"
             "与命令 `python -m scoring batch` 的格式相同。",
             "Upload a CSV with one answer per row: column `answer` plus `question_id` (a bank "
             "question), or `question` plus `rubric_points` (separated by new lines or ` | `) "
-            "or a `reference_answer` (split into points at sentences and enumerations). "
+            "or a `reference_answer` (a point as a whole, and each of its sentences and enumerated items a point). "
             "The same format as `python -m scoring batch`.",
         )
     )

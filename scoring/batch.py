@@ -1,8 +1,8 @@
 """Score a CSV of answers: every input row comes out, with scores or an error message.
 
 Each row has `answer` and either `question_id` (from the bank) or `question` plus
-`rubric_points` (separated by new lines or " | ") or a `reference_answer` (its sentences
-and enumerated items become the rubric points); optionally `points`.
+`rubric_points` (separated by new lines or " | ") or a `reference_answer` (read whole and by
+its sentences and enumerated items, `Target.from_reference`); optionally `points`.
 
 A row's error names its spreadsheet row (the header is row 1) and column; the `error`
 column holds it in English, and the summary holds each in Chinese and English for a page.
@@ -21,7 +21,6 @@ from question_bank.cells import neutralize_cell
 from question_bank.loader import BankSet
 from question_bank.messages import Message, MessageError
 from scoring.engine import Scorer, Target
-from scoring.segment import split_clauses
 
 MAX_ROWS = 50_000
 PREPARE_ROWS = 64  # rows whose texts are embedded together before they are scored
@@ -206,7 +205,8 @@ def _target(row: pd.Series, by_id: dict, row_number: int) -> Target:
         return Target.from_question(by_id[question_id])
     points = [p for p in _POINT_SPLIT.split(str(row.get("rubric_points", ""))) if p.strip()]
     if not points:
-        points = split_clauses(str(row.get("reference_answer", "")))
+        reference = str(row.get("reference_answer", "")).strip()
+        points = [reference] if reference else []
     if not points:
         raise MessageError(_at(row_number, "rubric_points", NO_POINTS))
     points_value = str(row.get("points", "")).strip() or "10"

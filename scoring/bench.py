@@ -413,10 +413,12 @@ def matched_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
 def exam_rows(scorer: Scorer) -> list[Row]:
     """Exam-style short answers to computer-science course questions (benchmarks/exam-zh,
     benchmarks/exam-en; never fitted), scored against the question and its reference answer
-    as a free-form rubric: the reference as one point, and split into its clauses."""
+    as a free-form rubric: the reference as a reference answer (`Target.from_reference`, as
+    the batch command's `reference_answer` column), and its clauses typed as rubric points."""
     rows = []
     for language in ("zh", "en"):
-        for split, form in ((False, "reference as one point"), (True, "reference's clauses")):
+        forms = ((False, "reference answer"), (True, "its clauses typed as points"))
+        for split, form in forms:
             data = exam_answers(language, split)
             if not data:
                 continue

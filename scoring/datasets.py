@@ -42,8 +42,6 @@ class GradedAnswer:
 
 def sas_le(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
     """sas_zh/LE (logistics short answers): `split` is 'train' or 'eval'."""
-    from scoring.segment import split_clauses
-
     base = root / "sas_zh" / "LE"
     questions = {row[0]: row[1] for row in _tsv(base / "qa.csv") if len(row) >= 2}
     out = []
@@ -56,7 +54,7 @@ def sas_le(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
                 "sas_zh/LE",
                 f"le-{qid}",
                 questions.get(qid, ""),
-                tuple(split_clauses(reference)) or (reference,),
+                (reference,),
                 answer,
                 float(score),
             )
@@ -178,8 +176,8 @@ MATCHED = tuple(BENCHMARKS / "matched" / f"{language}.jsonl" for language in ("z
 def exam_answers(language: str, split_reference: bool = False) -> list[GradedAnswer]:
     """Exam-style short answers to computer-science course questions (benchmarks/exam-zh,
     benchmarks/exam-en; written for the project, never fitted), graded 0-5 against a
-    reference answer: the reference as one point, or with `split_reference` its clauses as
-    points (as sas_zh's references are read)."""
+    reference answer: the reference as a reference answer (`Target.from_reference`), or with
+    `split_reference` its clauses typed as rubric points."""
     from scoring.segment import split_clauses
 
     path = BENCHMARKS / f"exam-{language}" / "answers.jsonl"

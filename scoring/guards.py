@@ -131,7 +131,15 @@ def rejects(clause: str, points: Sequence[str] = ()) -> bool:
     point_parts = [p for point in points for p in _CLAUSE_PARTS.split(point) if p.strip()]
     if points and not any(clause_terms & set(terms(p)) for p in point_parts):
         return not polarity(points[0])[0]  # nothing in common: the point as a whole
-    return not any(polarity(p)[0] for p in _closest(point_parts, clause_terms))
+    return not any(_agrees(p, parts) for p in _closest(point_parts, clause_terms))
+
+
+def _agrees(point_part: str, clause_parts: list[str]) -> bool:
+    """A negated clause agrees with a point part that is negated itself ("不当场越权承诺"), or
+    that asks for less of what the clause does without ("减少需要扫描的数据量" against
+    "不用全表扫描": no need for something is the least of it)."""
+    negated, direction = polarity(point_part)
+    return negated or (direction < 0 and polarity(" ".join(clause_parts))[1] >= 0)
 
 
 def _closest(parts: list[str], wanted: set[str]) -> list[str]:

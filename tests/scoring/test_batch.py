@@ -132,7 +132,11 @@ def test_a_reference_answer_gives_the_rubric_when_no_points_are_listed(lexical_s
     )
     out, summary = score_frame(lexical_scorer, bank, frame)
     assert (summary.scored, summary.errors) == (2, 1)
-    assert len(json.loads(out.loc[0, "coverage_json"])) == 3
+    # The reference as a whole, then each of its clauses: the same rubric as a free-form
+    # rubric of that one text (`Target.from_reference`).
+    points = [p["point"] for p in json.loads(out.loc[0, "coverage_json"])]
+    assert points == ["盘点内容包括:数量盘点;重量盘点;账实核对", "盘点内容包括:数量盘点",
+                      "重量盘点", "账实核对"]  # fmt: skip
     assert float(out.loc[0, "score"]) > float(out.loc[1, "score"])
     assert "row 4, column rubric_points" in out.loc[2, "error"]
     assert "reference_answer" in out.loc[2, "error"]

@@ -9,7 +9,7 @@ from scoring.encoders import CachedEncoder, load_encoder
 from scoring.engine import MAX_ANSWER_CHARS, PREPARE_BATCH, Scorer, Target
 from scoring.features import EMBED_UNIT_SIZE, embedding_units, spans_of
 from scoring.report import aggregate
-from scoring.segment import split_clauses
+from scoring.segment import clean_point, split_clauses
 
 
 def _example(question, example_id):
@@ -258,7 +258,7 @@ def test_a_reference_answer_takes_the_list_of_its_terms_or_a_few_words(scorer):
     """A rubric of one point is a reference answer: an exam answer listing its terms, or
     saying it in a few words, is neither a keyword list nor too short (both were capped
     under 25 and graded full marks in benchmarks/exam-zh). They still score low for full
-    marks (33 and 44): against a long reference a short answer is read as partial."""
+    marks (36 and 43): against a long reference a short answer is read as partial."""
     deadlock = Target.from_texts(
         [
             "产生死锁必须同时满足四个条件：互斥、请求与保持、不可剥夺和循环等待，破坏其中任意一个就不会死锁。"
@@ -329,3 +329,39 @@ def test_with_calibration_shares_everything_but_the_calibration(lexical_scorer):
     target = _complaint_target()
     answer = "我会先道歉,再耐心听客户说完。"
     assert other.score(target, answer).score != lexical_scorer.score(target, answer).score
+
+
+def test_a_reference_answer_is_read_whole_and_by_its_clauses(scorer):
+    """A reference of several clauses is one point as a whole, weighing as much as its
+    clauses, which follow it as points: an answer that gives some of its facts is shown
+    which ones it gave, and the same text typed as a one-point rubric is the same target."""
+    reference = (
+        "进程是操作系统进行资源分配的基本单位，线程是CPU调度的基本单位；"
+        "同一进程内的线程共享进程的地址空间和资源，因此线程切换的开销比进程小。"
+    )
+    target = Target.from_reference(reference, question="简述进程与线程的区别。")
+    assert target == Target.from_texts([reference], question="简述进程与线程的区别。")
+    parts = split_clauses(reference)
+    assert len(parts) == 2
+    assert [p.texts["zh"][0] for p in target.points[1:]] == [clean_point(t) for t in parts]
+    assert [p.weight for p in target.points] == [len(parts)] + [1.0] * len(parts)
+    assert target.lists_expected
+
+    def probabilities(answer: str) -> dict[str, float]:
+        return {p.point_id: p.probability for p in scorer.score(target, answer).points}
+
+    # p2: resources and scheduling; p3: threads share the address space, so switch faster
+    sharing = probabilities("同一个进程里的线程共用地址空间，所以线程之间切换更快。")
+    scheduling = probabilities("进程分配资源，线程被CPU调度。")
+    assert sharing["p3"] > sharing["p2"] + 0.2 and scheduling["p2"] > scheduling["p3"] + 0.1
+    full = scorer.score(
+        target, "进程负责资源分配，线程是CPU调度的单位；线程共享进程的内存，切换代价更小。"
+    )
+    wrong = scorer.score(target, "进程比线程快，因为进程不需要内存。")
+    half = scorer.score(target, "同一个进程里的线程共用地址空间，所以线程之间切换更快。")
+    assert full.score > half.score + 15 > wrong.score + 15
+
+
+def test_a_one_clause_reference_is_one_point():
+    target = Target.from_reference("DNS 把域名解析成 IP 地址")
+    assert len(target.points) == 1 and target.points[0].weight == 1.0

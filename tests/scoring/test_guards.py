@@ -108,6 +108,17 @@ def test_a_point_phrased_as_a_negation_is_not_rejected_by_agreeing():
     assert rejects("事后复盘也没必要", ["事后复盘资源分配效果,改进今后的决策"])
 
 
+def test_doing_without_what_a_point_asks_to_reduce_is_not_a_rejection():
+    """An index means "不用全表扫描": the exam answer saying so, graded full marks in
+    benchmarks/exam-zh, scored 10 under a rejection cap. Rejecting the reduction still counts."""
+    point = "索引可以大大加快数据查询的速度，减少需要扫描的数据量"
+    assert not rejects("能快速定位记录，不用全表扫描", [point])
+    assert rejects("我觉得没必要减少扫描的数据量", [point])
+    assert rejects(
+        "I would not bother reducing callbacks", ["Reduce how often customers call back"]
+    )
+
+
 def test_polarity_reads_negation_parity_and_direction():
     assert polarity("p 值小于 0.05,差异显著") == (False, -1)
     assert polarity("p 值大于 0.05,因此没有显著差异") == (True, 1)
