@@ -170,7 +170,7 @@ def transfer_rows(scorer: Scorer, blocks: list[fit.Block]) -> list[Row]:
             data = load()
             tests[source] = (
                 row,
-                [Target.from_texts(ga.target_points(), question=ga.question) for ga in data],
+                [ga.target() for ga in data],
                 data,
             )
     # each source once; the bank's examples read as a bank question reads them (through
@@ -180,8 +180,8 @@ def transfer_rows(scorer: Scorer, blocks: list[fit.Block]) -> list[Row]:
         if block.source not in held_blocks or block.anchored:
             held_blocks[block.source] = block
     for held, held_block in held_blocks.items():
-        if held in ("bank-cross", "bank-concise", "bank-compact"):
-            continue  # held out together with the bank
+        if "-" in held:
+            continue  # held out with its source: "bank-cross" with "bank", "sas_zh/LE-points"...
         kept = [b for b in blocks if b.source.split("-")[0] != held]
         for name in names:
             c, signs = TRANSFER_SETTINGS[name]
@@ -721,7 +721,7 @@ def flag_table(scorer: Scorer, questions: list[Question]) -> list[str]:
     for name, load, _ in DATASET_ROWS:
         with contextlib.suppress(FileNotFoundError):
             for ga in load():
-                target = Target.from_texts(ga.target_points(), question=ga.question)
+                target = ga.target()
                 codes = {f.code for f in scorer.score(target, ga.answer).flags}
                 half = "grade >= 0.5" if ga.grade >= 0.5 else "grade < 0.5"
                 groups.setdefault(f"{name}: {half}", []).append(codes)
@@ -734,7 +734,7 @@ def flag_table(scorer: Scorer, questions: list[Question]) -> list[str]:
 
 
 def graded_score(scorer: Scorer, ga: GradedAnswer) -> float:
-    target = Target.from_texts(ga.target_points(), question=ga.question)
+    target = ga.target()
     return scorer.score(target, ga.answer).score
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from question_bank.schema import Question
+from scoring.target import Target
 
 SHARED_DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -25,6 +26,9 @@ class GradedAnswer:
 
     With `alternatives`, the reference points are alternative phrasings of one correct
     answer (matching any of them is enough) instead of points that must all be covered.
+    With `reference`, the dataset gives one reference answer, which the answer is scored
+    against (`Target.from_reference`, as the batch command reads one); its key points are
+    the rows the long-answer calibrators are fitted on (`scoring.fit.dataset_blocks`).
     """
 
     source: str
@@ -34,14 +38,25 @@ class GradedAnswer:
     answer: str
     grade: float  # 0-1
     alternatives: bool = False
+    reference: str = ""
 
     def target_points(self) -> list[str | tuple[str, ...]]:
         """The rubric points for `Target.from_texts`."""
         return [self.reference_points] if self.alternatives else list(self.reference_points)
 
+    def target(self, as_points: bool = False) -> Target:
+        """What the answer is scored against: the reference answer where there is one, else
+        (or with `as_points`) the key points as a rubric."""
+        if self.reference and not as_points:
+            return Target.from_reference(self.reference, self.question)
+        return Target.from_texts(self.target_points(), question=self.question)
+
 
 def sas_le(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
-    """sas_zh/LE (logistics short answers): `split` is 'train' or 'eval'."""
+    """sas_zh/LE (logistics short answers): `split` is 'train' or 'eval'. The key points are
+    the reference's clauses (it lists them: "盘点内容包括:数量盘点;重量盘点;账实核对")."""
+    from scoring.segment import split_clauses
+
     base = root / "sas_zh" / "LE"
     questions = {row[0]: row[1] for row in _tsv(base / "qa.csv") if len(row) >= 2}
     out = []
@@ -54,9 +69,10 @@ def sas_le(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
                 "sas_zh/LE",
                 f"le-{qid}",
                 questions.get(qid, ""),
-                (reference,),
+                tuple(split_clauses(reference)) or (reference,),
                 answer,
                 float(score),
+                reference=reference,
             )
         )
     return out
@@ -69,9 +85,11 @@ def sas_sr(split: str, root: Path = SHARED_DATASETS) -> list[GradedAnswer]:
         if len(row) < 8:
             continue
         answer, topic, score, reference = row[1], row[2], row[3], row[7]
+        # its reference is prose: one key point, the whole of it (an alternative of one)
         out.append(
-            GradedAnswer("sas_zh/SR", f"sr-{row[6]}", topic, (reference,), answer, float(score))
-        )
+            GradedAnswer("sas_zh/SR", f"sr-{row[6]}", topic, (reference,), answer, float(score),
+                         alternatives=True, reference=reference)
+        )  # fmt: skip
     return out
 
 
@@ -186,7 +204,8 @@ def exam_answers(language: str, split_reference: bool = False) -> list[GradedAns
         reference = row["reference"]
         points = tuple(split_clauses(reference)) if split_reference else ()
         out.append(GradedAnswer(f"exam-{language}", row["question_id"], row["question"],
-                                points or (reference,), row["answer"], float(row["grade"]) / 5))  # fmt: skip
+                                points or (reference,), row["answer"], float(row["grade"]) / 5,
+                                reference="" if split_reference else reference))  # fmt: skip
     return out
 
 
