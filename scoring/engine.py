@@ -802,7 +802,7 @@ def embedded_texts(text: str) -> list[str]:
 
 # Content sizes where `long_weight` starts and reaches 1. An English exam answer of 45 words
 # is 90: at 90 it read as a full interview answer. LONG_SIZE 90 -> 120 -> 150 -> 200,
-# refitted in memory (/tmp/exp/blendsize.py; Spearman / MAE): development bank 0.906 / 7.76
+# refitted in memory (Spearman / MAE): development bank 0.906 / 7.76
 # -> 0.918 / 7.44 -> 0.921 / 7.53 -> 0.917 / 7.98, without examples 0.891 / 8.60 -> 0.900 /
 # 8.37 -> 0.900 / 8.66 -> 0.892 / 9.26, interview-style 0.930 / 9.63 -> 0.925 / 9.16 ->
 # 0.926 / 9.25 -> 0.924 / 9.01; exam-style en Pearson 0.507 -> 0.532 -> 0.536 -> 0.527,
