@@ -361,6 +361,22 @@ def test_a_reference_answer_is_read_whole_and_by_its_clauses(scorer):
     half = scorer.score(target, "同一个进程里的线程共用地址空间，所以线程之间切换更快。")
     assert full.score > half.score + 15 > wrong.score + 15
 
+def test_a_short_english_answer_is_read_by_its_terms_too(scorer):
+    """A terse English exam answer that names the reference's technical terms ("sorted",
+    "O(log n)") is far above a fluent wrong one on the same topic: the short-answer English
+    calibrator reads word overlap as well as the encoder's similarity."""
+    target = Target.from_reference(
+        "The array must be sorted by the key being searched for. Binary search halves the "
+        "remaining range at each step, so its worst-case time is O(log n).",
+        question="What must hold before binary search can be used, and what is its worst case?",
+    )
+    right = scorer.score(target, "The array has to be sorted; each step halves the range, "
+                                 "so it is O(log n).")  # fmt: skip
+    wrong = scorer.score(target, "The array must not be too big and binary search checks "
+                                 "every element once, so it takes O(n).")  # fmt: skip
+    assert right.score > wrong.score + 35
+
+
 
 def test_a_one_clause_reference_is_one_point():
     target = Target.from_reference("DNS 把域名解析成 IP 地址")
