@@ -361,6 +361,7 @@ def test_a_reference_answer_is_read_whole_and_by_its_clauses(scorer):
     half = scorer.score(target, "同一个进程里的线程共用地址空间，所以线程之间切换更快。")
     assert full.score > half.score + 15 > wrong.score + 15
 
+
 def test_a_short_english_answer_is_read_by_its_terms_too(scorer):
     """A terse English exam answer that names the reference's technical terms ("sorted",
     "O(log n)") is far above a fluent wrong one on the same topic: the short-answer English
@@ -375,7 +376,6 @@ def test_a_short_english_answer_is_read_by_its_terms_too(scorer):
     wrong = scorer.score(target, "The array must not be too big and binary search checks "
                                  "every element once, so it takes O(n).")  # fmt: skip
     assert right.score > wrong.score + 35
-
 
 
 def test_a_one_clause_reference_is_one_point():
