@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from scoring.lexical import terms
-from scoring.segment import CJK, CJK_SPACE
+from scoring.segment import CJK, CJK_SPACE, split_clauses
 
 # A clause that names something only to reject it: "我不会…", "没必要…", "I would not …".
 _REJECTION = re.compile(
@@ -105,12 +105,14 @@ def polarity(text: str) -> tuple[bool, int]:
 def contradicts(point: str, clause: str, context: str = "") -> bool:
     """True when the evidence says the opposite of the point: the clause has the other
     polarity of negation, or the clause with its `context` (neighbouring clauses) points
-    the opposite direction (more vs less)."""
+    the opposite direction (more vs less). A point of several clauses (a reference answer
+    read whole) has no one polarity: the parity of its negations says nothing, so only the
+    direction is read; its clauses, read as points of their own, are compared one by one."""
     point_negated, point_direction = polarity(point)
     _, evidence_direction = polarity(context or clause)
     if point_direction and evidence_direction and point_direction != evidence_direction:
         return True
-    return point_negated != polarity(clause)[0]
+    return len(split_clauses(point)) < 2 and point_negated != polarity(clause)[0]
 
 
 def rejects(clause: str, points: Sequence[str] = ()) -> bool:

@@ -135,6 +135,18 @@ def test_contradiction_by_negation_or_direction():
     assert not contradicts(reference, "数据来自正态分布", "p 值高于 0.05,数据来自正态分布")
 
 
+def test_a_point_of_several_clauses_is_not_contradicted_by_a_negation():
+    """The parity of negations over several claims is no claim's polarity: "not the data"
+    agrees with a reference that says "rather than the value itself" two sentences on."""
+    reference = (
+        "A pointer is a variable whose value is the memory address of another value, rather "
+        "than the value itself. Dereferencing it gives access to the object it points to."
+    )
+    assert not contradicts(reference, "ptr holds an address, not the data")
+    assert contradicts("Dereferencing it gives access to the object", "it gives no access")
+    assert contradicts("p 值大于 0.05。数据来自正态分布。", "p 值小于 0.05")  # direction still
+
+
 def test_copied_question_words_that_the_rubric_needs_are_not_copying():
     question = "What happens to the other bulbs if the middle bulb burns out?"
     answer = "If the middle bulb burns out, the other bulbs stay lit"
