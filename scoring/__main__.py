@@ -136,6 +136,7 @@ def _fit(scorer, bank) -> int:
         ("short answers", calibration.short_map),
     ):
         print(f"  {label} score map: slope {score_map.slope_:.2f}, centre {score_map.centre_:.2f}")
+    print(f"  short answers' term precision weight: {calibration.precision_weight:.2f}")
     return 0
 
 

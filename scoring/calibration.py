@@ -178,6 +178,16 @@ class Calibration:
     long_map: ScoreMap = field(default_factory=lambda: ScoreMap.fixed())
     short_map: ScoreMap = field(default_factory=lambda: ScoreMap.fixed())
     provenance: dict[str, Any] = field(default_factory=dict)
+    # How far a short answer's `features.term_precision` moves its coverage before the
+    # short-answer map (fitted with it: `scoring.fit.fit_short_map`); 0 leaves it alone.
+    precision_weight: float = 0.0
+
+    def grade(self, share: float, long_weight: float, precision: float = 0.5) -> float:
+        """The grade (0-1) of a weighted coverage share: the long- and short-answer maps
+        blended by how long the answer is (`engine.long_weight`), the short one reading the
+        coverage moved by the answer's term precision (0.5 moves nothing)."""
+        short = float(np.clip(share + self.precision_weight * (precision - 0.5), 0.0, 1.0))
+        return float(long_weight * self.long_map(share) + (1 - long_weight) * self.short_map(short))
 
     def has(self, domain: str, language: str) -> bool:
         return f"{domain}:{language}" in self.points
@@ -206,6 +216,7 @@ class Calibration:
             "points": {key: model.to_dict() for key, model in self.points.items()},
             "long_score_map": self.long_map.to_dict(),
             "short_score_map": self.short_map.to_dict(),
+            "short_precision_weight": self.precision_weight,
             "provenance": self.provenance,
         }
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -227,6 +238,7 @@ class Calibration:
             ScoreMap.fixed(**data.get("long_score_map", data.get("score_map", {}))),
             ScoreMap.fixed(**data.get("short_score_map", data.get("free_score_map", {}))),
             data.get("provenance", {}),
+            float(data.get("short_precision_weight", 0.0)),
         )
 
     def feature_names(self) -> set[tuple[str, ...]]:

@@ -50,6 +50,7 @@ from scoring.features import (
     BACKGROUND,
     FEATURE_SIGNS,
     FEATURES,
+    NEUTRAL_PRECISION,
     AnswerEvidence,
     choose_evidence,
     clause_runs,
@@ -60,6 +61,7 @@ from scoring.features import (
     short_run_cost,
     spans_of,
     specificity,
+    term_precision,
 )
 from scoring.guard_table import MAX_ANSWER_CHARS
 from scoring.lexical import TermWeights, point_term_weights, terms, weighted_recall
@@ -344,6 +346,9 @@ class Scorer:
             example_off_topic_at,
             seems_to_answer,
             tuple(bool(more) for more in extra) if extra and sem is not None else (),
+            term_precision(answer_terms, rubric_terms, self.term_weights, question_text)
+            if target.reference and language in target.languages
+            else NEUTRAL_PRECISION,
         )
 
     def probabilities(
@@ -397,11 +402,10 @@ class Scorer:
         self, target: Target, probabilities: np.ndarray, evidence: AnswerEvidence
     ) -> float:
         """The answer's grade on a 0-1 scale (score / 100, unrounded) from its probabilities:
-        the long- and short-answer score maps blended by the answer's size, as the logits."""
+        the long- and short-answer score maps blended by the answer's size, as the logits
+        (`Calibration.grade`)."""
         share = coverage_share(target, probabilities)
-        w = long_weight(evidence.size)
-        long_map, short_map = self.calibration.long_map, self.calibration.short_map
-        return float(w * long_map(share) + (1 - w) * short_map(share))
+        return self.calibration.grade(share, long_weight(evidence.size), evidence.precision)
 
     def _logits(self, evidence: AnswerEvidence) -> np.ndarray:
         """Each point's logit from the calibrators that fit this answer.

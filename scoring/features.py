@@ -8,8 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring import guards
+from scoring.lexical import TermWeights, terms
 from scoring.target import MIN_ANSWER_SIZE, Target
 
+# An answer's `term_precision` where it is not read (a rubric that is not a reference
+# answer, an answer in another language, no terms): it leaves the short-answer score as
+# coverage gives it (`Calibration.grade`).
+NEUTRAL_PRECISION = 0.5
 EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
 EVIDENCE_CONTRAST = 0.5  # `choose_evidence`: share of the best other point's support removed
 # The evidence cited for a point is a run of at most this many clauses of one sentence. On
@@ -98,6 +103,21 @@ class AnswerEvidence:
     example_off_topic_at: float = 0.0  # `question_fit.ExampleFit.off_topic_at`
     seems_to_answer: str | None = None  # `question_fit.ExampleFit.closest_other`
     anchored: tuple[bool, ...] = ()  # per point: also read through example answers' parts
+    precision: float = NEUTRAL_PRECISION  # `term_precision`: how much of the answer is rubric
+
+
+def term_precision(
+    answer_terms: set[str], rubric_terms: frozenset[str], weights: TermWeights, question: str
+) -> float:
+    """The share of the answer's terms, weighted by IDF, that the rubric's texts use (the
+    question's own words left out): a terse answer made of the reference's terms is all
+    rubric, a fluent wrong one mostly not. `NEUTRAL_PRECISION` without such terms."""
+    asked = set(terms(question))
+    idf = {t: weights.idf(t) for t in answer_terms - asked}
+    total = sum(idf.values())
+    if total <= 0:
+        return NEUTRAL_PRECISION
+    return sum(w for t, w in idf.items() if t in rubric_terms) / total
 
 
 def relative(sims: np.ndarray, base: np.ndarray) -> np.ndarray:

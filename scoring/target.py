@@ -62,6 +62,9 @@ class Target:
     # The languages the rubric's texts are written in: an answer in another language is
     # scored on cross-lingual semantic evidence alone (lexical overlap means nothing there).
     languages: frozenset[str] = frozenset({"zh", "en"})
+    # A reference answer (a rubric of one text, `from_reference`): an answer's share of its
+    # terms moves a short answer's score (`features.term_precision`).
+    reference: bool = False
 
     def topic(self, language: str) -> str:
         """What the answer should be about, for the semantic evidence read against the
@@ -181,6 +184,7 @@ class Target:
             float(points),
             **form,
             languages=frozenset({language_of(" ".join(main_texts))}),
+            reference=reference,
         )
 
 

@@ -399,13 +399,9 @@ def _merged_score(
     if not (after > before).any() or len(report.points) != len(target.points):
         return report.score
     weight = long_weight(report.length_chars)
-    calibration = scorer.calibration
 
     def grade(probabilities: np.ndarray) -> float:
-        share = coverage_share(target, probabilities)
-        return float(
-            weight * calibration.long_map(share) + (1 - weight) * calibration.short_map(share)
-        )
+        return scorer.calibration.grade(coverage_share(target, probabilities), weight)
 
     moved = report.score + 100 * (grade(after) - grade(before))
     return round(min(max(moved, report.score), 100.0), 1)

@@ -55,6 +55,7 @@ def test_calibration_keeps_a_calibrator_per_domain_and_language(tmp_path, monkey
         {"long:zh": zh, "long:en": en, "short:zh": short},
         calibration.ScoreMap.fixed(4.0, 0.4),
         calibration.ScoreMap.fixed(2.0, 0.1),
+        precision_weight=0.15,
     )
     saved.save("test-encoder")
     loaded = calibration.Calibration.load("test-encoder")
@@ -66,6 +67,19 @@ def test_calibration_keeps_a_calibrator_per_domain_and_language(tmp_path, monkey
     assert loaded.point("fr") is not None
     assert loaded.has("long", "en") and not loaded.has("cross", "en")
     assert (loaded.long_map.slope_, loaded.short_map.centre_) == (4.0, 0.1)
+    assert loaded.precision_weight == 0.15
+
+
+def test_term_precision_moves_only_the_short_answer_map():
+    from scoring.calibration import Calibration, ScoreMap
+
+    calibration = Calibration(
+        long_map=ScoreMap.fixed(4.0, 0.5), short_map=ScoreMap.fixed(), precision_weight=0.2
+    )
+    assert calibration.grade(0.5, 0.0, precision=1.0) == pytest.approx(0.6)
+    assert calibration.grade(0.5, 0.0, precision=0.0) == pytest.approx(0.4)
+    assert calibration.grade(0.5, 0.0) == pytest.approx(0.5)  # neutral
+    assert calibration.grade(0.5, 1.0, precision=1.0) == calibration.grade(0.5, 1.0)
 
 
 def test_a_calibration_file_from_before_domains_serves_every_domain(tmp_path, monkeypatch):

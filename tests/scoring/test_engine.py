@@ -378,6 +378,34 @@ def test_a_short_english_answer_is_read_by_its_terms_too(scorer):
     assert right.score > wrong.score + 35
 
 
+def test_a_short_answer_made_of_the_reference_terms_reads_as_all_evidence(scorer):
+    """Against a reference answer, the share of a short answer's terms that the reference
+    uses moves its score (`Calibration.precision_weight`): the bare list of the four
+    conditions of a deadlock is all reference, a fluent wrong answer none of it. A bank
+    question's points are not a reference: nothing moves there."""
+    import dataclasses
+
+    target = Target.from_reference(
+        "死锁的四个必要条件是互斥条件、请求与保持条件、不可剥夺条件和循环等待条件。",
+        question="死锁产生的必要条件是什么？",
+    )
+    terse, fluent = (
+        "互斥、请求和保持、不可剥夺、循环等待",
+        "两个线程互相等对方，程序就卡住了，重启就好。",
+    )
+    assert scorer.evidence(target, terse).precision > 0.75
+    assert scorer.evidence(target, fluent).precision < 0.1
+    weighed = scorer.with_calibration(dataclasses.replace(scorer.calibration, precision_weight=0.3))
+    unweighed = scorer.with_calibration(
+        dataclasses.replace(scorer.calibration, precision_weight=0.0)
+    )
+    assert weighed.score(target, terse).score > unweighed.score(target, terse).score + 5
+    assert weighed.score(target, fluent).score < unweighed.score(target, fluent).score
+    question = Target.from_question(next(iter(scorer.context.values())))
+    assert scorer.evidence(question, terse).precision == 0.5
+    assert weighed.score(question, terse).score == unweighed.score(question, terse).score
+
+
 def test_a_one_clause_reference_is_one_point():
     target = Target.from_reference("DNS 把域名解析成 IP 地址")
     assert len(target.points) == 1 and target.points[0].weight == 1.0
