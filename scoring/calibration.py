@@ -19,6 +19,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+# An answer's term precision (`features.term_precision`) where it is not read (a rubric that
+# is not a reference answer, an answer in another language, no terms): it leaves the
+# short-answer score as coverage gives it (`Calibration.grade`).
+NEUTRAL_PRECISION = 0.5
+
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent / "rubrics" / "calibration"
 
 
@@ -182,11 +187,14 @@ class Calibration:
     # short-answer map (fitted with it: `scoring.fit.fit_short_map`); 0 leaves it alone.
     precision_weight: float = 0.0
 
-    def grade(self, share: float, long_weight: float, precision: float = 0.5) -> float:
+    def grade(
+        self, share: float, long_weight: float, precision: float = NEUTRAL_PRECISION
+    ) -> float:
         """The grade (0-1) of a weighted coverage share: the long- and short-answer maps
         blended by how long the answer is (`engine.long_weight`), the short one reading the
-        coverage moved by the answer's term precision (0.5 moves nothing)."""
-        short = float(np.clip(share + self.precision_weight * (precision - 0.5), 0.0, 1.0))
+        coverage moved by the answer's term precision (`NEUTRAL_PRECISION` moves nothing)."""
+        moved = share + self.precision_weight * (precision - NEUTRAL_PRECISION)
+        short = float(np.clip(moved, 0.0, 1.0))
         return float(long_weight * self.long_map(share) + (1 - long_weight) * self.short_map(short))
 
     def has(self, domain: str, language: str) -> bool:

@@ -43,14 +43,13 @@ import numpy as np
 from question_bank.schema import Question
 from question_bank.text import to_simplified
 from scoring import guard_table, guards
-from scoring.calibration import EXAMPLES_DOMAIN, Calibration
+from scoring.calibration import EXAMPLES_DOMAIN, NEUTRAL_PRECISION, Calibration
 from scoring.encoders import DEFAULT_ENCODER, CachedEncoder, EncoderChoice, load_encoder
 from scoring.example_anchors import ExampleAnchors, ExamplePart
 from scoring.features import (
     BACKGROUND,
     FEATURE_SIGNS,
     FEATURES,
-    NEUTRAL_PRECISION,
     AnswerEvidence,
     choose_evidence,
     clause_runs,

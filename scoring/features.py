@@ -8,13 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring import guards
+from scoring.calibration import NEUTRAL_PRECISION
 from scoring.lexical import TermWeights, terms
 from scoring.target import MIN_ANSWER_SIZE, Target
 
-# An answer's `term_precision` where it is not read (a rubric that is not a reference
-# answer, an answer in another language, no terms): it leaves the short-answer score as
-# coverage gives it (`Calibration.grade`).
-NEUTRAL_PRECISION = 0.5
 EMBED_UNIT_SIZE = 32  # clauses are embedded in groups of at least this size (0: one by one)
 EVIDENCE_CONTRAST = 0.5  # `choose_evidence`: share of the best other point's support removed
 # The evidence cited for a point is a run of at most this many clauses of one sentence. On

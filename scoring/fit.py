@@ -35,7 +35,13 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from question_bank.schema import Question
-from scoring.calibration import EXAMPLES_DOMAIN, Calibration, PointCalibrator, ScoreMap
+from scoring.calibration import (
+    EXAMPLES_DOMAIN,
+    NEUTRAL_PRECISION,
+    Calibration,
+    PointCalibrator,
+    ScoreMap,
+)
 from scoring.datasets import (
     BankExample,
     GradedAnswer,
@@ -443,7 +449,7 @@ def fit_short_map(
     grades = np.array([g for _, _, g in answers])
     best: tuple[float, ScoreMap, float] | None = None
     for weight in weights:
-        read = np.clip(shares + weight * (precision - 0.5), 0.0, 1.0)[:, None]
+        read = np.clip(shares + weight * (precision - NEUTRAL_PRECISION), 0.0, 1.0)[:, None]
         score_map = ScoreMap().fit(read, grades)
         error = float(((score_map.predict(read) - grades) ** 2).mean())
         if best is None or error < best[0]:
