@@ -404,7 +404,7 @@ class Scorer:
         the long- and short-answer score maps blended by the answer's size, as the logits
         (`Calibration.grade`)."""
         share = coverage_share(target, probabilities)
-        return self.calibration.grade(share, long_weight(evidence.size), evidence.precision)
+        return self.calibration.grade(share, long_weight(evidence.size), evidence.term_precision)
 
     def _logits(self, evidence: AnswerEvidence) -> np.ndarray:
         """Each point's logit from the calibrators that fit this answer.

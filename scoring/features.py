@@ -100,7 +100,7 @@ class AnswerEvidence:
     example_off_topic_at: float = 0.0  # `question_fit.ExampleFit.off_topic_at`
     seems_to_answer: str | None = None  # `question_fit.ExampleFit.closest_other`
     anchored: tuple[bool, ...] = ()  # per point: also read through example answers' parts
-    precision: float = NEUTRAL_PRECISION  # `term_precision`: how much of the answer is rubric
+    term_precision: float = NEUTRAL_PRECISION  # how much of the answer is the rubric's terms
 
 
 def term_precision(

@@ -445,7 +445,7 @@ def fit_short_map(
     """The short-answer map and the weight of the answers' term precision in what it reads
     (`Calibration.grade`), the pair with the least squared error against the grades."""
     shares = np.array([coverage_share(t, fitted.probabilities(t, ev)) for t, ev, _ in answers])
-    precision = np.array([ev.precision for _, ev, _ in answers])
+    precision = np.array([ev.term_precision for _, ev, _ in answers])
     grades = np.array([g for _, _, g in answers])
     best: tuple[float, ScoreMap, float] | None = None
     for weight in weights:

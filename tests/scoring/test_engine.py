@@ -393,8 +393,8 @@ def test_a_short_answer_made_of_the_reference_terms_reads_as_all_evidence(scorer
         "互斥、请求和保持、不可剥夺、循环等待",
         "两个线程互相等对方，程序就卡住了，重启就好。",
     )
-    assert scorer.evidence(target, terse).precision > 0.75
-    assert scorer.evidence(target, fluent).precision < 0.1
+    assert scorer.evidence(target, terse).term_precision > 0.75
+    assert scorer.evidence(target, fluent).term_precision < 0.1
     weighed = scorer.with_calibration(dataclasses.replace(scorer.calibration, precision_weight=0.3))
     unweighed = scorer.with_calibration(
         dataclasses.replace(scorer.calibration, precision_weight=0.0)
@@ -402,7 +402,7 @@ def test_a_short_answer_made_of_the_reference_terms_reads_as_all_evidence(scorer
     assert weighed.score(target, terse).score > unweighed.score(target, terse).score + 5
     assert weighed.score(target, fluent).score < unweighed.score(target, fluent).score
     question = Target.from_question(next(iter(scorer.context.values())))
-    assert scorer.evidence(question, terse).precision == 0.5
+    assert scorer.evidence(question, terse).term_precision == 0.5
     assert weighed.score(question, terse).score == unweighed.score(question, terse).score
 
 
