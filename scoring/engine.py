@@ -163,7 +163,7 @@ class Scorer:
         if not answer or not answer.strip():
             return self._empty_report(target)
         evidence = self.evidence(target, answer)
-        probabilities, fired = self._guarded(target, evidence)
+        probabilities, fired = self.guarded(target, evidence)
         read = scored_text(answer[:MAX_ANSWER_CHARS])
         if len(read) != len(answer[:MAX_ANSWER_CHARS]):  # the cited offsets are the read text's
             answer = read
@@ -358,12 +358,12 @@ class Scorer:
         `offset` replaces the question's logit offset (None: the one in `self.offsets`), so a
         trainer's calibration can try offsets on evidence computed once.
         """
-        return self._guarded(target, evidence, offset)[0]
+        return self.guarded(target, evidence, offset)[0]
 
-    def _guarded(
+    def guarded(
         self, target: Target, evidence: AnswerEvidence, offset: float | None = None
     ) -> tuple[np.ndarray, tuple[guard_table.Guard, ...]]:
-        """The capped probabilities and the guards that capped them (shown as flags)."""
+        """The capped probabilities and the guards that fired (shown as flags)."""
         X = evidence.features
         logits = self._logits(evidence)
         if offset is None:

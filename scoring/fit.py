@@ -369,11 +369,24 @@ def _long_map(
         held = set(questions[test])
         kept = [without(b, held) for b in blocks]
         fold = scorer.with_calibration(Calibration(_fit_points(kept, c, signs)))
-        for i in test:
-            target, ev, grade = bank.answers[i]
-            shares.append(coverage_share(target, fold.probabilities(target, ev)))
+        for share, _, grade in uncapped_shares(fold, [bank.answers[i] for i in test]):
+            shares.append(share)
             grades.append(grade)
     return ScoreMap(match="both").fit(np.array(shares)[:, None], np.array(grades))
+
+
+def uncapped_shares(
+    fitted: Scorer, answers: Sequence[tuple[Target, AnswerEvidence, float]]
+) -> list[tuple[float, AnswerEvidence, float]]:
+    """(coverage share, evidence, grade) of the answers that no guard caps: what a score
+    map is fitted on. A capped answer's share is the guard's cap (`guard_table.NOTHING_CAP`),
+    a choice of what such answers are worth, not evidence of how coverage reads as a grade."""
+    rows = []
+    for target, ev, grade in answers:
+        probabilities, fired = fitted.guarded(target, ev)
+        if not any(guard.cap is not None for guard in fired):
+            rows.append((coverage_share(target, probabilities), ev, grade))
+    return rows
 
 
 def without(block: Block, question_ids: set[str]) -> Block:
@@ -445,9 +458,10 @@ def fit_short_map(
 ) -> tuple[ScoreMap, float]:
     """The short-answer map and the weight of the answers' term precision in what it reads
     (`Calibration.grade`), the pair with the least squared error against the grades."""
-    shares = np.array([coverage_share(t, fitted.probabilities(t, ev)) for t, ev, _ in answers])
-    precision = np.array([ev.term_precision for _, ev, _ in answers])
-    grades = np.array([g for _, _, g in answers])
+    rows = uncapped_shares(fitted, answers)
+    shares = np.array([share for share, _, _ in rows])
+    precision = np.array([ev.term_precision for _, ev, _ in rows])
+    grades = np.array([grade for _, _, grade in rows])
     best: tuple[float, ScoreMap, float] | None = None
     for weight in weights:
         read = np.clip(shares + weight * (precision - NEUTRAL_PRECISION), 0.0, 1.0)[:, None]

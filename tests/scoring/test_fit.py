@@ -3,6 +3,7 @@
 import numpy as np
 
 from scoring import fit
+from scoring.target import Target
 
 
 def test_concise_answers_state_one_to_three_points_in_both_languages(lexical_scorer, bank):
@@ -26,3 +27,20 @@ def test_the_concise_answers_are_the_same_every_fit(lexical_scorer, bank):
     first = fit.concise_block(lexical_scorer, questions, per_question=3)
     again = fit.concise_block(lexical_scorer, questions, per_question=3)
     assert np.array_equal(first.y, again.y) and np.array_equal(first.X, again.X)
+
+
+def test_the_score_maps_are_fitted_on_answers_no_guard_caps(lexical_scorer, bank):
+    """A capped answer's coverage is the guard's cap, a choice of what it is worth; the maps
+    learn how genuine coverage reads as a grade."""
+    question = bank.question("cs-beh-01")
+    target = Target.from_question(question)
+    strong = next(e.text for e in question.examples if e.kind == "strong" and e.language == "zh")
+    answers = [
+        (target, lexical_scorer.evidence(target, strong), 0.9),
+        (target, lexical_scorer.evidence(target, "沟通"), 0.0),  # too short: capped
+    ]
+    assert not lexical_scorer.guarded(*answers[0][:2])[1]
+    assert any(g.cap is not None for g in lexical_scorer.guarded(*answers[1][:2])[1])
+    rows = fit.uncapped_shares(lexical_scorer, answers)
+    assert [(ev, grade) for _, ev, grade in rows] == [(answers[0][1], 0.9)]
+    assert rows[0][0] > 0

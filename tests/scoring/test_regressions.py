@@ -31,6 +31,11 @@ SYSTEM_ANSWER = (
     "建单以后自动分配、流转，谁在处理一目了然。再往外是知识库、报表和CRM，客户资料同步过来，"
     "不用客户每次都重复说一遍。我们还上了智能路由，按技能组派单。"
 )
+PEAK_STAFFING = (
+    "每年大促前，我会先拉去年同期的进线数据，按半小时算出每个时段要多少人，再把培训和例会挪开。"
+    "大促当天我守在看板前，排队一超过两分钟就打开自动回复分流，再从售前组临时借人。"
+    "去年双十一我们的接通率做到了九成五，没有一个时段排队超过五分钟。"
+)
 
 
 def _point(report, point_id):
@@ -247,3 +252,11 @@ def test_english_in_lower_case_without_punctuation_scores_near_the_answer_as_wri
                 )
     assert abs(sum(gaps) / len(gaps)) <= 4
     assert sum(abs(g) for g in gaps) / len(gaps) <= 6
+
+
+def test_an_answer_to_another_question_scores_what_graders_give_it(scorer, bank):
+    """A good story about peak-season staffing, told for a question about a struggling team
+    member: graders give it 0 to half a point of 10 (at the former cap it read 12)."""
+    report = scorer.score(bank.question("cs-sit-02"), PEAK_STAFFING)
+    assert "off_topic" in {f.code for f in report.flags}
+    assert report.score <= 7
