@@ -52,6 +52,7 @@ from scoring.features import (
     FEATURES,
     AnswerEvidence,
     choose_evidence,
+    choose_evidence_in_order,
     clause_runs,
     coverage_share,
     embedding_units,
@@ -230,12 +231,17 @@ class Scorer:
             self._examples()
 
     def evidence(
-        self, target: Target, answer: str, example_anchors: bool | None = None
+        self,
+        target: Target,
+        answer: str,
+        example_anchors: bool | None = None,
+        rubric_order: bool = True,
     ) -> AnswerEvidence:
         """Compute the feature matrix of an answer against each point of a target; with
         `example_anchors`, a bank question's points are also read through the parts of its
         example answers that cover them (`scoring.example_anchors`). By default they are
-        where the calibration has calibrators fitted on such readings."""
+        where the calibration has calibrators fitted on such readings. `rubric_order`: cite
+        in the rubric's order where the answer follows it (`choose_evidence_in_order`)."""
         if example_anchors is None:
             example_anchors = self._reads_examples()
         truncated = len(answer) > MAX_ANSWER_CHARS
@@ -298,7 +304,11 @@ class Scorer:
             sem_a, point_q, sem_q = np.zeros(n_points), np.zeros(n_points), 0.0
         sizes = [guards.content_size(c) for c in clauses]
         support = sem_own + lex_e - short_run_cost(sizes, runs)
-        cited = [runs[k] for k in choose_evidence(support)]
+        if rubric_order:
+            starts = np.array([first for first, _ in runs])
+            cited = [runs[k] for k in choose_evidence_in_order(support, starts)]
+        else:
+            cited = [runs[k] for k in choose_evidence(support)]
         # the clause read for a rejection, chosen from the point's own texts (not its
         # examples' parts, as every guard), the same for a bank point and its texts typed
         judged = choose_evidence(sem_own_plain + lex_c)
@@ -636,8 +646,14 @@ class Scorer:
         )  # fmt: skip
 
     def _cited(self, question: Question, text: str) -> list[str]:
-        """Per rubric point, the part of `text` cited for it, read without example anchors."""
-        ev = self.evidence(Target.from_question(question), text, example_anchors=False)
+        """Per rubric point, the part of `text` cited for it, read without example anchors.
+
+        Chosen without the rubric's order: the calibrators were fitted on anchors chosen so,
+        and refitted on anchors chosen in order they read worse (interview-style Spearman /
+        MAE 0.926 / 9.11 -> 0.923 / 9.29, length-matched English 0.798 -> 0.754)."""
+        ev = self.evidence(
+            Target.from_question(question), text, example_anchors=False, rubric_order=False
+        )
         joiner = " " if ev.language == "en" else ""
         return [joiner.join(ev.clauses[first:end]) for first, end in ev.evidence_runs]
 

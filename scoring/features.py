@@ -27,6 +27,13 @@ EVIDENCE_CLAUSES = 3
 # gave 0.80, 0.82, 0.83, 0.85, 0.82; costs 0.15, 0.3, 1 at 24 gave 0.82, 0.85, 0.84).
 EVIDENCE_MIN_SIZE = 24
 EVIDENCE_SHORT_COST = 0.3
+# Where an answer tells the points in the rubric's order, a candidate on the order's side of
+# the other points' citations gains this much support, times how well the order holds
+# (`choose_evidence_in_order`). On benchmarks/evidence (its answers keep the rubric's order)
+# accuracy rose 0.850 -> 0.878 (zh 0.880 -> 0.915, en 0.794 -> 0.810; weights 0.1, 0.2, 0.3
+# gave 0.872, 0.878, 0.878); the same answers with their sentences reversed or shuffled kept
+# 0.850. Without the gate on the order, reversed answers fell to 0.639.
+EVIDENCE_ORDER_WEIGHT = 0.2
 
 FEATURES: tuple[str, ...] = (
     "sem_clause",  # best clause, relative cosine
@@ -138,6 +145,51 @@ def choose_evidence(support: np.ndarray) -> np.ndarray:
         The index of the cited candidate for each point.
     """
     return np.argmax(support - EVIDENCE_CONTRAST * best_other(support), axis=1)
+
+
+def choose_evidence_in_order(support: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """`choose_evidence`, then, where the cited candidates follow the rubric's order (an
+    account told in order: background, actions, result, lessons), chosen again with support
+    for keeping that order, so that of two clauses near a point the one in its place is cited
+    ("分别叫到会议室单独聊" before "然后我把两人叫到一起").
+
+    Args:
+        support: (points, candidates) as for `choose_evidence`.
+        starts: each candidate's position in the answer (its first clause).
+    """
+    first = choose_evidence(support)
+    agreement = order_agreement(starts[first])
+    if len(support) < 3 or agreement <= 0:
+        return first
+    in_order = order_support(support, starts[first], starts)
+    return choose_evidence(support + EVIDENCE_ORDER_WEIGHT * agreement * in_order)
+
+
+def order_agreement(positions: np.ndarray) -> float:
+    """How well positions follow their order (Kendall's tau-b, -1 to 1; 0 when undefined)."""
+    n = len(positions)
+    if n < 2:
+        return 0.0
+    later = np.sign(positions[None, :] - positions[:, None])[np.triu_indices(n, 1)]
+    untied = np.count_nonzero(later)
+    pairs = n * (n - 1) // 2
+    return float(later.sum() / np.sqrt(pairs * untied)) if untied else 0.0
+
+
+def order_support(support: np.ndarray, cited: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """For each point and candidate, the share of the other points (weighted by their best
+    support) cited on the side of the candidate the rubric puts them: earlier points at or
+    before it, later points at or after it."""
+    n = len(support)
+    strength = np.maximum(support.max(axis=1), 0.0)
+    out = np.zeros_like(support)
+    for i in range(n):
+        before = (np.arange(n) < i)[:, None]
+        on_side = np.where(before, cited[:, None] <= starts, cited[:, None] >= starts)
+        weights = np.where(np.arange(n) == i, 0.0, strength)
+        if weights.sum() > 0:
+            out[i] = weights @ on_side / weights.sum()
+    return out
 
 
 def clause_runs(sentences: list[int], longest: int = EVIDENCE_CLAUSES) -> list[tuple[int, int]]:

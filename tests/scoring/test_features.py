@@ -5,7 +5,9 @@ import numpy as np
 from scoring.features import (
     EVIDENCE_MIN_SIZE,
     choose_evidence,
+    choose_evidence_in_order,
     clause_runs,
+    order_agreement,
     run_vectors,
     short_run_cost,
 )
@@ -37,3 +39,34 @@ def test_a_run_too_short_to_be_proof_loses_support():
     lead_in, action = EVIDENCE_MIN_SIZE // 3, EVIDENCE_MIN_SIZE + 5
     cost = short_run_cost([lead_in, action, lead_in], [(0, 1), (1, 2), (0, 2), (2, 3)])
     assert [bool(c) for c in cost] == [True, False, False, True]
+
+
+# Four points told in order in five clauses; point 1 is near clause 1, in its place, and a
+# little nearer clause 3, which sits between the clauses of points 2 and 3.
+ORDERED = np.array(
+    [
+        [0.90, 0.10, 0.10, 0.10, 0.10],
+        [0.10, 0.50, 0.10, 0.53, 0.10],
+        [0.10, 0.10, 0.90, 0.10, 0.10],
+        [0.10, 0.10, 0.10, 0.10, 0.90],
+    ]
+)
+
+
+def test_in_an_answer_told_in_order_the_clause_in_its_place_is_cited():
+    starts = np.arange(5)
+    assert list(choose_evidence(ORDERED)) == [0, 3, 2, 4]
+    assert list(choose_evidence_in_order(ORDERED, starts)) == [0, 1, 2, 4]
+
+
+def test_an_answer_told_out_of_the_rubrics_order_is_cited_without_it():
+    reversed_starts = np.arange(5)[::-1].copy()  # the same clauses, told last to first
+    chosen = choose_evidence_in_order(ORDERED, reversed_starts)
+    assert list(chosen) == list(choose_evidence(ORDERED))
+
+
+def test_order_agreement_is_kendalls_tau():
+    assert order_agreement(np.array([0, 1, 2, 3])) == 1.0
+    assert order_agreement(np.array([3, 2, 1, 0])) == -1.0
+    assert order_agreement(np.array([0, 0, 0])) == 0.0
+    assert abs(order_agreement(np.array([0, 2, 1, 3])) - 4 / 6) < 1e-9
