@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import platform
+import random
 import re
 import statistics
 import subprocess
@@ -54,6 +56,7 @@ from scoring import fit
 from scoring.datasets import (
     COMPACT,
     MATCHED,
+    EvidenceItem,
     GradedAnswer,
     bank_examples,
     dev_bank,
@@ -138,6 +141,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += matched_rows(scorer, questions)
     rows += exam_rows(scorer)
     rows += evidence_rows(scorer, questions)
+    rows += evidence_order_rows(scorer, questions)
     rows += concise_rows(scorer, questions)
     rows += format_rows(scorer, questions)
     rows += padding_rows(scorer, questions)
@@ -456,8 +460,7 @@ def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
             marked = item.spans.get(point.id)
             if not marked:
                 continue
-            first, end = ev.evidence_runs[i]
-            met = [any(a < y and x < b for x, y in marked) for a, b in ev.spans[first:end]]
+            met = _cited_in_marked(ev, i, marked)
             every.append(any(met))
             by_language.setdefault(item.language, []).append(any(met))
             if p[i] >= PARTIAL_AT:
@@ -473,6 +476,69 @@ def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         Row("evidence precision: share of cited clauses in the marked part", float(np.mean(inside))),
         Row("evidence: clauses cited per point (mean)", float(np.mean(lengths))),
     ]  # fmt: skip
+
+
+def _cited_in_marked(ev, point: int, marked: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each clause cited for the point, whether it overlaps a marked span."""
+    first, end = ev.evidence_runs[point]
+    return [any(a < y and x < b for x, y in marked) for a, b in ev.spans[first:end]]
+
+
+def evidence_order_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """Evidence accuracy (every annotated point) on benchmarks/evidence with each answer's
+    sentences told in reverse and in three shuffled orders: the annotated answers keep the
+    rubric's order, and evidence chosen in that order (`choose_evidence_in_order`) must not
+    depend on it."""
+    items = evidence_set(questions)
+    rows = []
+    for label, seeds in (("reversed", (None,)), ("shuffled, 3 orders", (1, 2, 3))):
+        met = []
+        for item in items:
+            for seed in seeds:
+                told = reordered(item, seed)
+                ev = scorer.evidence(Target.from_question(told.question), told.text)
+                met += [any(_cited_in_marked(ev, i, told.spans[p.id]))
+                        for i, p in enumerate(told.question.rubric) if told.spans.get(p.id)]  # fmt: skip
+        rows.append(Row(f"evidence accuracy: every annotated point, sentences {label}",
+                        float(np.mean(met))))  # fmt: skip
+    return rows
+
+
+SENTENCE_END = re.compile(r"[。！？!?]+|(?<=[\w)])\.(?=\s)")
+
+
+def reordered(item: EvidenceItem, seed: int | None) -> EvidenceItem:
+    """The annotated answer with its sentences reversed (seed None) or shuffled (seeded),
+    its marked spans moved with them."""
+    text = item.text
+    cuts = sorted({0, len(text), *(m.end() for m in SENTENCE_END.finditer(text))})
+    sentences = [_stripped(text, a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
+    if seed is None:
+        order = sentences[::-1]
+    else:
+        order = random.Random(seed).sample(sentences, len(sentences))
+    joiner = "" if item.language == "zh" else " "
+    shift, at = {}, 0
+    for a, b in order:
+        shift[(a, b)] = at - a
+        at += b - a + len(joiner)
+    spans = {
+        point: tuple(
+            (max(x, a) + shift[(a, b)], min(y, b) + shift[(a, b)])
+            for x, y in marked
+            for a, b in sentences
+            if max(x, a) < min(y, b)
+        )
+        for point, marked in item.spans.items()
+    }
+    text = joiner.join(text[a:b] for a, b in order)
+    return dataclasses.replace(item, text=text, spans=spans)
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span less its leading and trailing white space."""
+    part = text[start:end]
+    return start + len(part) - len(part.lstrip()), end - len(part) + len(part.rstrip())
 
 
 def concise_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:

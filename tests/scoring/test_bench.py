@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from scoring.bench import distinct_answers
+from scoring.bench import distinct_answers, reordered
+from scoring.datasets import EvidenceItem
 from scoring.segment import split_clauses
 
 
@@ -17,3 +18,20 @@ def test_the_timed_answers_share_no_clause(bank):
     clauses = Counter(c for a in answers for c in set(split_clauses(a)) if len(c) >= 12)
     shared = [c for c, n in clauses.items() if n > 1]
     assert not shared, shared[:3]
+
+
+def test_a_reordered_answer_keeps_its_sentences_and_its_marked_spans(bank):
+    text = "我先分别找两人谈话。然后开了团队会议，重新分工。最后每周复盘一次。"
+    item = EvidenceItem(
+        bank.question("cs-beh-01"), "t", "zh", text,
+        {"p1": ((text.index("分别"), text.index("。")),), "p3": ((text.index("开了"), len(text)),)},
+    )  # fmt: skip
+    told = reordered(item, None)
+    assert told.text == "最后每周复盘一次。然后开了团队会议，重新分工。我先分别找两人谈话。"
+    assert [told.text[a:b] for a, b in told.spans["p1"]] == ["分别找两人谈话"]
+    # a span across two sentences is moved piece by piece
+    assert sorted(told.text[a:b] for a, b in told.spans["p3"]) == [
+        "开了团队会议，重新分工。", "最后每周复盘一次。"
+    ]  # fmt: skip
+    shuffled = reordered(item, 1)
+    assert sorted(shuffled.text.split("。")) == sorted(text.split("。"))
