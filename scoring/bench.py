@@ -69,6 +69,7 @@ from scoring.datasets import (
 )
 from scoring.encoders import CachedEncoder
 from scoring.engine import Scorer, Target, answer_text, embedded_texts
+from scoring.features import AnswerEvidence
 from scoring.guard_table import GUARD_CODES
 from scoring.report import COVERED_AT, PARTIAL_AT, ScoreReport
 from scoring.segment import split_clauses
@@ -478,7 +479,9 @@ def evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     ]  # fmt: skip
 
 
-def _cited_in_marked(ev, point: int, marked: Sequence[tuple[int, int]]) -> list[bool]:
+def _cited_in_marked(
+    ev: AnswerEvidence, point: int, marked: Sequence[tuple[int, int]]
+) -> list[bool]:
     """For each clause cited for the point, whether it overlaps a marked span."""
     first, end = ev.evidence_runs[point]
     return [any(a < y and x < b for x, y in marked) for a, b in ev.spans[first:end]]

@@ -158,8 +158,10 @@ def choose_evidence_in_order(support: np.ndarray, starts: np.ndarray) -> np.ndar
         starts: each candidate's position in the answer (its first clause).
     """
     first = choose_evidence(support)
+    if len(support) < 3:
+        return first
     agreement = order_agreement(starts[first])
-    if len(support) < 3 or agreement <= 0:
+    if agreement <= 0:
         return first
     in_order = order_support(support, starts[first], starts)
     return choose_evidence(support + EVIDENCE_ORDER_WEIGHT * agreement * in_order)
