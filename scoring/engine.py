@@ -57,6 +57,7 @@ from scoring.features import (
     coverage_share,
     embedding_units,
     relative,
+    relative_to_points,
     run_vectors,
     short_run_cost,
     spans_of,
@@ -314,6 +315,7 @@ class Scorer:
         judged = choose_evidence(sem_own_plain + lex_c)
         sem_best = sem_c.max(axis=1)
         specific = specificity(sem_own_texts)
+        relative = relative_to_points(sem_best - point_q)
         rows = []
         for i, point in enumerate(target.points):
             best = int(judged[i])
@@ -336,6 +338,7 @@ class Scorer:
                     sem_best[i] - point_q[i],
                     float(any(guards.contradicts(a, clauses[best], context) for a in anchors)),
                     specific[i],
+                    relative[i],
                 ]
             )
         return AnswerEvidence(

@@ -1,6 +1,7 @@
 """Evidence features that need no encoder: the runs of clauses that may be cited."""
 
 import numpy as np
+import pytest
 
 from scoring.features import (
     EVIDENCE_MIN_SIZE,
@@ -8,6 +9,7 @@ from scoring.features import (
     choose_evidence_in_order,
     clause_runs,
     order_agreement,
+    relative_to_points,
     run_vectors,
     short_run_cost,
 )
@@ -70,3 +72,14 @@ def test_order_agreement_is_kendalls_tau():
     assert order_agreement(np.array([3, 2, 1, 0])) == -1.0
     assert order_agreement(np.array([0, 0, 0])) == 0.0
     assert abs(order_agreement(np.array([0, 2, 1, 3])) - 4 / 6) < 1e-9
+
+
+def test_a_covered_point_stands_out_from_the_points_an_answer_misses():
+    """A short partial answer is near every point a little less than a long one; the point
+    it covers still stands out, by the same amount at any level."""
+    excess = np.array([-0.2, 0.1, -0.25, -0.3])  # covers the second point
+    relative = relative_to_points(excess)
+    assert relative.argmax() == 1 and relative[1] > 0
+    assert relative.sum() == pytest.approx(0.0)
+    np.testing.assert_allclose(relative_to_points(excess - 0.15), relative)
+    assert relative_to_points(np.zeros(0)).shape == (0,)
