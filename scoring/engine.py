@@ -274,7 +274,8 @@ class Scorer:
         )  # fmt: skip
         off_topic = self._off_topic(target, language, sem)
         example_fit, seems_to_answer = self._example_margin(target, answer, sem)
-        example_off_topic_at = self._examples().off_topic_at if example_fit is not None else 0.0
+        question_id = self._bank_question(target) if example_fit is not None else None
+        example_off_topic_at = self._examples().off_topic_at(question_id) if question_id else 0.0
         n_points = len(target.points)
         lex_c = np.zeros((n_points, len(clauses)))
         lex_w = np.zeros((n_points, len(window_terms)))
@@ -572,7 +573,7 @@ class Scorer:
             return None, None
         fit, vector = self._examples(), sem["text_vec"]
         margin = fit.margin(question_id, answer, vector)
-        if margin is None or margin > fit.off_topic_at:
+        if margin is None or margin > fit.off_topic_at(question_id):
             return margin, None
         return margin, fit.closest_other(question_id, answer, vector)
 

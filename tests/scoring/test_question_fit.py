@@ -7,7 +7,14 @@ from scoring import engine
 from scoring.bench import free_form
 from scoring.encoders import CachedEncoder
 from scoring.engine import Scorer
-from scoring.question_fit import MIN_QUESTIONS, ExampleFit
+from scoring.question_fit import (
+    BELOW_GENUINE,
+    MIN_QUESTIONS,
+    OFF_TOPIC_AT,
+    OFF_TOPIC_AT_LEAST,
+    ExampleFit,
+    off_topic_threshold,
+)
 from tests.scoring.test_engine import _HashEncoder
 from tests.scoring.test_regressions import TEAM_CONFLICT  # an answer to cs-beh-01
 
@@ -78,7 +85,7 @@ def test_an_answer_for_another_role_is_off_topic_for_every_question_of_this_bank
     for_the_other_role = np.eye(len(questions))[3] + 0.2 * np.eye(len(questions))[0]
     for_the_other_role /= np.linalg.norm(for_the_other_role)
     for question in questions[:3]:
-        assert fit.margin(question.id, "", for_the_other_role) < fit.off_topic_at
+        assert fit.margin(question.id, "", for_the_other_role) < fit.off_topic_at(question.id)
     assert fit.margin(questions[0].id, "", np.eye(len(questions))[0]) > 0
 
 
@@ -99,6 +106,34 @@ def test_a_strong_answer_for_another_role_is_flagged_off_topic(scorer, bank):
     assert report.seems_to_answer == "hfo-beh-01"
     own = both.score(dev["hfo-beh-01"], hotel)
     assert "off_topic" not in _codes(own) and own.score > 70
+
+
+def test_a_strong_answer_to_another_question_of_a_small_bank_is_flagged(scorer, bank):
+    """A night-audit walkthrough (hfo-tec-01, in English) against the question on a VIP who
+    arrives before his room is ready (hfo-sit-01), both of the hotel role's four questions:
+    it scored 94, since among four questions the margin cannot fall far (-1.9 here)."""
+    from scoring.datasets import dev_bank
+
+    dev = {q.id: q for q in dev_bank()}
+    both = Scorer(scorer.encoder, [*bank.questions, *dev.values()],
+                  calibration=scorer.calibration)  # fmt: skip
+    audit = next(e.text for e in dev["hfo-tec-01"].examples
+                 if e.kind == "strong" and e.language == "en")  # fmt: skip
+    report = both.score(dev["hfo-sit-01"], audit)
+    assert "off_topic" in _codes(report)
+    assert report.score <= 20
+    assert report.seems_to_answer == "hfo-tec-01"
+    own = both.score(dev["hfo-tec-01"], audit)
+    assert "off_topic" not in _codes(own) and own.score > 70
+
+
+def test_the_off_topic_margin_scales_with_the_banks_size():
+    """A margin is read among a bank's questions, so a few questions bound it: n / sqrt(n - 1)."""
+    assert off_topic_threshold(4) == pytest.approx(-OFF_TOPIC_AT_LEAST)
+    assert off_topic_threshold(30) == OFF_TOPIC_AT  # as measured on the bank's 30
+    assert off_topic_threshold(60) < off_topic_threshold(30)
+    # a bank whose own examples reach further keeps them clear of the line
+    assert off_topic_threshold(4, lowest_genuine=-1.6) == pytest.approx(-1.6 - BELOW_GENUINE)
 
 
 def test_no_margin_without_enough_questions_with_examples(bank):
