@@ -89,42 +89,37 @@ def test_an_answer_for_another_role_is_off_topic_for_every_question_of_this_bank
     assert fit.margin(questions[0].id, "", np.eye(len(questions))[0]) > 0
 
 
-def test_a_strong_answer_for_another_role_is_flagged_off_topic(scorer, bank):
-    """A hotel front-office manager's overbooking story against the bank-branch question on
-    fraud at the counter, both banks loaded: it scored 91 when only the branch's questions
-    were compared."""
+def _is_flagged_as_answering_its_own_question(scorer, bank, own_id, language, other_id):
+    """The strong example of `own_id` in `language`, scored against `other_id` with the
+    shipped bank and the development bank loaded: flagged, low, and naming its question;
+    against its own question, neither."""
     from scoring.datasets import dev_bank
 
     dev = {q.id: q for q in dev_bank()}
     both = Scorer(scorer.encoder, [*bank.questions, *dev.values()],
                   calibration=scorer.calibration)  # fmt: skip
-    hotel = next(e.text for e in dev["hfo-beh-01"].examples
-                 if e.kind == "strong" and e.language == "zh")  # fmt: skip
-    report = both.score(dev["bbs-beh-01"], hotel)
+    answer = next(e.text for e in dev[own_id].examples
+                  if e.kind == "strong" and e.language == language)  # fmt: skip
+    report = both.score(dev[other_id], answer)
     assert "off_topic" in _codes(report)
     assert report.score <= 20
-    assert report.seems_to_answer == "hfo-beh-01"
-    own = both.score(dev["hfo-beh-01"], hotel)
+    assert report.seems_to_answer == own_id
+    own = both.score(dev[own_id], answer)
     assert "off_topic" not in _codes(own) and own.score > 70
+
+
+def test_a_strong_answer_for_another_role_is_flagged_off_topic(scorer, bank):
+    """A hotel front-office manager's overbooking story against the bank-branch question on
+    fraud at the counter, both banks loaded: it scored 91 when only the branch's questions
+    were compared."""
+    _is_flagged_as_answering_its_own_question(scorer, bank, "hfo-beh-01", "zh", "bbs-beh-01")
 
 
 def test_a_strong_answer_to_another_question_of_a_small_bank_is_flagged(scorer, bank):
     """A night-audit walkthrough (hfo-tec-01, in English) against the question on a VIP who
     arrives before his room is ready (hfo-sit-01), both of the hotel role's four questions:
     it scored 94, since among four questions the margin cannot fall far (-1.9 here)."""
-    from scoring.datasets import dev_bank
-
-    dev = {q.id: q for q in dev_bank()}
-    both = Scorer(scorer.encoder, [*bank.questions, *dev.values()],
-                  calibration=scorer.calibration)  # fmt: skip
-    audit = next(e.text for e in dev["hfo-tec-01"].examples
-                 if e.kind == "strong" and e.language == "en")  # fmt: skip
-    report = both.score(dev["hfo-sit-01"], audit)
-    assert "off_topic" in _codes(report)
-    assert report.score <= 20
-    assert report.seems_to_answer == "hfo-tec-01"
-    own = both.score(dev["hfo-tec-01"], audit)
-    assert "off_topic" not in _codes(own) and own.score > 70
+    _is_flagged_as_answering_its_own_question(scorer, bank, "hfo-tec-01", "en", "hfo-sit-01")
 
 
 def test_the_off_topic_margin_scales_with_the_banks_size():
