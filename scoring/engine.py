@@ -273,9 +273,9 @@ class Scorer:
             clauses, runs, extra,
         )  # fmt: skip
         off_topic = self._off_topic(target, language, sem)
-        example_fit, seems_to_answer = self._example_margin(target, answer, sem)
-        question_id = self._bank_question(target) if example_fit is not None else None
-        example_off_topic_at = self._examples().off_topic_at(question_id) if question_id else 0.0
+        example_fit, example_off_topic_at, seems_to_answer = self._example_margin(
+            target, answer, sem
+        )
         n_points = len(target.points)
         lex_c = np.zeros((n_points, len(clauses)))
         lex_w = np.zeros((n_points, len(window_terms)))
@@ -561,21 +561,25 @@ class Scorer:
 
     def _example_margin(
         self, target: Target, answer: str, sem: dict | None
-    ) -> tuple[float | None, str | None]:
+    ) -> tuple[float | None, float, str | None]:
         """How much better the answer fits its question's example answers than another
-        question's of the bank (`ExampleFit.margin`), and, where that makes it off topic, the
-        question of any bank whose examples it fits best; None without an encoder or
-        examples. A free-form rubric typed from a bank question's point texts is that question."""
+        question's of the bank (`ExampleFit.margin`; None without an encoder or examples),
+        the margin at or under which that makes it off topic (0 without a margin), and, where
+        it is off topic, the question of any bank whose examples it fits best. A free-form
+        rubric typed from a bank question's point texts is that question."""
         if self.encoder is None or sem is None:
-            return None, None
+            return None, 0.0, None
         question_id = self._bank_question(target)
         if question_id is None:
-            return None, None
+            return None, 0.0, None
         fit, vector = self._examples(), sem["text_vec"]
         margin = fit.margin(question_id, answer, vector)
-        if margin is None or margin > fit.off_topic_at(question_id):
-            return margin, None
-        return margin, fit.closest_other(question_id, answer, vector)
+        if margin is None:
+            return None, 0.0, None
+        off_topic_at = fit.off_topic_at(question_id)
+        if margin > off_topic_at:
+            return margin, off_topic_at, None
+        return margin, off_topic_at, fit.closest_other(question_id, answer, vector)
 
     def _examples(self) -> ExampleFit:
         """The bank's example answers embedded (once per process, encoder and examples)."""
