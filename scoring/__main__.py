@@ -137,6 +137,7 @@ def _fit(scorer, bank) -> int:
     ):
         print(f"  {label} score map: slope {score_map.slope_:.2f}, centre {score_map.centre_:.2f}")
     print(f"  short answers' term precision weight: {calibration.precision_weight:.2f}")
+    print(f"  vague guard from general-statement closeness: {calibration.vague_at}")
     return 0
 
 

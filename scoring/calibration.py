@@ -186,6 +186,9 @@ class Calibration:
     # How far a short answer's `features.term_precision` moves its coverage before the
     # short-answer map (fitted with it: `scoring.fit.fit_short_map`); 0 leaves it alone.
     precision_weight: float = 0.0
+    # How general an answer's clauses must be (`features.Generality.mean`) for the vague
+    # guard to fire with this encoder (`fit.fit_vague_at`); None: the guard is off.
+    vague_at: float | None = None
 
     def grade(
         self, share: float, long_weight: float, precision: float = NEUTRAL_PRECISION
@@ -225,6 +228,7 @@ class Calibration:
             "long_score_map": self.long_map.to_dict(),
             "short_score_map": self.short_map.to_dict(),
             "short_precision_weight": self.precision_weight,
+            "vague_at": self.vague_at,
             "provenance": self.provenance,
         }
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -247,6 +251,7 @@ class Calibration:
             ScoreMap.fixed(**data.get("short_score_map", data.get("free_score_map", {}))),
             data.get("provenance", {}),
             float(data.get("short_precision_weight", 0.0)),
+            data.get("vague_at"),
         )
 
     def feature_names(self) -> set[tuple[str, ...]]:

@@ -50,12 +50,15 @@ from scoring.features import (
     BACKGROUND,
     FEATURE_SIGNS,
     FEATURES,
+    GENERIC,
     AnswerEvidence,
+    Generality,
     choose_evidence,
     choose_evidence_in_order,
     clause_runs,
     coverage_share,
     embedding_units,
+    generality,
     relative,
     relative_to_points,
     run_vectors,
@@ -222,7 +225,7 @@ class Scorer:
                 if target.question_id in self.context and len(self.context) > 1:
                     languages.add(language)
         if targets:
-            texts += BACKGROUND
+            texts += [*BACKGROUND, *GENERIC]
         for language in sorted(languages - set(self._centroids)):
             texts += [p.text.get(language) for q in self.context.values() for p in q.rubric]
         missing = list(dict.fromkeys(t for t in texts if t not in self.encoder._cache))
@@ -305,6 +308,11 @@ class Scorer:
             sem_own_texts = sem_own_plain = np.zeros_like(lex_c)
             sem_a, point_q, sem_q = np.zeros(n_points), np.zeros(n_points), 0.0
         sizes = [guards.content_size(c) for c in clauses]
+        general = (
+            generality(np.asarray(sem["generic"]), sem_own_plain, sizes)
+            if sem is not None
+            else Generality()
+        )
         support = sem_own + lex_e - short_run_cost(sizes, runs)
         if rubric_order:
             starts = np.array([first for first, _ in runs])
@@ -362,6 +370,7 @@ class Scorer:
             term_precision(answer_terms, rubric_terms, self.term_weights, question_text)
             if target.reference and language in target.languages
             else NEUTRAL_PRECISION,
+            general,
         )
 
     def probabilities(
@@ -409,6 +418,8 @@ class Scorer:
             cross_lingual=evidence.cross_lingual,
             has_encoder=self.encoder is not None,
             coverage=coverage,
+            generality=evidence.generality,
+            vague_at=self.calibration.vague_at,
         )
 
     def grade_share(
@@ -483,7 +494,7 @@ class Scorer:
         question_base = float((background @ question_vec).mean())
         out: dict[str, Any] = {
             "clause": [], "own": [], "own_texts": [], "own_plain": [], "window": [], "answer": [],
-            "point_question": [],
+            "point_question": [], "generic": self._generic(own_vecs, background),
             "answer_vec": [answer_vec], "clause_vecs": clause_vecs,
             "text_vec": _unit(unit_vecs.mean(axis=0)),
             "question": (float(answer_vec @ question_vec) - question_base)
@@ -511,6 +522,11 @@ class Scorer:
                 float(relative(anchors @ question_vec[:, None], base)[0]) if question_text else 0.0
             )
         return out
+
+    def _generic(self, clause_vecs: np.ndarray, background: np.ndarray) -> np.ndarray:
+        """Each clause's relative cosine to the nearest general statement (`GENERIC`)."""
+        anchors, base = self._anchors(GENERIC, background)
+        return relative(anchors @ clause_vecs.T, base)
 
     def _anchors(
         self, texts: Sequence[str], background: np.ndarray

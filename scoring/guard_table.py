@@ -9,8 +9,9 @@ shows the same guards' flags.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from scoring.features import Generality
 from scoring.report import Flag
 
 MAX_ANSWER_CHARS = 20_000  # longer answers are scored on their beginning and flagged
@@ -45,6 +46,18 @@ UNRELATED_CROSS_AT = 0.12
 # 7.48, without examples 0.900 / 8.37 -> 0.905 / 8.19 -> 0.905 / 8.11; interview-style
 # unchanged (no answer capped), sas_zh/SR Pearson 0.329 -> 0.326 -> 0.323.
 NOTHING_CAP = 0.1
+# An answer of general statements (`features.generality`): its clauses are on average
+# close to slogans and principles that fit any question (`features.GENERIC`), as close as
+# the encoder's calibration says (`Calibration.vague_at`, fitted), and this much closer to
+# them than to any rubric point.
+VAGUE_EXCESS_AT = 0.05
+# ...capped as a keyword list is: graders give either about 1 of 10.
+VAGUE_CAP = LIST_CAP
+# ...and only from this content size: a short exam answer is one or two clauses, and a few
+# of them read as general ("To know how to best way to do it."; 8 of the benchmark's 2,116
+# dataset eval and exam-style answers, all of size 32 or less, one graded right). The bank's and
+# the development bank's vague answers are of size 83 and more.
+VAGUE_MIN_SIZE = 60
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,8 @@ class AnswerSignals:
     coverage: float  # weighted mean probability of the points, before any cap
     example_fit: float | None = None  # fit to this question's examples against the others'
     example_off_topic_at: float = 0.0  # ...at or under which it answers another question
+    generality: Generality = field(default_factory=Generality)  # how much is general statements
+    vague_at: float | None = None  # ...from which the vague guard fires (None: it is off)
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,16 @@ def _unrelated(s: AnswerSignals) -> bool:
     return max(s.closest, s.whole) < UNRELATED_AT and not s.shares_terms
 
 
+def _vague(s: AnswerSignals) -> bool:
+    """Mostly general statements, nearer slogans than any point (`VAGUE_EXCESS_AT`). Not
+    across languages, where every point reads further from the answer than it is, nor for
+    short answers (`VAGUE_MIN_SIZE`)."""
+    general = s.generality
+    if s.vague_at is None or not s.has_encoder or s.cross_lingual or s.size < VAGUE_MIN_SIZE:
+        return False
+    return general.mean >= s.vague_at and general.excess >= VAGUE_EXCESS_AT
+
+
 def _mostly_rejected(s: AnswerSignals) -> bool:
     """At least half the points (and at least one) are named only to be rejected."""
     return s.rejected_points >= max(1, s.points // 2)
@@ -126,6 +151,10 @@ GUARDS: tuple[Guard, ...] = (
     Guard(Flag("keyword_list", "回答只是罗列关键词，没有说明具体怎么做。",
                "The answer lists keywords without saying what you would actually do."),
           lambda s: s.listness >= LIST_AT, lambda s: LIST_CAP),
+    Guard(Flag("vague", "回答多是泛泛而谈的原则和口号，没有说出具体做了什么、会怎么做。",
+               "The answer stays with general principles; say what you did or would do, "
+               "concretely."),
+          _vague, lambda s: VAGUE_CAP),
     Guard(Flag("copies_question", "回答主要在复述题目，没有给出自己的做法。",
                "The answer mostly repeats the question instead of answering it."),
           lambda s: s.copy_ratio >= COPY_AT, lambda s: 0.2),

@@ -27,7 +27,7 @@ def status_of(probability: float, covered_at: float = COVERED_AT) -> Status:
 class Flag:
     """Something about the answer as a whole that the user should know (a guard fired)."""
 
-    code: str  # empty, too_short, too_long, copies_question, keyword_list, rejects_points, off_topic, unrelated
+    code: str  # empty, too_short, too_long, copies_question, keyword_list, vague, rejects_points, off_topic, unrelated
     message_zh: str
     message_en: str
     severity: Literal["info", "warning", "error"] = "warning"

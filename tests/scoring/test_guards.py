@@ -1,3 +1,7 @@
+from dataclasses import replace
+
+from scoring.features import Generality
+from scoring.guard_table import VAGUE_MIN_SIZE, AnswerSignals, fired
 from scoring.guards import (
     contradicts,
     copy_ratio,
@@ -191,3 +195,24 @@ def test_sparing_the_customer_a_burden_is_not_a_rejection():
     point = ["跨部门协调产品、技术、物流，明确分工、同步信息"]
     assert not rejects("每天上午下午各打一个电话告诉他进展，让他不用再自己打进来问", point)
     assert rejects("跨部门协调就不用了，我自己盯着就行", point)
+
+
+def test_the_vague_guard_needs_an_answer_of_some_size_in_the_rubrics_language():
+    """`vague_at` is fitted per encoder (`scoring.fit.fit_vague_at`)."""
+    signals = AnswerSignals(
+        size=120, min_size=12, truncated=False, listness=0.0, copy_ratio=0.0, off_topic=0.0,
+        rejected_points=0, points=4, closest=0.5, whole=0.5, shares_terms=True,
+        cross_lingual=False, has_encoder=True, coverage=0.4, generality=Generality(0.5, 0.2),
+        vague_at=0.4,
+    )  # fmt: skip
+
+    def vague(s: AnswerSignals) -> bool:
+        return "vague" in {g.flag.code for g in fired(s)}
+
+    assert vague(signals)
+    assert not vague(replace(signals, generality=Generality(0.5, -0.05)))  # nearer the points
+    assert not vague(replace(signals, generality=Generality(0.2, 0.2)))  # not that general
+    assert not vague(replace(signals, size=VAGUE_MIN_SIZE - 1))  # a short exam answer
+    assert not vague(replace(signals, cross_lingual=True))
+    assert not vague(replace(signals, has_encoder=False))
+    assert not vague(replace(signals, vague_at=None))  # an encoder whose calibration has none
