@@ -66,6 +66,7 @@ from scoring.datasets import (
     sas_le,
     sas_sr,
     semeval,
+    vague_set,
 )
 from scoring.encoders import CachedEncoder
 from scoring.engine import Scorer, Target, answer_text, embedded_texts
@@ -147,6 +148,7 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += format_rows(scorer, questions)
     rows += padding_rows(scorer, questions)
     rows += other_question_rows(scorer, questions)
+    rows += vague_rows(scorer, questions)
     flags = flag_table(scorer, questions)
     fit.save_embedding_cache(scorer)
     if speed:
@@ -776,6 +778,35 @@ def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
         Row("interview-style: bank path vs free-form path, max abs. difference",
             float(gap.max())),
     ]  # fmt: skip
+
+
+def vague_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """Vague answers and plain genuine ones (benchmarks/vague; never fitted), through their
+    bank or development-bank question: how many the vague guard flags, and their scores."""
+    everything = questions + dev_bank()
+    examples = vague_set(everything)
+    if not examples:
+        return []
+    scorer = Scorer(scorer.encoder, everything, {}, calibration=scorer.calibration)
+    rows = []
+    for kind, label in (("vague", "vague answers"), ("plain", "plain genuine answers")):
+        chosen = [e for e in examples if e.kind == kind]
+        reports = [scorer.score(e.question, e.text) for e in chosen]
+        scores = np.array([r.score for r in reports])
+        grades = 10 * np.array([e.grade for e in chosen])
+        flagged = np.array([any(f.code == "vague" for f in r.flags) for r in reports])
+        name = f"{label} (benchmarks/vague, never fitted; {len(chosen)})"
+        rows += [
+            Row(f"{name}: flagged vague (share)", float(flagged.mean()), None,
+                "" if kind == "vague" else "<= 5%"),
+            Row(f"{name}: flagged vague, en answers (share)",
+                float(flagged[[e.language == "en" for e in chosen]].mean())),
+            Row(f"{name}: mean score (grade x 10: {grades.mean():.0f})", float(scores.mean())),
+            Row(f"{name}: mean abs. error vs grade x 10", float(np.abs(scores - grades).mean())),
+        ]  # fmt: skip
+        if kind == "plain":
+            rows.append(Row(f"{name}: Spearman vs grade", _r(spearmanr, scores, grades)))
+    return rows
 
 
 def flag_table(scorer: Scorer, questions: list[Question]) -> list[str]:

@@ -184,6 +184,24 @@ def interview_style(
     return out
 
 
+def vague_set(
+    questions: list[Question] | tuple[Question, ...],
+    path: Path = BENCHMARKS / "vague" / "answers.jsonl",
+) -> list[BankExample]:
+    """Vague answers (all general statements) and plain genuine ones (concrete, some general
+    phrases mixed in) to questions of the bank and the development bank (benchmarks/vague;
+    written without reading the vague guard's statements; never fitted), as bank examples
+    of kind "vague" or "plain"; no points are marked."""
+    by_id = {q.id: q for q in questions}
+    rows = _jsonl(path) if path.exists() else []
+    return [
+        BankExample(by_id[row["question_id"]], row["id"], row["kind"], row["language"],
+                    float(row["grade"]), frozenset(), row["text"])
+        for row in rows
+        if row["question_id"] in by_id
+    ]  # fmt: skip
+
+
 DEV_BANK = BENCHMARKS / "dev-bank"
 COMPACT = BENCHMARKS / "compact" / "answers.jsonl"
 EVIDENCE_SET = BENCHMARKS / "evidence" / "answers.jsonl"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scoring.bench import distinct_answers, reordered
-from scoring.datasets import EvidenceItem
+from scoring.datasets import BENCHMARKS, EvidenceItem, dev_bank, vague_set
 from scoring.segment import split_clauses
 
 
@@ -35,3 +35,13 @@ def test_a_reordered_answer_keeps_its_sentences_and_its_marked_spans(bank):
     ]  # fmt: skip
     shuffled = reordered(item, 1)
     assert sorted(shuffled.text.split("。")) == sorted(text.split("。"))
+
+
+def test_the_vague_check_set_reads_every_answer_against_a_known_question(bank):
+    examples = vague_set(list(bank.questions) + dev_bank())
+    lines = (BENCHMARKS / "vague" / "answers.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(examples) == len([line for line in lines if line.strip()]) == 84
+    assert Counter((e.kind, e.language) for e in examples) == {
+        ("vague", "zh"): 24, ("vague", "en"): 24, ("plain", "zh"): 18, ("plain", "en"): 18,
+    }  # fmt: skip
+    assert all(e.grade <= 1.5 for e in examples if e.kind == "vague")
