@@ -1,8 +1,11 @@
 """Training rows built from the bank (no datasets needed)."""
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from scoring import fit
+from scoring.features import Generality
 from scoring.target import Target
 
 
@@ -44,3 +47,16 @@ def test_the_score_maps_are_fitted_on_answers_no_guard_caps(lexical_scorer, bank
     rows = fit.uncapped_shares(lexical_scorer, answers)
     assert [(ev, grade) for _, ev, grade in rows] == [(answers[0][1], 0.9)]
     assert rows[0][0] > 0
+
+
+def test_the_vague_threshold_flags_at_most_one_genuine_answer_in_a_hundred():
+    """Genuine answers (graded 2 of 10 or more) near the general statements set the
+    threshold; vague ones (graded 1), short ones and ones nearer a point do not."""
+
+    def answer(mean, excess=0.1, grade=0.5, size=150):
+        return None, SimpleNamespace(generality=Generality(mean, excess), size=size), grade
+
+    genuine = [answer(0.2) for _ in range(97)] + [answer(0.41), answer(0.36)]
+    others = [answer(0.9, grade=0.1), answer(0.9, size=20), answer(0.8, excess=-0.1)]
+    assert fit.fit_vague_at(genuine + others) == 0.375  # flags 1 of 100: the one at 0.41
+    assert fit.fit_vague_at([answer(0.9, grade=0.1)]) is None  # no genuine answer to read
