@@ -31,6 +31,7 @@ batch throughput, cold start (import + model load, in a fresh process), peak mem
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import itertools
@@ -110,8 +111,11 @@ TRANSFER_SETTINGS = {
 }
 
 
-def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row], list[Row], str]:
-    """Run the benchmark; return its rows, the transfer rows and the name of the encoder."""
+def run(
+    encoder_spec: str | None = None, speed: bool = True
+) -> tuple[list[Row], list[Row], list[str], list[str], str]:
+    """Run the benchmark; return its rows, the transfer rows, the flag and size tables and
+    the name of the encoder."""
     bank = load_path()
     questions = list(bank.questions)
     scorer = Scorer.from_settings(questions, encoder_spec)
@@ -150,10 +154,11 @@ def run(encoder_spec: str | None = None, speed: bool = True) -> tuple[list[Row],
     rows += other_question_rows(scorer, questions)
     rows += vague_rows(scorer, questions)
     flags = flag_table(scorer, questions)
+    sizes = size_table(scorer, questions)
     fit.save_embedding_cache(scorer)
     if speed:
         rows += speed_rows(scorer, questions, encoder_spec)
-    return rows, transfer, flags, scorer.encoder_name
+    return rows, transfer, flags, sizes, scorer.encoder_name
 
 
 HELD_OUT_TESTS = {  # source -> (row name, its test split)
@@ -833,6 +838,43 @@ def flag_table(scorer: Scorer, questions: list[Question]) -> list[str]:
     return lines
 
 
+# Size bands of `size_table` (content size: a CJK character 1, an English word 2): compact
+# answers, most interview answers, long ones, the bank's long stories.
+SIZE_BANDS = (0, 150, 250, 400)
+
+
+def size_table(scorer: Scorer, questions: list[Question]) -> list[str]:
+    """Score less grade x 10 by the answer's size, for the genuine strong and partial answers
+    never fitted (interview-style set, length-matched answers, the development bank's
+    examples and its compact answers), by language and kind. The bank's strong examples are
+    long and its partial ones short, so a calibrator can learn length for coverage: then
+    short answers fall below their grade and long ones rise above it."""
+    dev_questions = dev_bank()
+    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    sets = [
+        (scorer, interview_style(questions)),
+        *((scorer, interview_style(questions, path)) for path in MATCHED if path.exists()),
+        (dev, bank_examples(dev_questions)),
+        (dev, interview_style(dev_questions, COMPACT) if COMPACT.exists() else []),
+    ]
+    residuals: dict[tuple[str, str], list[list[float]]] = {}
+    for reader, examples in sets:
+        for e in examples:
+            if e.kind not in ("strong", "partial"):
+                continue
+            report = reader.score(e.question, e.text)
+            band = bisect.bisect_right(SIZE_BANDS, report.length_chars) - 1
+            cells = residuals.setdefault((e.language, e.kind), [[] for _ in SIZE_BANDS])
+            cells[band].append(report.score - 10 * e.grade)
+    bounds = [*SIZE_BANDS[1:], None]
+    names = [f"{a}-{b}" if b else f"{a} and more" for a, b in zip(SIZE_BANDS, bounds, strict=True)]
+    lines = ["| answers | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for (language, kind), cells in sorted(residuals.items()):
+        shown = [f"{statistics.mean(c):+.1f} ({len(c)})" if c else "" for c in cells]
+        lines.append(f"| {language} {kind} | " + " | ".join(shown) + " |")
+    return lines
+
+
 def graded_score(scorer: Scorer, ga: GradedAnswer) -> float:
     target = ga.target()
     return scorer.score(target, ga.answer).score
@@ -981,7 +1023,12 @@ print(json.dumps([cold, first, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 
 
 def render(
-    rows: list[Row], transfer: list[Row], flags: list[str], encoder: str, seconds: float
+    rows: list[Row],
+    transfer: list[Row],
+    flags: list[str],
+    sizes: list[str],
+    encoder: str,
+    seconds: float,
 ) -> str:
     lines = [
         "# Scorer benchmark",
@@ -1034,6 +1081,18 @@ def render(
             "",
             *flags,
         ]
+    if sizes:
+        lines += [
+            "",
+            "## Score less grade x 10 by answer size",
+            "",
+            "Genuine strong and partial answers never fitted (interview-style set, "
+            "length-matched answers, the development bank's examples and compact answers), "
+            "by content size (a CJK character 1, an English word 2): mean score less grade x "
+            "10 (number of answers). Reading content, not length, keeps each row flat.",
+            "",
+            *sizes,
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -1062,8 +1121,8 @@ def _cores() -> int:
 
 def main(encoder_spec: str | None = None, speed: bool = True) -> int:
     start = time.perf_counter()
-    rows, transfer, flags, name = run(encoder_spec, speed)
-    table = render(rows, transfer, flags, name, time.perf_counter() - start)
+    rows, transfer, flags, sizes, name = run(encoder_spec, speed)
+    table = render(rows, transfer, flags, sizes, name, time.perf_counter() - start)
     print(table)
     if not speed:  # a partial run never replaces the recorded full results
         return 0
