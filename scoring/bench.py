@@ -57,6 +57,7 @@ from scoring import fit
 from scoring.datasets import (
     COMPACT,
     MATCHED,
+    SHAPES,
     EvidenceItem,
     GradedAnswer,
     bank_examples,
@@ -145,6 +146,7 @@ def run(
     rows += dev_bank_rows(scorer, questions)
     rows += compact_rows(scorer, questions)
     rows += matched_rows(scorer, questions)
+    rows += shapes_rows(scorer, questions)
     rows += exam_rows(scorer)
     rows += evidence_rows(scorer, questions)
     rows += evidence_order_rows(scorer, questions)
@@ -416,6 +418,26 @@ def matched_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         rows += answer_rows(
             f"length-matched answers ({path.stem}, never fitted)",
             examples,
+            [r.score for r in reports],
+            [[p.status == "covered" for p in r.points] for r in reports],
+        )
+    return rows
+
+
+def shapes_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """Terse plans and long partial stories to the bank's questions (benchmarks/shapes; never
+    fitted): strong answers of about 160 Chinese characters or 105 English words, partial
+    ones of about 450 characters or 270 words, the bank's own lengths turned around."""
+    examples = interview_style(questions, SHAPES) if SHAPES.exists() else []
+    rows = []
+    for language in ("zh", "en"):
+        chosen = [e for e in examples if e.language == language]
+        if not chosen:
+            continue
+        reports = [scorer.score(e.question, e.text) for e in chosen]
+        rows += answer_rows(
+            f"terse plans and long partial stories ({language}, never fitted)",
+            chosen,
             [r.score for r in reports],
             [[p.status == "covered" for p in r.points] for r in reports],
         )
@@ -845,8 +867,8 @@ SIZE_BANDS = (0, 150, 250, 400)
 
 def size_table(scorer: Scorer, questions: list[Question]) -> list[str]:
     """Score less grade x 10 by the answer's size, for the genuine strong and partial answers
-    never fitted (interview-style set, length-matched answers, the development bank's
-    examples and its compact answers), by language and kind. The bank's strong examples are
+    never fitted (interview-style set, length-matched answers, terse plans and long stories,
+    the development bank's examples and its compact answers), by language and kind. The bank's strong examples are
     long and its partial ones short, so a calibrator can learn length for coverage: then
     short answers fall below their grade and long ones rise above it."""
     dev_questions = dev_bank()
@@ -854,6 +876,7 @@ def size_table(scorer: Scorer, questions: list[Question]) -> list[str]:
     sets = [
         (scorer, interview_style(questions)),
         *((scorer, interview_style(questions, path)) for path in MATCHED if path.exists()),
+        (scorer, interview_style(questions, SHAPES) if SHAPES.exists() else []),
         (dev, bank_examples(dev_questions)),
         (dev, interview_style(dev_questions, COMPACT) if COMPACT.exists() else []),
     ]
@@ -1044,7 +1067,8 @@ def render(
         "= 0): eval/test splits for these numbers, train splits for fitting; interview-style "
         "answers from `benchmarks/interview-style`, the development bank and its compact "
         "answers from `benchmarks/dev-bank` and `benchmarks/compact`, length-matched answers "
-        "from `benchmarks/matched`, exam-style short answers from `benchmarks/exam-zh` and "
+        "from `benchmarks/matched`, terse plans and long partial stories from "
+        "`benchmarks/shapes`, exam-style short answers from `benchmarks/exam-zh` and "
         "`benchmarks/exam-en`, evidence annotations from `benchmarks/evidence` (all "
         "written for this project, never fitted; the exam-style answers chose the size a "
         "reference answer asks for, `scoring.target.REFERENCE_FORM`).",
@@ -1087,7 +1111,8 @@ def render(
             "## Score less grade x 10 by answer size",
             "",
             "Genuine strong and partial answers never fitted (interview-style set, "
-            "length-matched answers, the development bank's examples and compact answers), "
+            "length-matched answers, terse plans and long partial stories, the development "
+            "bank's examples and compact answers), "
             "by content size (a CJK character 1, an English word 2): mean score less grade x "
             "10 (number of answers). Reading content, not length, keeps each row flat.",
             "",

@@ -207,6 +207,8 @@ COMPACT = BENCHMARKS / "compact" / "answers.jsonl"
 EVIDENCE_SET = BENCHMARKS / "evidence" / "answers.jsonl"
 # Length-matched answers to the bank's questions: strong and partial of the same length.
 MATCHED = tuple(BENCHMARKS / "matched" / f"{language}.jsonl" for language in ("zh", "en"))
+# Terse strong plans and long partial stories to the bank's questions: length turned around.
+SHAPES = BENCHMARKS / "shapes" / "answers.jsonl"
 
 
 def exam_answers(language: str, split_reference: bool = False) -> list[GradedAnswer]:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 from scoring.bench import distinct_answers, reordered
-from scoring.datasets import BENCHMARKS, EvidenceItem, dev_bank, vague_set
+from scoring.datasets import (
+    BENCHMARKS,
+    SHAPES,
+    EvidenceItem,
+    dev_bank,
+    interview_style,
+    vague_set,
+)
 from scoring.segment import split_clauses
 
 
@@ -45,3 +52,19 @@ def test_the_vague_check_set_reads_every_answer_against_a_known_question(bank):
         ("vague", "zh"): 24, ("vague", "en"): 24, ("plain", "zh"): 18, ("plain", "en"): 18,
     }  # fmt: skip
     assert all(e.grade <= 1.5 for e in examples if e.kind == "vague")
+
+
+def test_the_shapes_set_turns_the_banks_lengths_around(bank):
+    """Every question of the bank has a terse complete plan and a long story covering two
+    points, in each language: strong answers shorter than the partial ones."""
+    examples = interview_style(list(bank.questions), SHAPES)
+    assert len(examples) == 4 * len(bank.questions) == 120
+    for question in bank.questions:
+        mine = [e for e in examples if e.question.id == question.id]
+        for language in ("zh", "en"):
+            strong = [e for e in mine if e.language == language and e.kind == "strong"]
+            partial = [e for e in mine if e.language == language and e.kind == "partial"]
+            assert len(strong) == len(partial) == 1, (question.id, language)
+            assert strong[0].covers == {p.id for p in question.rubric}
+            assert len(partial[0].covers) == 2
+            assert len(strong[0].text) < len(partial[0].text) / 2
