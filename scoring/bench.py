@@ -302,6 +302,19 @@ def answer_rows(
     return rows
 
 
+def report_rows(
+    label: str, examples: Sequence, reports: Sequence[ScoreReport], **kwargs
+) -> list[Row]:
+    """`answer_rows` from the answers' score reports (their scores and covered points)."""
+    return answer_rows(
+        label,
+        examples,
+        [r.score for r in reports],
+        [[p.status == "covered" for p in r.points] for r in reports],
+        **kwargs,
+    )
+
+
 def free_form(question: Question, language: str, with_question: bool = True) -> Target:
     """A bank question's own texts typed as a free-form rubric (question + rubric points, or
     the points alone), in one language, as a batch row without a question_id gives them."""
@@ -356,11 +369,10 @@ def dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
                            ("dev bank, as free-form rubrics without the question (zh)", bare),
                            ("dev bank, as new questions without example answers",
                             _without_examples(scorer, questions, dev_questions, examples))):  # fmt: skip
-        rows += answer_rows(
+        rows += report_rows(
             label,
             examples,
-            [r.score for r in reports],
-            [[p.status == "covered" for p in r.points] for r in reports],
+            reports,
             targets={"Spearman": ">= 0.90", "point F1": ">= 0.85", "MAE": "<= 8",
                      "gamed": "<= 20%"},
         )  # fmt: skip
@@ -395,12 +407,8 @@ def compact_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         return []
     dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
     reports = [dev.score(e.question, e.text) for e in examples]
-    return answer_rows(
-        "compact answers (dev bank, never fitted)",
-        examples,
-        [r.score for r in reports],
-        [[p.status == "covered" for p in r.points] for r in reports],
-        targets={"MAE": "<= 10"},
+    return report_rows(
+        "compact answers (dev bank, never fitted)", examples, reports, targets={"MAE": "<= 10"}
     )
 
 
@@ -415,11 +423,8 @@ def matched_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         if not examples:
             continue
         reports = [scorer.score(e.question, e.text) for e in examples]
-        rows += answer_rows(
-            f"length-matched answers ({path.stem}, never fitted)",
-            examples,
-            [r.score for r in reports],
-            [[p.status == "covered" for p in r.points] for r in reports],
+        rows += report_rows(
+            f"length-matched answers ({path.stem}, never fitted)", examples, reports
         )
     return rows
 
@@ -435,12 +440,8 @@ def shapes_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         if not chosen:
             continue
         reports = [scorer.score(e.question, e.text) for e in chosen]
-        rows += answer_rows(
-            f"terse plans and long partial stories ({language}, never fitted)",
-            chosen,
-            [r.score for r in reports],
-            [[p.status == "covered" for p in r.points] for r in reports],
-        )
+        label = f"terse plans and long partial stories ({language}, never fitted)"
+        rows += report_rows(label, chosen, reports)
     return rows
 
 
@@ -791,14 +792,10 @@ def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
     gap = np.abs(np.array([r.score for r in reports]) - [r.score for r in free_reports])
     label = "interview-style answers (never fitted)"
     return [
-        *answer_rows(label, examples, [r.score for r in reports],
-                     [[p.status == "covered" for p in r.points] for r in reports],
-                     naive=100 * np.array(naive)),
+        *report_rows(label, examples, reports, naive=100 * np.array(naive)),
         Row("interview-style: strong answers capped by a guard (share)",
             flagged / max(1, len(strong))),
-        *answer_rows("interview-style, as free-form rubrics", examples,
-                     [r.score for r in free_reports],
-                     [[p.status == "covered" for p in r.points] for r in free_reports],
+        *report_rows("interview-style, as free-form rubrics", examples, free_reports,
                      targets={"Spearman": ">= 0.85", "point F1": ">= 0.85"}),
         Row("interview-style: bank path vs free-form path, mean abs. difference",
             float(gap.mean()), None, "<= 5"),
