@@ -205,6 +205,9 @@ def vague_set(
 DEV_BANK = BENCHMARKS / "dev-bank"
 COMPACT = BENCHMARKS / "compact" / "answers.jsonl"
 EVIDENCE_SET = BENCHMARKS / "evidence" / "answers.jsonl"
+# Evidence-annotated answers to the development bank's questions, written after the evidence
+# choice was tuned on EVIDENCE_SET, most of them telling the points out of the rubric's order.
+EVIDENCE_DEV = BENCHMARKS / "evidence-dev" / "answers.jsonl"
 # Length-matched answers to the bank's questions: strong and partial of the same length.
 MATCHED = tuple(BENCHMARKS / "matched" / f"{language}.jsonl" for language in ("zh", "en"))
 # Terse strong plans and long partial stories to the bank's questions: length turned around.

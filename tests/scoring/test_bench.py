@@ -7,9 +7,11 @@ from collections import Counter
 from scoring.bench import distinct_answers, reordered
 from scoring.datasets import (
     BENCHMARKS,
+    EVIDENCE_DEV,
     SHAPES,
     EvidenceItem,
     dev_bank,
+    evidence_set,
     interview_style,
     vague_set,
 )
@@ -68,3 +70,18 @@ def test_the_shapes_set_turns_the_banks_lengths_around(bank):
             assert strong[0].covers == {p.id for p in question.rubric}
             assert len(partial[0].covers) == 2
             assert len(strong[0].text) < len(partial[0].text) / 2
+
+
+def test_the_held_out_evidence_set_marks_spans_of_its_answers_for_real_points():
+    """Every answer of benchmarks/evidence-dev reads against a development bank question, and
+    every point it marks is one of that question's, with each span found in the answer."""
+    questions = dev_bank()
+    items = evidence_set(questions, EVIDENCE_DEV)
+    lines = EVIDENCE_DEV.read_text(encoding="utf-8").splitlines()
+    assert len(items) == len([line for line in lines if line.strip()]) == 48
+    assert Counter(item.language for item in items) == {"zh": 24, "en": 24}
+    for item in items:
+        assert set(item.spans) <= {p.id for p in item.question.rubric}, item.id
+        assert len(item.spans) >= 2, item.id
+        for spans in item.spans.values():
+            assert spans and all(0 <= a < b <= len(item.text) for a, b in spans), item.id
