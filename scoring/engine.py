@@ -371,6 +371,7 @@ class Scorer:
             if target.reference and language in target.languages
             else NEUTRAL_PRECISION,
             general,
+            guards.bare_list(text, listness),
         )
 
     def probabilities(
@@ -405,7 +406,7 @@ class Scorer:
             size=evidence.size,
             min_size=evidence.min_size,
             truncated=evidence.truncated,
-            listness=evidence.listness,
+            listness=evidence.listness if evidence.bare_list is None else evidence.bare_list,
             copy_ratio=evidence.copy_ratio,
             off_topic=evidence.off_topic,
             example_fit=evidence.example_fit,

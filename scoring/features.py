@@ -203,6 +203,7 @@ class AnswerEvidence:
     anchored: tuple[bool, ...] = ()  # per point: also read through example answers' parts
     term_precision: float = NEUTRAL_PRECISION  # how much of the answer is the rubric's terms
     generality: Generality = field(default_factory=Generality)  # how much is general statements
+    bare_list: float | None = None  # `guards.bare_list`, what the list guard reads (None: listness)
 
 
 def term_precision(

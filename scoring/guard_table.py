@@ -15,7 +15,7 @@ from scoring.features import Generality
 from scoring.report import Flag
 
 MAX_ANSWER_CHARS = 20_000  # longer answers are scored on their beginning and flagged
-LIST_AT = 0.5  # guards.listness of an answer: a bare keyword list
+LIST_AT = 0.5  # guards.bare_list of an answer: a bare keyword list
 # ...whose points are capped here: graders give a bare list of the right terms about 1 in 10.
 # At 0.3, once calibrators learnt that short answers can state points (`fit.concise_block`),
 # a list of a question's terms outscored a genuine partial answer to it.
@@ -67,7 +67,7 @@ class AnswerSignals:
     size: int  # content size (a CJK character 1, an English word 2)
     min_size: int  # the target's minimum answer size
     truncated: bool
-    listness: float
+    listness: float  # `guards.bare_list`: listness less what full sentences show
     copy_ratio: float
     off_topic: float  # z-score among the bank's questions (0 without a bank)
     rejected_points: int

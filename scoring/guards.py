@@ -161,6 +161,40 @@ def listness(answer: str) -> float:
     return _list_share(answer, by_size=True)
 
 
+def bare_list(answer: str, listness_: float) -> float:
+    """The answer's listness as the keyword-list guard reads it: an answer told in several
+    full sentences (`prose_sentences`) is a terse plan, not a list; from the second such
+    sentence on, each takes a third off."""
+    past_first = max(0, prose_sentences(answer) - 1)
+    return listness_ * max(0.0, 1.0 - past_first / PROSE_SENTENCES_TO_CLEAR)
+
+
+# A terse plan ("1. 接入系统记接通时刻，核身份录会员号、订单号。2. ……") packs its steps as
+# densely as a keyword list, but in full sentences; with this many past the first it is no
+# bare list. Every keyword list of the bank and the development bank has at most one (the
+# full stop at its end, or "Q1: …. Q2: …"), and no other answer of theirs, nor of the
+# interview-style, compact or length-matched sets, crossed `guard_table.LIST_AT` either way.
+# Two terse plans of benchmarks/shapes (cs-tec-04, cs-tec-08; listness 0.59 and 0.69) had
+# been capped as lists at about 8 points; they read 0.0 and 0.23 here.
+PROSE_SENTENCES_TO_CLEAR = 3
+# A sentence: up to a full stop (Chinese, or English before a space or the end).
+_FULL_SENTENCE = re.compile(r"[^。！？!?]+?(?:[。！？!?]|\.(?=\s|$))", re.S)
+_PROSE_CLAUSE_SIZE = 8  # a clause longer than this (content size) is no keyword
+
+
+def prose_sentences(text: str) -> int:
+    """How many sentences of the text, up to a full stop, read as prose: one clause at least
+    is longer than a keyword, or it has a function word ("把", "了", "会"...). Groups of
+    keywords between full stops ("单独沟通、保持中立。流程认知、团队会议。") are no prose."""
+    count = 0
+    for sentence in _FULL_SENTENCE.findall(text):
+        body = _BULLET.sub("", sentence.strip())
+        clauses = [c for c in _LIST_SEPARATORS.split(body.strip(" 。.!！?？:：")) if c.strip()]
+        if any(_size(c) > _PROSE_CLAUSE_SIZE for c in clauses) or _SENTENCE_WORDS.search(body):
+            count += 1
+    return count
+
+
 def enumeration(text: str) -> float:
     """How much a text is made of enumerated short items, counted by item (0 to 1): a
     reference answer "新特点：信息化，网络化，自动化，智能化" asks for a list even though its

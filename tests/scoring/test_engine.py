@@ -8,8 +8,10 @@ import pytest
 from scoring.encoders import CachedEncoder, load_encoder
 from scoring.engine import MAX_ANSWER_CHARS, PREPARE_BATCH, Scorer, Target
 from scoring.features import EMBED_UNIT_SIZE, embedding_units, spans_of
+from scoring.guard_table import LIST_AT
 from scoring.report import aggregate
 from scoring.segment import clean_point, split_clauses
+from tests.scoring.test_guards import TERSE_PLAN
 
 
 def _example(question, example_id):
@@ -268,6 +270,15 @@ def test_interview_rubric_still_flags_a_keyword_list(lexical_scorer, bank):
     assert not Target.from_question(question).lists_expected
     report = lexical_scorer.score(question, _example(question, "keyword-list-zh").text)
     assert "keyword_list" in _codes(report)
+
+
+def test_a_terse_plan_is_not_capped_as_a_keyword_list(lexical_scorer, bank):
+    """A plan of full sentences whose steps are as dense as a list is scored, not capped;
+    its listness still weighs in the calibrators."""
+    question = bank.question("cs-tec-04")
+    evidence = lexical_scorer.evidence(Target.from_question(question), TERSE_PLAN)
+    assert evidence.listness >= LIST_AT > evidence.bare_list
+    assert "keyword_list" not in _codes(lexical_scorer.score(question, TERSE_PLAN))
 
 
 def test_points_of_prose_with_commas_do_not_ask_for_a_list(lexical_scorer, bank):

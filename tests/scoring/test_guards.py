@@ -1,13 +1,15 @@
 from dataclasses import replace
 
 from scoring.features import Generality
-from scoring.guard_table import VAGUE_MIN_SIZE, AnswerSignals, fired
+from scoring.guard_table import LIST_AT, VAGUE_MIN_SIZE, AnswerSignals, fired
 from scoring.guards import (
+    bare_list,
     contradicts,
     copy_ratio,
     enumeration,
     listness,
     polarity,
+    prose_sentences,
     rejects,
     without_courtesy,
     without_repeats,
@@ -83,6 +85,34 @@ def test_bulleted_sentences_are_no_keyword_list_but_one_term_per_line_is():
     assert listness(bulleted) < 0.1
     assert listness("- 单独沟通\n- 分析原因\n- 团队会议\n- 调整分工\n- 跟进反馈") >= 0.8
     assert listness("沟通、倾听、单独谈话\n分析原因、团队会议\n调整分工、培训、跟进") >= 0.8
+
+
+# A terse plan of a ticket process, written for this test: its steps are as dense as a
+# keyword list, but each line is a full sentence.
+TERSE_PLAN = (
+    "1. 环节：受理、核身份、定性、出方案、执行、验收、回访、归档。\n"
+    "2. 受理时系统记下来电时间，核身份录手机号、订单号，定性时打上投诉或咨询标签。\n"
+    "3. 方案写清时限，执行记结果，验收分全好、部分或没好，回访留评分和意见。\n"
+    "4. 简单件坐席一人办完；复杂件组长确认、技术查因，经理批方案，专人执行。\n"
+    "5. 每次转手在工单写明进度和状态，接手的人不必再问客户一遍。"
+)
+
+
+def test_a_terse_plan_in_full_sentences_is_no_bare_list():
+    """Its items are short enough to read as a list by size; its sentences say otherwise."""
+    assert listness(TERSE_PLAN) >= LIST_AT
+    assert prose_sentences(TERSE_PLAN) == 3  # the first line and the third are only items
+    assert bare_list(TERSE_PLAN, listness(TERSE_PLAN)) < LIST_AT / 2
+
+
+def test_keywords_grouped_between_full_stops_are_still_a_bare_list():
+    for keywords in (
+        "单独沟通、保持中立、分析根因。流程认知、团队会议、共同目标。调整分工、培训。持续反馈、复盘。",
+        "沟通 倾听 单独谈话 分析原因 团队会议 共同目标 调整分工 培训 流程 跟进 反馈机制 数据",
+        "Q1: task force, site visit, spare parts. Q2: root cause, batch quality, transport damage.",
+    ):
+        assert prose_sentences(keywords) <= 1, keywords
+        assert bare_list(keywords, listness(keywords)) == listness(keywords) >= LIST_AT
 
 
 def test_prose_that_enumerates_is_not_a_keyword_list():
