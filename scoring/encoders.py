@@ -127,7 +127,8 @@ class SentenceTransformerEncoder:
 
 
 class CachedEncoder:
-    """Remembers embeddings by text, so rubric points are embedded once per model."""
+    """Remembers embeddings by text, so rubric points are embedded once per model; the
+    `max_entries` texts used last are kept."""
 
     def __init__(self, inner: Encoder, max_entries: int = 50_000) -> None:
         self.inner = inner
@@ -136,15 +137,19 @@ class CachedEncoder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            for text, vector in zip(missing, self.inner.encode(missing), strict=True):
-                self._cache[text] = vector
-            while len(self._cache) > self.max_entries:
-                self._cache.popitem(last=False)
         if not texts:
             return self.inner.encode([])
-        return np.stack([self._cache[t] for t in texts])
+        wanted = list(dict.fromkeys(texts))
+        vectors = {t: self._cache[t] for t in wanted if t in self._cache}
+        missing = [t for t in wanted if t not in vectors]
+        if missing:
+            vectors.update(zip(missing, self.inner.encode(missing), strict=True))
+        for text in wanted:  # used last: kept longest
+            self._cache[text] = vectors[text]
+            self._cache.move_to_end(text)
+        while len(self._cache) > self.max_entries:
+            self._cache.popitem(last=False)
+        return np.stack([vectors[t] for t in texts])
 
     def forget(self, text: str) -> None:
         """Drop one text's embedding, so it is embedded again when next asked for."""

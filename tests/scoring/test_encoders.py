@@ -84,6 +84,25 @@ def test_cache_embeds_each_text_once():
     assert calls[-1] == ["a"]
 
 
+def test_a_full_cache_keeps_the_texts_used_last_and_answers_every_call():
+    """Once full, embedding new texts must not drop a text of the same call (a KeyError
+    once the cache held 50,000 texts) but the one used longest ago."""
+
+    class Indexing:
+        name = "indexing"
+
+        def encode(self, texts):
+            return np.array([[float(ord(t[0])), 1.0] for t in texts], dtype=np.float32)
+
+    cached = CachedEncoder(Indexing(), max_entries=3)
+    cached.encode(["a", "b", "c"])
+    cached.encode(["a"])  # "a" used again: "b" is now the oldest
+    out = cached.encode(["c", "d", "e", "c"])
+    assert out[:, 0].tolist() == [ord("c"), ord("d"), ord("e"), ord("c")]
+    assert list(cached._cache) == ["c", "d", "e"]
+    assert cached.encode(["a", "b", "f", "g"]).shape == (4, 2)
+
+
 def test_environment_variable_selects_the_encoder(monkeypatch):
     monkeypatch.setenv("INTERVIEW_ENCODER", "lexical")
     choice = load_encoder()
