@@ -177,8 +177,8 @@ def bare_list(answer: str, listness_: float) -> float:
 # Two terse plans of benchmarks/shapes (cs-tec-04, cs-tec-08; listness 0.59 and 0.69) had
 # been capped as lists at about 8 points; they read 0.0 and 0.23 here.
 PROSE_SENTENCES_TO_CLEAR = 3
-# A sentence: up to a full stop (Chinese, or English before a space or the end).
-_FULL_SENTENCE = re.compile(r"[^。！？!?]+?(?:[。！？!?]|\.(?=\s|$))", re.S)
+# A full stop: Chinese, or English before a space or the end ("3.5" has none).
+_FULL_STOP = re.compile(r"[。！？!?]|\.(?=\s|$)")
 _PROSE_CLAUSE_SIZE = 8  # a clause longer than this (content size) is no keyword
 
 
@@ -187,7 +187,7 @@ def prose_sentences(text: str) -> int:
     is longer than a keyword, or it has a function word ("把", "了", "会"...). Groups of
     keywords between full stops ("单独沟通、保持中立。流程认知、团队会议。") are no prose."""
     count = 0
-    for sentence in _FULL_SENTENCE.findall(text):
+    for sentence in _FULL_STOP.split(text)[:-1]:  # the text after the last stop has none
         body = _BULLET.sub("", sentence.strip())
         clauses = [c for c in _LIST_SEPARATORS.split(body.strip(" 。.!！?？:：")) if c.strip()]
         if any(_size(c) > _PROSE_CLAUSE_SIZE for c in clauses) or _SENTENCE_WORDS.search(body):
