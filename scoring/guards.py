@@ -161,12 +161,12 @@ def listness(answer: str) -> float:
     return _list_share(answer, by_size=True)
 
 
-def bare_list(answer: str, listness_: float) -> float:
-    """The answer's listness as the keyword-list guard reads it: an answer told in several
-    full sentences (`prose_sentences`) is a terse plan, not a list; from the second such
-    sentence on, each takes a third off."""
+def bare_list(answer: str, answer_listness: float) -> float:
+    """The answer's listness (`listness`) as the keyword-list guard reads it: an answer told
+    in several full sentences (`prose_sentences`) is a terse plan, not a list; from the
+    second such sentence on, each takes a third off."""
     past_first = max(0, prose_sentences(answer) - 1)
-    return listness_ * max(0.0, 1.0 - past_first / PROSE_SENTENCES_TO_CLEAR)
+    return answer_listness * max(0.0, 1.0 - past_first / PROSE_SENTENCES_TO_CLEAR)
 
 
 # A terse plan ("1. 接入系统记接通时刻，核身份录会员号、订单号。2. ……") packs its steps as
