@@ -477,13 +477,14 @@ def evidence_rows(
     questions: list[Question],
     path: Path = EVIDENCE_SET,
     label: str = "evidence accuracy",
+    precision: bool = True,
 ) -> list[Row]:
     """Evidence accuracy on an evidence-annotated set (benchmarks/evidence by default): the
     clauses cited for a covered point meet what the annotator marked, over the points the
     scorer cites (p >= PARTIAL_AT) and over every annotated point (what it would cite); and,
     since a run of clauses is cited, the share of cited clauses that lie in the marked part
     (precision) and the run's length; accuracy over every annotated point of each language
-    too. `label` names the set in the rows (its precision rows only for the default)."""
+    too. `label` names the set in the rows; `precision`: the precision and run-length rows too."""
     items = evidence_set(questions, path) if path.exists() else []
     if not items:
         return []
@@ -514,7 +515,7 @@ def evidence_rows(
         *(Row(f"{label}: every annotated point, {language} answers ({len(met)})",
               float(np.mean(met))) for language, met in sorted(by_language.items())),
     ]  # fmt: skip
-    if path != EVIDENCE_SET:
+    if not precision:
         return rows
     return [
         *rows,
@@ -533,7 +534,7 @@ def dev_evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         return []
     dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
     label = "evidence accuracy, dev bank (held out)"
-    return evidence_rows(dev, dev_questions, EVIDENCE_DEV, label)
+    return evidence_rows(dev, dev_questions, EVIDENCE_DEV, label, precision=False)
 
 
 def _cited_in_marked(
