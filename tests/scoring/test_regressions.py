@@ -112,19 +112,22 @@ def test_an_english_strong_answer_to_a_chinese_free_form_rubric_is_scored(scorer
 
 
 def test_a_bank_question_and_its_texts_as_a_free_form_rubric_score_alike(scorer, bank):
+    """In either language: the English examples differed by up to 9.5 points while the
+    calibrators read the bank-only "off_topic" feature (`scoring.fit.NEVER_READ`)."""
     question = bank.question("cs-beh-02")
-    free_form = Target.from_texts(
-        [p.text.zh for p in question.rubric],
-        question=question.question.zh,
-        points=question.points,
-        weights=[p.weight for p in question.rubric],
-    )
-    for example in question.examples:
-        if example.language != "zh":
-            continue
-        bank_score = scorer.score(question, example.text).score
-        free_score = scorer.score(free_form, example.text).score
-        assert abs(bank_score - free_score) <= 10, example.id
+    for language in ("zh", "en"):
+        free_form = Target.from_texts(
+            [p.text.get(language) for p in question.rubric],
+            question=question.question.get(language),
+            points=question.points,
+            weights=[p.weight for p in question.rubric],
+        )
+        for example in question.examples:
+            if example.language != language:
+                continue
+            bank_score = scorer.score(question, example.text).score
+            free_score = scorer.score(free_form, example.text).score
+            assert abs(bank_score - free_score) <= 5, example.id
 
 
 IMPLICIT_STORY = (
