@@ -47,7 +47,7 @@ FEATURES: tuple[str, ...] = (
     "listness",  # the answer is a bare keyword list
     "copy_ratio",  # share of the answer taken from the question
     "log_size",  # log of the answer's size
-    "off_topic",  # fit to this question's rubric as a z-score among the others' (negative: off)
+    "off_topic",  # rubric fit as a z-score among the bank's others (read by no calibrator)
     "sem_question",  # the answer's relative cosine to the question itself (restatements)
     "sem_excess",  # best clause minus the question's own similarity to the point
     "contradicts",  # the evidence and the point differ in negation or direction (more/less)
