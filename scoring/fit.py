@@ -377,8 +377,8 @@ def _fit_points(
                            for b in kept):  # fmt: skip
                     continue
                 X, y, w = combine(kept, language, shares)
-                model = PointCalibrator(C=c, feature_names=FEATURES, signs=signs,
-                                        unused=(*UNUSED.get(f"{domain}:{language}", ()), *NEVER_READ))  # fmt: skip
+                unused = (*UNUSED.get(f"{domain}:{language}", ()), *NEVER_READ)
+                model = PointCalibrator(C=c, feature_names=FEATURES, signs=signs, unused=unused)
                 points[f"{domain}{suffix}:{language}"] = model.fit(X, y, sample_weight=w)
     return points
 
