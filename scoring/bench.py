@@ -155,6 +155,7 @@ def run(
     rows += evidence_order_rows(scorer, questions)
     rows += concise_rows(scorer, questions)
     rows += format_rows(scorer, questions)
+    rows += gamed_format_rows(scorer, questions)
     rows += padding_rows(scorer, questions)
     rows += other_question_rows(scorer, questions)
     rows += vague_rows(scorer, questions)
@@ -772,6 +773,29 @@ def format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         gaps.append(abs(scorer.score(numbered, e.text).score - scorer.score(plain, e.text).score))
     rows.append(Row("same answers against the free-form rubric typed as a numbered list: mean "
                     "abs. difference", float(np.mean(gaps)), None, "<= 5"))  # fmt: skip
+    return rows
+
+
+RETYPED_GAMED = {"keyword_list": "keyword lists", "rejects_points": "answers rejecting the points"}
+
+
+def gamed_format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """The Chinese keyword lists and rejections among the examples of the bank and the
+    development bank, typed without punctuation and with spaces for it (a transcript): the
+    guards that catch them as written should catch them so too. Mean score in each form."""
+    dev = Scorer(scorer.encoder, questions + dev_bank(), {}, calibration=scorer.calibration)
+    examples = [e for e in bank_examples(list(dev.context.values()))
+                if e.language == "zh" and e.kind in RETYPED_GAMED]  # fmt: skip
+    rows = []
+    for kind, label in RETYPED_GAMED.items():
+        chosen = [e for e in examples if e.kind == kind]
+        if not chosen:
+            continue
+        written = np.mean([dev.score(e.question, e.text).score for e in chosen])
+        for form, layout in (("without punctuation", _unpunctuated), ("with spaces", _spaced)):
+            scores = [dev.score(e.question, layout(e.text)).score for e in chosen]
+            rows.append(Row(f"{label} (bank and development bank, zh; {len(chosen)}) {form}: "
+                            f"mean score (as written: {written:.1f})", float(np.mean(scores))))  # fmt: skip
     return rows
 
 

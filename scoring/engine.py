@@ -32,6 +32,7 @@ The pipeline's parts have modules of their own: what an answer is scored against
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -212,7 +213,7 @@ class Scorer:
             text = answer_text(targets[i] if i < len(targets) else None, answer)
             texts += embedded_texts(text)
             if i < len(targets):
-                target, language = targets[i], language_of(text)
+                target, language = self._with_strong_forms(targets[i]), language_of(text)
                 texts += [t for p in target.points for t in p.texts.get(language) or p.texts["zh"]]
                 texts += [t for p in target.points for t in p.evidence_texts.get(language, ())]
                 question_text = target.topic(language)
@@ -248,6 +249,7 @@ class Scorer:
         in the rubric's order where the answer follows it (`choose_evidence_in_order`)."""
         if example_anchors is None:
             example_anchors = self._reads_examples()
+        target = self._with_strong_forms(target)
         truncated = len(answer) > MAX_ANSWER_CHARS
         text = answer_text(target, answer)
         language = language_of(text)
@@ -338,7 +340,7 @@ class Scorer:
                     lex_c[i].max(),
                     lex_w[i].max(),
                     lex_a[i],
-                    float(guards.rejects(clauses[best], anchors)),
+                    float(_rejected(clauses, best, cited[i], anchors)),
                     listness,
                     copy,
                     math.log1p(size),
@@ -651,6 +653,24 @@ class Scorer:
                 del _EXAMPLE_ANCHORS[next(iter(_EXAMPLE_ANCHORS))]
         return _EXAMPLE_ANCHORS[key]
 
+    def _with_strong_forms(self, target: Target) -> Target:
+        """A free-form rubric's points typed from bank points' texts, with those points'
+        strong forms to choose the cited clause by, as their bank question has: the clause
+        cited decides whether a nearby negation rejects the point (`_rejected`), so the
+        two paths cite, and score, alike."""
+        if target.question_id in self.context:
+            return target
+        points = list(target.points)
+        for i, point in enumerate(points):
+            where = None if any(point.evidence_texts.values()) else self._bank_point(target, i)
+            strong = self.context[where[0]].rubric[where[1]].strong if where else None
+            if strong is not None:
+                forms = {language: (strong.get(language),) for language in ("zh", "en")}
+                points[i] = dataclasses.replace(point, evidence_texts=forms)
+        if points == list(target.points):
+            return target
+        return dataclasses.replace(target, points=tuple(points))
+
     def _bank_point(self, target: Target, index: int) -> tuple[str, int] | None:
         """The bank question and point index of a target's point: its own question's, or
         the bank point whose text (either language) it was typed with."""
@@ -879,6 +899,19 @@ def _length_notes(ev: AnswerEvidence, suggested: tuple[int, int] | None) -> tupl
     if ev.size > suggested[1]:
         return (guard_table.LONG_FOR_TIME,)
     return ()
+
+
+def _rejected(
+    clauses: list[str], judged: int, cited: tuple[int, int], anchors: Sequence[str]
+) -> bool:
+    """The clause judged for a point rejects it, and is the proof cited for it or next to
+    it, or the proof rejects it too. A negation about something else, away from the proof
+    ("真警察办案从来不会让老百姓往哪打钱", two sentences before "我让大堂经理打了110"), is
+    not the answer's word on the point."""
+    if not guards.rejects(clauses[judged], anchors):
+        return False
+    first, end = cited
+    return first - 1 <= judged <= end or guards.rejects("，".join(clauses[first:end]), anchors)
 
 
 def long_weight(size: int) -> float:

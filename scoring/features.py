@@ -43,7 +43,7 @@ FEATURES: tuple[str, ...] = (
     "lex_clause",  # weighted term recall in the best clause
     "lex_window",
     "lex_answer",
-    "rejected",  # the clause that best fits the point's texts rejects it
+    "rejected",  # the clause that best fits the point's texts rejects it, at the proof cited
     "listness",  # the answer is a bare keyword list
     "copy_ratio",  # share of the answer taken from the question
     "log_size",  # log of the answer's size

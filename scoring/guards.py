@@ -18,6 +18,11 @@ _REJECTION = re.compile(
     r"不想|不值得|不可能|没有意义|没意义|浪费时间|多此一举|用不着|犯不着|省掉|跳过|算了|(?<![减豁赦避难以])免了|"
     # dismissing it as someone else's business: "不是柜员的事", "不归我管", "没资格"
     r"不是(?:我|我们|柜员|前台|仓库|客服|主管)?的事|不归我管|不关我(?:的)?事|没资格|没那个必要|"
+    # ...or as pointless, or as all the same: "那是财务的事", "夜审没什么特别的目的",
+    # "交接本写不写都一样", "随便调平就好了"
+    r"那(?:是|都是|属于)[^，。；、]{0,6}的事|没(?:什么|啥)(?:特别的|太大的|大的)?(?:目的|意义|必要|用处)|"
+    r"(?P<either>[\u4e00-\u9fff])不(?P=either)都(?:一样|行|无所谓)|随便[^，。；、]{0,8}就(?:好|行)|"
+    r"形式主义|噱头|(?:是|成了)(?:个)?摆设|"
     # English: "don't", "never" and the like only with a subject ("I don't", "we never"); an
     # imperative "don't take it at face value" gives advice instead.
     r"\b(?:(?:i|we|you|they|i'd|we'd)\s+(?:(?:just|really|probably|definitely|would)\s+)?"
@@ -38,6 +43,11 @@ _GOOD_NEGATION = re.compile(
     # ...or spares them a burden: "让他不用再自己打进来问"
     r"让(?:客户|顾客|用户|对方|他们|她们|他|她|大家|同事|新人|家属)(?:就|也|都)?"
     r"(?:不用|不需要|不必|用不着)|"
+    r"(?:客户|顾客|用户|对方|他们|她们|他|她|家属)(?:就|也|都)?(?:不用|不需要|不必|用不着)再?"
+    r"(?:自己|亲自|重复|讲|说|多跑|跑|来回|打|催|问|等|排队|操心|担心)|"
+    r"不(?:会|再)?让(?:客户|顾客|他们|她们|他|她|同事|新人|员工)再|"
+    # a double negation: "另一起我不会放着不管"
+    r"不(?:会|能)[^，。；、]{0,4}不(?:管|理|问|顾)|"
     # a bad outcome that will not happen: "体验也不会掉", "投诉不会再升级"
     r"不会(?:再|就)?(?:掉|降|下降|下滑|变差|流失|丢|出错|出问题|受影响|乱|耽误|遗漏|漏掉|升级|重复|再犯)|"
     r"\bno need for (?:the |our |a )?(?:customers?|clients?|callers?|guests?|them|him|her|anyone)\b|"
@@ -62,7 +72,7 @@ _ACTION = re.compile(
 # examples the listness of answers that are no lists fell from 0.09 and 0.07 on average to 0.03
 # and 0.01 (the highest from 0.51, flagged, to 0.31), every keyword list still flagged.
 _SENTENCE_WORDS = re.compile(r"把|让|了|就|还|都|也|再|(?<![优首])先|会(?!议)|可以|一下")
-_CLAUSE_PARTS = re.compile(r"[,，、;；]|\band\b|\bor\b|\bbut\b")
+_CLAUSE_PARTS = re.compile(rf"[,，、;；]|{CJK_SPACE.pattern}|\band\b|\bor\b|\bbut\b")
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 # A line's bullet or number: "- ", "1. ", "(2)"
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}\s*[.)、．）]|[(（]\d{1,2}[)）])\s*")

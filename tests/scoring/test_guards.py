@@ -43,6 +43,23 @@ def test_an_apology_is_not_a_negation_and_a_good_practice_is_not_a_contradiction
     assert contradicts(point, "我不会单独找他聊")
 
 
+def test_dismissing_a_point_as_pointless_or_all_the_same_rejects_it():
+    assert rejects(
+        "信用额度和挂账那是财务的事", ["核对账务：过房费、核对各收银班次、检查信用额度和挂账"]
+    )
+    assert rejects("我觉得夜审没什么特别的目的", ["说明夜审的目的：核对当天的房态和账务"])
+    assert rejects("交接本写不写都一样", ["发现差异时追查、记录并交接"])
+    assert rejects("真对不上就随便调平就好了", ["发现差异时先追查原因再调账"])
+    assert rejects("工单系统也是形式主义", ["讲清工单处理的核心流程"])
+    assert not rejects("这件事我们一起查清楚，再跟财务对一遍账", ["核对账务：检查信用额度和挂账"])
+
+
+def test_a_space_typed_for_a_comma_separates_what_a_negation_is_about():
+    point = ["讲清多渠道接入层和工单处理核心两层结构"]
+    assert rejects("多渠道接入没必要 客户打电话就够了", point)
+    assert rejects("多渠道接入没必要，客户打电话就够了", point)
+
+
 def test_good_practice_negations_are_not_rejections():
     assert not rejects("避免在团队面前批评他")
     assert not rejects("I would avoid blaming anyone in public")
@@ -224,6 +241,15 @@ def test_a_waived_fee_is_not_a_dismissal():
 def test_sparing_the_customer_a_burden_is_not_a_rejection():
     point = ["跨部门协调产品、技术、物流，明确分工、同步信息"]
     assert not rejects("每天上午下午各打一个电话告诉他进展，让他不用再自己打进来问", point)
+    assert not rejects("他不用再自己打进来问，我们每天给他打过去", point)
+    relief = ["临时调整其工作，让他暂时离开高压岗位"]
+    assert not rejects("今天剩下的时间我不会让他再接进线，安排他去整理回访工单", relief)
+
+
+def test_a_double_negation_is_not_a_rejection():
+    point = ["对另一起保持跟进"]
+    assert not rejects("另一起我不会放着不管，会每隔半小时问一次进展", point)
+    assert rejects("另一起我就不去跟进了", point)
     assert rejects("跨部门协调就不用了，我自己盯着就行", point)
 
 

@@ -8,7 +8,7 @@ import opencc
 import pytest
 
 from scoring.datasets import dev_bank
-from scoring.engine import FEATURES, Target
+from scoring.engine import FEATURES, Scorer, Target
 from scoring.guard_table import UNRELATED_AT
 
 TEAM_CONFLICT = (
@@ -95,7 +95,42 @@ def test_an_answer_typed_without_punctuation_or_with_spaces_scores_as_when_punct
         talk = _point(report, "p1")
         assert talk.status == "covered"
         assert "分别叫到会议室单独聊" in talk.evidence
-        assert len(talk.evidence) <= 60
+        assert len(re.sub(r"\s", "", talk.evidence)) <= 60  # spaces typed for commas kept
+
+
+VIP_FOLLOW_UP_TRANSCRIPT = (
+    "嗯VIP客户连着投诉好几天这种我觉得首先要让他感觉到终于有人在管这个事了我会先自己给客户回电话"
+    "跟他道歉然后给他一个时间比如明天中午以前给您一个处理结果不会随口跟他说马上就好然后呢中间一直"
+    "跟他保持联系每天上午下午各打一个电话告诉他现在进展到哪一步了让他不用再自己打进来问"
+    "问题解决以后再回访一次看看他满不满意"
+)
+
+
+def test_a_transcript_sparing_the_customer_a_call_is_not_a_rejection(scorer, bank):
+    """Cut before "他" in "让他不用再自己打进来问", the clause read "他不用再…问问题解决以后再回访"
+    as rejecting the follow-up and the review points, and the answer fell from 33 to 4."""
+    report = scorer.score(bank.question("cs-beh-02"), VIP_FOLLOW_UP_TRANSCRIPT)
+    assert not any(p.rejected for p in report.points)
+    assert "rejects_points" not in {f.code for f in report.flags}
+    assert report.score >= 20
+
+
+def test_a_negation_about_something_else_far_from_the_proof_is_not_a_rejection(scorer, bank):
+    """The clause nearest the police point's words says what real police never do; the
+    clause that earns the point, two sentences on, calls the police."""
+    question = next(q for q in dev_bank() if q.id == "bbs-beh-01")
+    story = next(e.text for e in question.examples if e.id == "strong-zh")
+    assert "真警察办案从来不会让老百姓往哪打钱" in story
+    with_dev_bank = Scorer(scorer.encoder, [*bank.questions, *dev_bank()],
+                           calibration=scorer.calibration)  # fmt: skip
+    typed = Target.from_texts([p.text.zh for p in question.rubric], question=question.question.zh)
+    reports = [with_dev_bank.score(question, story), with_dev_bank.score(typed, story)]
+    for report in reports:  # the bank question and its texts typed as a free-form rubric
+        police = _point(report, "p3")  # 联动家属和公安反诈力量共同核实
+        assert not police.rejected
+        assert police.status == "covered"
+        assert "110" in police.evidence
+    assert abs(reports[0].score - reports[1].score) <= 1
 
 
 def test_an_english_strong_answer_to_a_chinese_free_form_rubric_is_scored(scorer, bank):

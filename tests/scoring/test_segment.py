@@ -155,3 +155,21 @@ def test_an_english_run_on_without_clause_starts_is_cut_into_clause_sized_pieces
     assert len(clauses) >= 4 and all(40 <= n <= 80 for n in letters)  # about 11 words each
     assert " ".join(clauses) == text
     assert [text[a:b] for a, b in spans_of(text, clauses)] == clauses
+
+
+def test_a_pronoun_after_the_word_it_is_the_object_of_is_not_cut_from_it():
+    text = (
+        "然后呢中间一直跟他保持联系每天上午下午各打一个电话告诉他现在进展到哪一步了"
+        "让他不用再自己打进来问问题解决以后再回访一次看看他满不满意"
+    )
+    clauses = split_clauses(text)
+    assert "".join(clauses) == text
+    assert not any(c.startswith("他") for c in clauses)
+    assert any("让他不用再自己" in c for c in clauses)
+
+
+def test_spaces_for_commas_stay_between_the_parts_of_a_joined_clause():
+    text = "说实话我觉得不用搞那么复杂 多渠道接入没必要 客户打电话就够了 工单系统也是形式主义 客服自己记个本子就行"
+    clauses = split_clauses(text)
+    assert "多渠道接入没必要 客户打电话就够了" in clauses
+    assert all(c in text for c in clauses)
