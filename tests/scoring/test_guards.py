@@ -52,6 +52,7 @@ def test_dismissing_a_point_as_pointless_or_all_the_same_rejects_it():
     assert rejects("真对不上就随便调平就好了", ["发现差异时先追查原因再调账"])
     assert rejects("工单系统也是形式主义", ["讲清工单处理的核心流程"])
     assert not rejects("这件事我们一起查清楚，再跟财务对一遍账", ["核对账务：检查信用额度和挂账"])
+    assert not rejects("那是去年双十一的事，两个老员工在群里吵起来", ["分别与两人单独谈话"])
 
 
 def test_a_space_typed_for_a_comma_separates_what_a_negation_is_about():
@@ -244,6 +245,12 @@ def test_sparing_the_customer_a_burden_is_not_a_rejection():
     assert not rejects("他不用再自己打进来问，我们每天给他打过去", point)
     relief = ["临时调整其工作，让他暂时离开高压岗位"]
     assert not rejects("今天剩下的时间我不会让他再接进线，安排他去整理回访工单", relief)
+
+
+def test_not_promising_off_the_cuff_is_good_practice_not_a_rejection():
+    point = ["持续跟进进度，定时向客户反馈"]
+    assert not rejects("不会随口跟他说马上就好", point)
+    assert rejects("目标我不会随便承诺，说了做不到更难看", ["承诺可衡量的目标、时间表和定期汇报"])
 
 
 def test_a_double_negation_is_not_a_rejection():
