@@ -38,8 +38,10 @@ class PointSpec:
     weight: float = 1.0
     advice: dict[str, str] = field(default_factory=dict)
     # More phrasings that only help choose the clause cited as evidence (a bank point's
-    # strong form): the probability comes from `texts` alone, so a bank question and its
-    # texts typed as a free-form rubric score the same.
+    # strong form). The probability reads `texts`, and the cited clause only through whether
+    # a nearby negation rejects the point (`engine._rejected`); a free-form point typed from
+    # a bank point's text takes its strong form too (`Scorer._with_strong_forms`), so a bank
+    # question and its texts typed as a free-form rubric score the same.
     evidence_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
