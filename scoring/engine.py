@@ -350,6 +350,7 @@ class Scorer:
                     float(any(guards.contradicts(a, clauses[best], context) for a in anchors)),
                     specific[i],
                     relative[i],
+                    math.log1p(size) * max(specific[i], 0.0),
                 ]
             )
         return AnswerEvidence(

@@ -142,12 +142,13 @@ COMPACT_PREFIX = "compact"
 # questions (0.474 -> 0.412), whose "contradictory" answers repeat the reference's words and
 # count as wrong. The encoder is weakest on technical terms ("LIFO", "O(log n)"), and the
 # product reads short answers against reference answers as the exam sets do. "sem_relative"
-# is for long answers only (see `FEATURES`); the cross-lingual calibrators do without it too.
+# and "size_specific" are for long answers only (see `FEATURES`); the cross-lingual
+# calibrators do without them too.
 UNUSED = {
-    "short:en": ("sem_specific", "sem_relative"),
-    "short:zh": ("sem_specific", "sem_relative"),
-    "cross:en": ("sem_relative",),
-    "cross:zh": ("sem_relative",),
+    "short:en": ("sem_specific", "sem_relative", "size_specific"),
+    "short:zh": ("sem_specific", "sem_relative", "size_specific"),
+    "cross:en": ("sem_relative", "size_specific"),
+    "cross:zh": ("sem_relative", "size_specific"),
 }
 # Features no calibrator reads. "off_topic" (the answer's fit to its rubric among the bank's
 # other questions) exists only for a bank question, so reading it would score a bank question
