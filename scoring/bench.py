@@ -146,6 +146,7 @@ def run(
     rows += style_quality(scorer, questions)
     rows += cross_lingual_rows(scorer, questions)
     rows += dev_bank_rows(scorer, questions)
+    rows += other_bank_loaded_rows(scorer, questions)
     rows += compact_rows(scorer, questions)
     rows += matched_rows(scorer, questions)
     rows += shapes_rows(scorer, questions)
@@ -402,6 +403,23 @@ def dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     rows.append(Row("dev bank: bank path vs free-form path, max abs. difference (zh answers)",
                     float(gap[zh].max())))  # fmt: skip
     return rows
+
+
+def other_bank_loaded_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """The interview-style answers (the bank's questions) scored with the bank alone and
+    with the development bank loaded beside it: a trainer who adds a bank for another role
+    should not move this bank's scores (the off-topic check may still read the new one)."""
+    dev_questions = dev_bank()
+    if not dev_questions:
+        return []
+    both = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    answers = interview_style(questions)
+    alone = np.array([scorer.score(e.question, e.text).score for e in answers])
+    beside = np.array([both.score(e.question, e.text).score for e in answers])
+    gap = np.abs(alone - beside)
+    name = "interview-style set, with vs without the development bank loaded"
+    return [Row(f"{name}: mean abs. difference", float(gap.mean()), None, "<= 1"),
+            Row(f"{name}: max abs. difference", float(gap.max()), None, "<= 5")]  # fmt: skip
 
 
 def _without_examples(

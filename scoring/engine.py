@@ -82,8 +82,8 @@ PREPARE_BATCH = 256  # texts per encoder call in `Scorer.prepare`
 _EXAMPLE_FITS: dict[tuple, ExampleFit] = {}
 # ...and each question's examples' cited parts (`ExampleAnchors`), read when the question is
 # first scored: about half a second a question, where the whole bank at once took 15-50 s.
-# Kept per bank context too: the cited parts follow the context's term weights, so a scorer
-# never reads parts another scorer's context chose.
+# Read as if the question's own bank were the only one loaded (`Scorer._bank_scorer`): the
+# cited parts follow term weights, and a bank added for another role must not move them.
 _EXAMPLE_ANCHORS: dict[tuple, ExampleAnchors] = {}
 EXAMPLE_ANCHORS_KEPT = 2_000
 POINT_WEIGHTS_KEPT = 20_000  # rubric texts x question texts whose term weights a scorer keeps
@@ -143,6 +143,7 @@ class Scorer:
         self._example_fit: list[ExampleFit] = []  # built on first use, shared with copies
         self._point_texts: dict[str, tuple[str, int]] | None = None  # bank point text -> where
         self._point_weights: dict[tuple[str, str], dict[str, float]] = {}  # shared with copies
+        self._bank_scorers: dict[str, Scorer] = {}  # per bank: `_bank_scorer`, shared with copies
 
     def with_calibration(self, calibration: Calibration) -> Scorer:
         """This scorer (same encoder, bank context, term weights and cached rubric
@@ -647,12 +648,25 @@ class Scorer:
         return self.calibration.fitted(f"long{EXAMPLES_DOMAIN}")
 
     def _question_anchors(self, question: Question) -> ExampleAnchors:
-        key = (self.encoder_name, self._context_key, _anchors_key(question))
+        own = self._bank_scorer(question.bank)
+        key = (self.encoder_name, own._context_key, _anchors_key(question))
         if key not in _EXAMPLE_ANCHORS:
-            _EXAMPLE_ANCHORS[key] = ExampleAnchors.build(question, self._cited)
+            _EXAMPLE_ANCHORS[key] = ExampleAnchors.build(question, own._cited)
             while len(_EXAMPLE_ANCHORS) > EXAMPLE_ANCHORS_KEPT:
                 del _EXAMPLE_ANCHORS[next(iter(_EXAMPLE_ANCHORS))]
         return _EXAMPLE_ANCHORS[key]
+
+    def _bank_scorer(self, bank: str) -> Scorer:
+        """This scorer as if `bank` were the only bank loaded, to read its questions' example
+        anchors with its own term weights: with the development bank loaded beside the main
+        one, a point of cs-beh-02 fell from 0.51 to 0.11 through which example clause the
+        context-wide weights cited for it."""
+        own = [q for q in self.context.values() if q.bank == bank]
+        if len(own) == len(self.context):
+            return self
+        if bank not in self._bank_scorers:
+            self._bank_scorers[bank] = Scorer(self.encoder, own, calibration=self.calibration)
+        return self._bank_scorers[bank]
 
     def _with_strong_forms(self, target: Target) -> Target:
         """A free-form rubric's points typed from bank points' texts, with those points'

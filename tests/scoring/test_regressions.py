@@ -66,6 +66,18 @@ def test_updates_every_two_hours_are_the_follow_up_point_even_reworded(scorer, b
     assert "每隔两个小时" in again.evidence
 
 
+def test_a_bank_for_another_role_loaded_beside_changes_no_customer_service_score(scorer, bank):
+    """A trainer who adds a bank for another role must not move this bank's scores: with the
+    development bank in the context, the quoted cs-beh-02 answer once fell from 49 to 37."""
+    both = Scorer(scorer.encoder, [*bank.questions, *dev_bank()], calibration=scorer.calibration)
+    for question_id, answer in (("cs-beh-01", TEAM_CONFLICT), ("cs-beh-02", VIP_REFUND),
+                                ("cs-tec-01", SYSTEM_ANSWER)):  # fmt: skip
+        alone = scorer.score(bank.question(question_id), answer)
+        beside = both.score(bank.question(question_id), answer)
+        assert abs(alone.score - beside.score) <= 1, question_id
+        assert [p.status for p in alone.points] == [p.status for p in beside.points], question_id
+
+
 def test_a_keyword_list_separated_by_spaces_is_caught_like_one_with_commas(scorer, bank):
     question = bank.question("cs-beh-01")
     spaced = scorer.score(question, SPACED_KEYWORDS)
