@@ -27,7 +27,7 @@ _REJECTION = re.compile(
     # English: "don't", "never" and the like only with a subject ("I don't", "we never"); an
     # imperative "don't take it at face value" gives advice instead.
     r"\b(?:(?:i|we|you|they|i'd|we'd)\s+(?:(?:just|really|probably|definitely|would)\s+)?"
-    r"(?:would\s*n[o']t|wouldn't|won't|will not|don't|do not|never)|"
+    r"(?:would\s*n[o']t|wouldn't|won't|will not|don't|do not|never)(?!\s+(?:know|knew)\b)|"
     r"no need|not going to|pointless|waste of time|skip|refuse|not bother|unnecessary|"
     r"not worth|(?:don't|do not|can't) see the point|no point|overkill|over-?engineer\w*|"
     r"(?:isn't|is not|not) (?:really )?(?:my|our) (?:job|problem|concern)|(?:isn't|is not|not) needed|"
@@ -84,6 +84,10 @@ _NEGATION = re.compile(
     r"|\b(?:not|no|never|none|nothing|neither|nor|without|cannot)\b|n't",
     re.IGNORECASE,
 )
+# Where negations are coordinated ("既不承诺也不下结论", "neither promises nor decides",
+# "不推诿、不拖延"), each part is negated once: the parity of their count says nothing. A text
+# is negated when one of its parts is (an odd number of cues within it: "不能不管" is not).
+_COORDINATED = re.compile(r"[,，、;；]|也|又|\b(?:and|or|nor|but)\b", re.IGNORECASE)
 _CONCESSIVE = re.compile(
     r"(?:哪怕|即使|即便|就算|纵然|甚至在)[^，,。;；]*|\b(?:even (?:if|when|before|though)|"
     r"whether or not)\b[^,.;]*",
@@ -103,12 +107,13 @@ _LESS = re.compile(
 
 @lru_cache(maxsize=4096)  # each point's texts are read against every answer
 def polarity(text: str) -> tuple[bool, int]:
-    """(negated, direction) of a text: an odd number of negation cues, and +1 / -1 / 0 for
-    more-than / less-than / neither or both. A concessive part ("哪怕尚未解决", "even
-    before the fix is ready") does not count: it qualifies the point, it does not negate it;
-    nor does a negation that names a good practice ("不会当着大家的面说他", "avoid blaming")."""
+    """(negated, direction) of a text: whether a part of it (`_COORDINATED`) has an odd
+    number of negation cues, and +1 / -1 / 0 for more-than / less-than / neither or both.
+    A concessive part ("哪怕尚未解决", "even before the fix is ready") does not count: it
+    qualifies the point, it does not negate it; nor does a negation that names a good
+    practice ("不会当着大家的面说他", "avoid blaming")."""
     text = _GOOD_NEGATION.sub(" ", _CONCESSIVE.sub(" ", text))
-    negated = len(_NEGATION.findall(text)) % 2 == 1
+    negated = any(len(_NEGATION.findall(part)) % 2 == 1 for part in _COORDINATED.split(text))
     more, less = len(_MORE.findall(text)), len(_LESS.findall(text))
     return negated, (more > less) - (less > more)
 

@@ -179,6 +179,23 @@ def test_polarity_reads_negation_parity_and_direction():
     assert polarity("回看排序是否合理,为未来无论哪种情况做准备") == (False, 0)
 
 
+def test_coordinated_negations_negate_each_part_once():
+    """"neither … nor …" and "不…也不…" are one negation spread over two things, not a
+    double negation; "不能不管" is one."""
+    assert polarity("Neither promises compensation nor reaches a verdict on the spot")[0]
+    assert polarity("既不承诺赔偿，也不当场下结论")[0]
+    assert polarity("不推诿、不拖延")[0]
+    assert not polarity("另一起不能不管")[0]
+
+
+def test_not_knowing_yet_is_no_rejection_and_a_negated_point_is_agreed_with():
+    honest = "Tells the waiting customers honestly what has happened, without promising a time"
+    assert not rejects("I'd apologise and say honestly we don't know how long", [honest])
+    assert rejects("We don't tell them anything, they just wait", [honest])
+    neither = "Neither promises compensation nor reaches a verdict on the spot"
+    assert not rejects("I wouldn't promise money tonight", [neither])
+
+
 def test_contradiction_by_negation_or_direction():
     reference = "p 值 > 0.05,因此数据来自正态分布"
     assert contradicts(reference, "p 值小于 0.05")
