@@ -63,6 +63,7 @@ from scoring.features import (
     relative,
     relative_to_points,
     run_vectors,
+    sem_best_of,
     short_run_cost,
     spans_of,
     specificity,
@@ -325,7 +326,9 @@ class Scorer:
         # the clause read for a rejection, chosen from the point's own texts (not its
         # examples' parts, as every guard), the same for a bank point and its texts typed
         judged = choose_evidence(sem_own_plain + lex_c)
-        sem_best = sem_c.max(axis=1)
+        # a point's best clause, read both in its embedding group and embedded alone: a short
+        # clause grouped with its neighbour reads diluted (`sem_best_of`)
+        sem_best = sem_best_of(sem_c, sem_own_texts)
         specific = specificity(sem_own_texts)
         relative = relative_to_points(sem_best - point_q)
         rows = []

@@ -456,3 +456,20 @@ def test_a_short_answer_made_of_the_reference_terms_reads_as_all_evidence(scorer
 def test_a_one_clause_reference_is_one_point():
     target = Target.from_reference("DNS 把域名解析成 IP 地址")
     assert len(target.points) == 1 and target.points[0].weight == 1.0
+
+
+def test_a_short_line_reads_as_well_beside_a_neighbour_as_alone(scorer, bank):
+    """A terse answer of one short line per point: each line is embedded with its neighbour,
+    and the line for a point must not read weaker for it than it does alone."""
+    from scoring.features import FEATURES
+
+    target = Target.from_question(bank.question("cs-beh-01"))
+    retrain = "给新人安排了两天的带教。"
+    answer = f"1. 先分别找两人聊。\n2. {retrain}"
+    clauses = split_clauses(answer)
+    units, member = embedding_units(answer, clauses, spans_of(answer, clauses))
+    assert len(units) == 1 and member == [0, 0]  # the two lines are embedded together
+    column = FEATURES.index("sem_clause")
+    together = scorer.evidence(target, answer, example_anchors=False).features[:, column]
+    alone = scorer.evidence(target, retrain, example_anchors=False).features[:, column]
+    assert np.all(together >= alone - 1e-6)

@@ -180,8 +180,8 @@ def test_polarity_reads_negation_parity_and_direction():
 
 
 def test_coordinated_negations_negate_each_part_once():
-    """"neither … nor …" and "不…也不…" are one negation spread over two things, not a
-    double negation; "不能不管" is one."""
+    """Both "neither … nor …" and "不…也不…" are one negation spread over two things, not
+    a double negation; "不能不管" is one."""
     assert polarity("Neither promises compensation nor reaches a verdict on the spot")[0]
     assert polarity("既不承诺赔偿，也不当场下结论")[0]
     assert polarity("不推诿、不拖延")[0]
