@@ -43,6 +43,15 @@ def test_an_apology_is_not_a_negation_and_a_good_practice_is_not_a_contradiction
     assert contradicts(point, "我不会单独找他聊")
 
 
+def test_idioms_with_bu_that_negate_nothing():
+    """An apology ("赔不是") and "about the same" ("差不多") negate nothing."""
+    point = "当面坦诚说明情况并道歉，给出实在的补偿"
+    assert not polarity("我本人出面跟客人讲实话、赔不是")[0]
+    assert not contradicts(point, "我本人出面跟客人讲实话、赔不是，再送积分")
+    assert not polarity("先跟附近两家差不多档次的酒店说好留房")[0]
+    assert polarity("这两家酒店的档次差得不多，但我不会把常客送过去")[0]
+
+
 def test_dismissing_a_point_as_pointless_or_all_the_same_rejects_it():
     assert rejects(
         "信用额度和挂账那是财务的事", ["核对账务：过房费、核对各收银班次、检查信用额度和挂账"]
