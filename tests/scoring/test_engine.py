@@ -7,7 +7,7 @@ import pytest
 
 from scoring.encoders import CachedEncoder, load_encoder
 from scoring.engine import MAX_ANSWER_CHARS, PREPARE_BATCH, Scorer, Target
-from scoring.features import EMBED_UNIT_SIZE, embedding_units, spans_of
+from scoring.features import EMBED_UNIT_SIZE, FEATURES, embedding_units, spans_of
 from scoring.guard_table import LIST_AT
 from scoring.report import aggregate
 from scoring.segment import clean_point, split_clauses
@@ -461,8 +461,6 @@ def test_a_one_clause_reference_is_one_point():
 def test_a_short_line_reads_as_well_beside_a_neighbour_as_alone(scorer, bank):
     """A terse answer of one short line per point: each line is embedded with its neighbour,
     and the line for a point must not read weaker for it than it does alone."""
-    from scoring.features import FEATURES
-
     target = Target.from_question(bank.question("cs-beh-01"))
     retrain = "给新人安排了两天的带教。"
     answer = f"1. 先分别找两人聊。\n2. {retrain}"
