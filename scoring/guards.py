@@ -77,8 +77,8 @@ _CLAUSE_PARTS = re.compile(rf"[,，、;；]|{CJK_SPACE.pattern}|\band\b|\bor\b|\
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 # A line's bullet or number: "- ", "1. ", "(2)"
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}\s*[.)、．）]|[(（]\d{1,2}[)）])\s*")
-# Negation cues; a text's polarity is the parity of their count. "对不起", "赔不是" (an apology)
-# and "差不多" (about the same) are none.
+# Negation cues; each coordinated part of a text is negated by an odd number of them
+# (`polarity`). "对不起", "赔不是" (an apology) and "差不多" (about the same) are none.
 _NEGATION = re.compile(
     r"(?<![对了赔差])不(?!仅|但|断|同|少|久|错|过|管|论|然|如|止|知不觉|光|只|足|便|好意思)|没有|没(?!收)|无法|无(?!论|数|限)"
     r"|未(?!来|必|知)|非(?!常|凡)|(?<![是与能可])否(?!则)"
