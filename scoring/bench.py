@@ -16,7 +16,7 @@ F1 of covered against the answers' `covers`, and the mean score of strong and pa
   as a numbered list, and padded with unrelated sentences; English answers against Chinese
   rubrics and the reverse; strong answers scored against another question of their bank;
   the development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
-  (benchmarks/compact); length-matched strong and partial answers to the bank's questions
+  (benchmarks/compact); the second development bank (benchmarks/dev-bank-2) both ways; length-matched strong and partial answers to the bank's questions
   (benchmarks/matched); exam-style short answers to computer-science course questions
   against their reference answer (benchmarks/exam-zh, benchmarks/exam-en); evidence
   accuracy (benchmarks/evidence) and short answers made of
@@ -59,6 +59,7 @@ from scoring.datasets import (
     EVIDENCE_DEV,
     EVIDENCE_SET,
     MATCHED,
+    SECOND_DEV_BANK,
     SHAPES,
     EvidenceItem,
     GradedAnswer,
@@ -146,6 +147,7 @@ def run(
     rows += style_quality(scorer, questions)
     rows += cross_lingual_rows(scorer, questions)
     rows += dev_bank_rows(scorer, questions)
+    rows += second_dev_bank_rows(scorer, questions)
     rows += other_bank_loaded_rows(scorer, questions)
     rows += compact_rows(scorer, questions)
     rows += matched_rows(scorer, questions)
@@ -286,7 +288,7 @@ def answer_rows(
 ) -> list[Row]:
     """The rows every graded answer set gets: Spearman and mean absolute error against
     grade x 10, point F1 (covered against the answers' `covers`), gamed / strong, and the
-    mean score of strong, partial and gamed answers (gamed and partial only when present)."""
+    mean score of strong, partial and gamed answers (each only when present)."""
     targets = targets or {}
     scores, grades = np.asarray(scores, float), np.array([e.grade for e in examples])
     kinds = np.array([e.kind for e in examples])
@@ -306,10 +308,11 @@ def answer_rows(
             None, targets.get("MAE", "")),
         Row(f"{label}: point F1 (covered)", _f1(predicted, actual), None,
             targets.get("point F1", "")),
-        Row(f"{label}: mean score, strong answers (grade x 10: "
-            f"{10 * grades[strong].mean():.0f})", scores[strong].mean(),
-            naive_of(lambda n: n[strong].mean()), "in 80-95"),
     ]  # fmt: skip
+    if strong.any():
+        rows.append(Row(f"{label}: mean score, strong answers (grade x 10: "
+                        f"{10 * grades[strong].mean():.0f})", scores[strong].mean(),
+                        naive_of(lambda n: n[strong].mean()), "in 80-95"))  # fmt: skip
     if partial.any():
         rows.append(Row(f"{label}: mean score, partial answers (grade x 10: "
                         f"{10 * grades[partial].mean():.0f})", scores[partial].mean(),
@@ -402,6 +405,37 @@ def dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
                     float(gap[zh].mean()), None, "<= 5"))  # fmt: skip
     rows.append(Row("dev bank: bank path vs free-form path, max abs. difference (zh answers)",
                     float(gap[zh].max())))  # fmt: skip
+    return rows
+
+
+# The second development bank's answers by shape, by example id: all points in few words
+# (compact answers and terse plans, and compact partial ones) and two points told in a long
+# story (benchmarks/dev-bank-2/README.md).
+SECOND_DEV_SHAPES = (("compact answers and plans", ("compact-", "plan-")),
+                     ("long partial stories", ("story-partial-",)))  # fmt: skip
+
+
+def second_dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """The second development bank (benchmarks/dev-bank-2: three more roles; never fitted),
+    as bank questions and as free-form rubrics, and its answers of two shapes."""
+    dev_questions = dev_bank(SECOND_DEV_BANK)
+    if not dev_questions:
+        return []
+    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    examples = bank_examples(dev_questions)
+    bank_reports = [dev.score(e.question, e.text) for e in examples]
+    free_reports = [dev.score(free_form(e.question, "zh"), e.text) for e in examples]
+    targets = {"Spearman": ">= 0.90", "point F1": ">= 0.85", "MAE": "<= 8", "gamed": "<= 20%"}
+    rows = [
+        *report_rows("second dev bank (3 more roles), as bank questions", examples,
+                     bank_reports, targets=targets),
+        *report_rows("second dev bank, as free-form rubrics (zh)", examples, free_reports,
+                     targets=targets),
+    ]  # fmt: skip
+    for shape, prefixes in SECOND_DEV_SHAPES:
+        chosen = [i for i, e in enumerate(examples) if e.example_id.startswith(prefixes)]
+        rows += report_rows(f"second dev bank, {shape}", [examples[i] for i in chosen],
+                            [bank_reports[i] for i in chosen])  # fmt: skip
     return rows
 
 
@@ -1149,7 +1183,8 @@ def render(
         "`../shared/datasets/semeval2013_3way` (CC BY-SA 3.0; `correct` = 1, other labels "
         "= 0): eval/test splits for these numbers, train splits for fitting; interview-style "
         "answers from `benchmarks/interview-style`, the development bank and its compact "
-        "answers from `benchmarks/dev-bank` and `benchmarks/compact`, length-matched answers "
+        "answers from `benchmarks/dev-bank` and `benchmarks/compact`, the second development "
+        "bank from `benchmarks/dev-bank-2`, length-matched answers "
         "from `benchmarks/matched`, terse plans and long partial stories from "
         "`benchmarks/shapes`, exam-style short answers from `benchmarks/exam-zh` and "
         "`benchmarks/exam-en`, evidence annotations from `benchmarks/evidence` and, held out "

@@ -203,6 +203,9 @@ def vague_set(
 
 
 DEV_BANK = BENCHMARKS / "dev-bank"
+# Three more roles, written later from one brief by other hands, with the bank's shapes
+# (compact answers, plans, long partial stories) among their examples.
+SECOND_DEV_BANK = BENCHMARKS / "dev-bank-2"
 COMPACT = BENCHMARKS / "compact" / "answers.jsonl"
 EVIDENCE_SET = BENCHMARKS / "evidence" / "answers.jsonl"
 # Evidence-annotated answers to the development bank's questions, written after the evidence
@@ -233,8 +236,12 @@ def exam_answers(language: str, split_reference: bool = False) -> list[GradedAns
 
 
 def dev_bank(root: Path = DEV_BANK) -> list[Question]:
-    """The development bank's questions (benchmarks/dev-bank: roles other than customer
-    service, written for the project; never fitted on)."""
+    """The development bank's questions (benchmarks/dev-bank, or `SECOND_DEV_BANK`: roles
+    other than customer service, written for the project; never fitted on)."""
+    return _banks_under(root)
+
+
+def _banks_under(root: Path) -> list[Question]:
     from question_bank.loader import load_path
 
     return [

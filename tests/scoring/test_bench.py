@@ -8,6 +8,7 @@ from scoring.bench import distinct_answers, reordered
 from scoring.datasets import (
     BENCHMARKS,
     EVIDENCE_DEV,
+    SECOND_DEV_BANK,
     SHAPES,
     EvidenceItem,
     dev_bank,
@@ -85,3 +86,23 @@ def test_the_held_out_evidence_set_marks_spans_of_its_answers_for_real_points():
         assert len(item.spans) >= 2, item.id
         for spans in item.spans.values():
             assert spans and all(0 <= a < b <= len(item.text) for a, b in spans), item.id
+
+
+def test_the_second_development_bank_has_every_shape_for_each_of_its_questions(bank):
+    """benchmarks/dev-bank-2: three more roles, four questions each, none of them the bank's
+    or the first development bank's, each with the same 19 graded answers (compact answers
+    and plans covering every point, long stories covering two)."""
+    questions = dev_bank(SECOND_DEV_BANK)
+    assert len(questions) == 12 and len({q.bank for q in questions}) == 3
+    taken = {q.id for q in bank.questions} | {q.id for q in dev_bank()}
+    assert not {q.id for q in questions} & taken
+    ids = {tuple(e.id for e in q.examples) for q in questions}
+    assert len(ids) == 1 and len(next(iter(ids))) == 19
+    for question in questions:
+        every = {p.id for p in question.rubric}
+        for example in question.examples:
+            if example.id.startswith(("compact-zh", "compact-en", "plan-")):
+                assert len(example.covers) >= len(every) - 1, (question.id, example.id)
+            if example.id.startswith("story-partial-"):
+                assert len(example.covers) == 2, (question.id, example.id)
+                assert len(example.text) > 380, (question.id, example.id)
