@@ -375,16 +375,28 @@ def cross_lingual_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     return rows
 
 
+DEV_BANK_TARGETS = {"Spearman": ">= 0.90", "point F1": ">= 0.85", "MAE": "<= 8", "gamed": "<= 20%"}
+
+
+def _both_ways(
+    scorer: Scorer, questions: list[Question], dev_questions: list[Question]
+) -> tuple[Scorer, list, list[ScoreReport], list[ScoreReport]]:
+    """A development bank's examples scored with it loaded beside the bank, through their
+    questions and as Chinese free-form rubrics: the scorer, the examples, both reports."""
+    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    examples = bank_examples(dev_questions)
+    bank_reports = [dev.score(e.question, e.text) for e in examples]
+    free_reports = [dev.score(free_form(e.question, "zh"), e.text) for e in examples]
+    return dev, examples, bank_reports, free_reports
+
+
 def dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     """The development bank (other roles; never fitted), as bank questions through their id
     and as free-form rubrics from the same texts, and the difference between the two."""
     dev_questions = dev_bank()
     if not dev_questions:
         return []
-    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
-    examples = bank_examples(dev_questions)
-    bank_reports = [dev.score(e.question, e.text) for e in examples]
-    free_reports = [dev.score(free_form(e.question, "zh"), e.text) for e in examples]
+    dev, examples, bank_reports, free_reports = _both_ways(scorer, questions, dev_questions)
     bare = [dev.score(free_form(e.question, "zh", with_question=False), e.text) for e in examples]
     rows = []
     for label, reports in (("dev bank (other roles), as bank questions", bank_reports),
@@ -392,13 +404,7 @@ def dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
                            ("dev bank, as free-form rubrics without the question (zh)", bare),
                            ("dev bank, as new questions without example answers",
                             _without_examples(scorer, questions, dev_questions, examples))):  # fmt: skip
-        rows += report_rows(
-            label,
-            examples,
-            reports,
-            targets={"Spearman": ">= 0.90", "point F1": ">= 0.85", "MAE": "<= 8",
-                     "gamed": "<= 20%"},
-        )  # fmt: skip
+        rows += report_rows(label, examples, reports, targets=DEV_BANK_TARGETS)
     zh = np.array([e.language == "zh" for e in examples])
     gap = np.abs(np.array([r.score for r in bank_reports]) - [r.score for r in free_reports])
     rows.append(Row("dev bank: bank path vs free-form path, mean abs. difference (zh answers)",
@@ -421,16 +427,12 @@ def second_dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]
     dev_questions = dev_bank(SECOND_DEV_BANK)
     if not dev_questions:
         return []
-    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
-    examples = bank_examples(dev_questions)
-    bank_reports = [dev.score(e.question, e.text) for e in examples]
-    free_reports = [dev.score(free_form(e.question, "zh"), e.text) for e in examples]
-    targets = {"Spearman": ">= 0.90", "point F1": ">= 0.85", "MAE": "<= 8", "gamed": "<= 20%"}
+    _, examples, bank_reports, free_reports = _both_ways(scorer, questions, dev_questions)
     rows = [
         *report_rows("second dev bank (3 more roles), as bank questions", examples,
-                     bank_reports, targets=targets),
+                     bank_reports, targets=DEV_BANK_TARGETS),
         *report_rows("second dev bank, as free-form rubrics (zh)", examples, free_reports,
-                     targets=targets),
+                     targets=DEV_BANK_TARGETS),
     ]  # fmt: skip
     for shape, prefixes in SECOND_DEV_SHAPES:
         chosen = [i for i, e in enumerate(examples) if e.example_id.startswith(prefixes)]
