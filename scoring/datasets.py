@@ -238,10 +238,6 @@ def exam_answers(language: str, split_reference: bool = False) -> list[GradedAns
 def dev_bank(root: Path = DEV_BANK) -> list[Question]:
     """The development bank's questions (benchmarks/dev-bank, or `SECOND_DEV_BANK`: roles
     other than customer service, written for the project; never fitted on)."""
-    return _banks_under(root)
-
-
-def _banks_under(root: Path) -> list[Question]:
     from question_bank.loader import load_path
 
     return [
