@@ -16,11 +16,11 @@ F1 of covered against the answers' `covers`, and the mean score of strong and pa
   as a numbered list, and padded with unrelated sentences; English answers against Chinese
   rubrics and the reverse; strong answers scored against another question of their bank;
   the development bank of other roles (benchmarks/dev-bank) both ways; its compact answers
-  (benchmarks/compact); the second development bank (benchmarks/dev-bank-2) both ways; length-matched strong and partial answers to the bank's questions
+  (benchmarks/compact); the second development bank (benchmarks/dev-bank-2) both ways and
+  by shape; length-matched strong and partial answers to the bank's questions
   (benchmarks/matched); exam-style short answers to computer-science course questions
   against their reference answer (benchmarks/exam-zh, benchmarks/exam-en); evidence
-  accuracy (benchmarks/evidence) and short answers made of
-  two of its evidence parts.
+  accuracy (benchmarks/evidence) and short answers made of two of its evidence parts.
 Transfer: for each source in turn (the bank, LE, SR, SemEval), the calibration is fitted
 without it and the held-out source is scored, with the shipped fit settings and with the
 previous ones (free weights, C = 0.5): the best stand-in for graded data never seen.
