@@ -195,6 +195,22 @@ def test_coordinated_negations_negate_each_part_once():
     assert polarity("既不承诺赔偿，也不当场下结论")[0]
     assert polarity("不推诿、不拖延")[0]
     assert not polarity("另一起不能不管")[0]
+    assert polarity("不争辩不指责")[0]
+    assert polarity("先道歉，不解释不推人")[0]
+    assert not polarity("这件事我不得不说")[0]
+
+
+def test_an_a_not_a_question_negates_nothing():
+    """A follow-up question ("有没有", "是不是", "满不满意") asks, it does not negate: the
+    follow-up it belongs to does not contradict a point about following up."""
+    assert not polarity("问问他有没有受伤")[0]
+    assert not polarity("先查是不是固件问题")[0]
+    assert not polarity("回访时问客户满不满意")[0]
+    assert not polarity("咽下去没有？")[0]
+    assert polarity("他一直没有回复")[0]
+    point = "回访客户，确认问题已经解决"
+    assert not contradicts("回访确认问题已经解决", "三天后回访，问客户问题有没有再出现")
+    assert not contradicts(point, "三天后我打电话问问题有没有解决")
 
 
 def test_not_knowing_yet_is_no_rejection_and_a_negated_point_is_agreed_with():
