@@ -376,6 +376,8 @@ def cross_lingual_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
 
 
 DEV_BANK_TARGETS = {"Spearman": ">= 0.90", "point F1": ">= 0.85", "MAE": "<= 8", "gamed": "<= 20%"}
+# The targets for the same answers read against free-form rubrics
+FREE_FORM_TARGETS = {**DEV_BANK_TARGETS, "Spearman": ">= 0.88", "MAE": "<= 10"}
 
 
 def _both_ways(
@@ -399,12 +401,14 @@ def dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     dev, examples, bank_reports, free_reports = _both_ways(scorer, questions, dev_questions)
     bare = [dev.score(free_form(e.question, "zh", with_question=False), e.text) for e in examples]
     rows = []
-    for label, reports in (("dev bank (other roles), as bank questions", bank_reports),
-                           ("dev bank, as free-form rubrics (zh)", free_reports),
-                           ("dev bank, as free-form rubrics without the question (zh)", bare),
-                           ("dev bank, as new questions without example answers",
-                            _without_examples(scorer, questions, dev_questions, examples))):  # fmt: skip
-        rows += report_rows(label, examples, reports, targets=DEV_BANK_TARGETS)
+    for label, reports, targets in (
+        ("dev bank (other roles), as bank questions", bank_reports, DEV_BANK_TARGETS),
+        ("dev bank, as free-form rubrics (zh)", free_reports, FREE_FORM_TARGETS),
+        ("dev bank, as free-form rubrics without the question (zh)", bare, FREE_FORM_TARGETS),
+        ("dev bank, as new questions without example answers",
+         _without_examples(scorer, questions, dev_questions, examples), DEV_BANK_TARGETS),
+    ):  # fmt: skip
+        rows += report_rows(label, examples, reports, targets=targets)
     zh = np.array([e.language == "zh" for e in examples])
     gap = np.abs(np.array([r.score for r in bank_reports]) - [r.score for r in free_reports])
     rows.append(Row("dev bank: bank path vs free-form path, mean abs. difference (zh answers)",
@@ -432,7 +436,7 @@ def second_dev_bank_rows(scorer: Scorer, questions: list[Question]) -> list[Row]
         *report_rows("second dev bank (3 more roles), as bank questions", examples,
                      bank_reports, targets=DEV_BANK_TARGETS),
         *report_rows("second dev bank, as free-form rubrics (zh)", examples, free_reports,
-                     targets=DEV_BANK_TARGETS),
+                     targets=FREE_FORM_TARGETS),
     ]  # fmt: skip
     for shape, prefixes in SECOND_DEV_SHAPES:
         chosen = [i for i, e in enumerate(examples) if e.example_id.startswith(prefixes)]
