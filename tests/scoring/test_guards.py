@@ -208,9 +208,8 @@ def test_an_a_not_a_question_negates_nothing():
     assert not polarity("回访时问客户满不满意")[0]
     assert not polarity("咽下去没有？")[0]
     assert polarity("他一直没有回复")[0]
-    point = "回访客户，确认问题已经解决"
     assert not contradicts("回访确认问题已经解决", "三天后回访，问客户问题有没有再出现")
-    assert not contradicts(point, "三天后我打电话问问题有没有解决")
+    assert contradicts("回访确认问题已经解决", "三天后也没有回访")
 
 
 def test_not_knowing_yet_is_no_rejection_and_a_negated_point_is_agreed_with():
