@@ -25,6 +25,7 @@ datasets' train splits.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import random
 from collections.abc import Sequence
@@ -539,8 +540,11 @@ def save_embedding_cache(scorer: Scorer) -> None:
         return
     CACHE_DIR.mkdir(exist_ok=True)
     path = CACHE_DIR / f"embeddings-{_safe(scorer.encoder_name)}.pkl"
-    with path.open("wb") as handle:
+    # written aside and moved in place: a run reading the cache never meets half a file
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
         pickle.dump(dict(scorer.encoder._cache), handle)
+    os.replace(partial, path)
 
 
 def _safe(name: str) -> str:
