@@ -56,7 +56,7 @@ _GOOD_NEGATION = re.compile(
     r"never)\s+(?:have|need|has)\s+to\b|"
     # a purpose that something bad will not happen: "so they would not clash"
     r"\bso(?: that)? (?!i\b|we\b|i'd|we'd)(?:\w+ ){1,3}?(?:would not|wouldn't|won't|will not|don't|do not|didn't|"
-    r"can't|couldn't|never)\b|"
+    r"does not|doesn't|is not|isn't|are not|aren't|can't|couldn't|never)\b|\bso(?: that)? (?:nothing|no one|nobody)\b|"
     r"\b(?:avoid|prevent|never blame|without blaming|don't (?:quit|give up|panic|interrupt)|"
     r"never give up|(?:won't|will not|doesn't|does not|wouldn't) (?:drop|slip|suffer|fall|get worse|"
     r"be affected|happen again|escalate))\b",
@@ -73,7 +73,10 @@ _ACTION = re.compile(
 # examples the listness of answers that are no lists fell from 0.09 and 0.07 on average to 0.03
 # and 0.01 (the highest from 0.51, flagged, to 0.31), every keyword list still flagged.
 _SENTENCE_WORDS = re.compile(r"把|让|了|就|还|都|也|再|(?<![优首])先|会(?!议)|可以|一下")
-_CLAUSE_PARTS = re.compile(rf"[,，、;；]|{CJK_SPACE.pattern}|\band\b|\bor\b|\bbut\b")
+_CLAUSE_PARTS = re.compile(
+    rf"[,，、;；]|{CJK_SPACE.pattern}|\band\b|\bor\b|\bbut\b|而(?=是|不是|非)"
+    r"|(?=\b(?:rather than|instead of)\b)"
+)
 _LIST_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 # A line's bullet or number: "- ", "1. ", "(2)"
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}\s*[.)、．）]|[(（]\d{1,2}[)）])\s*")
@@ -82,13 +85,18 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}\s*[.)、．）]|[(（]\d{1,2}[)�
 _NEGATION = re.compile(
     r"(?<![对了赔差])不(?!仅|但|断|同|少|久|错|过|管|论|然|如|止|知不觉|光|只|足|便|好意思)|没有|没(?!收)|无法|无(?!论|数|限)"
     r"|未(?!来|必|知)|非(?!常|凡)|(?<![是与能可])否(?!则)"
-    r"|\b(?:not|no|never|none|nothing|neither|nor|without|cannot)\b|n't",
+    r"|\b(?:not|no|never|none|nothing|neither|nor|without|cannot|rather than|instead of)\b|n't",
     re.IGNORECASE,
 )
 # Where negations are coordinated ("既不承诺也不下结论", "neither promises nor decides",
 # "不推诿、不拖延"), each part is negated once: the parity of their count says nothing. A text
 # is negated when one of its parts is (an odd number of cues within it: "不能不管" is not).
-_COORDINATED = re.compile(r"[,，、;；]|也|又|\b(?:and|or|nor|but)\b", re.IGNORECASE)
+# A contrast is split the same way: what it turns down ("而不是发邮件", "rather than by email")
+# is a negated part of its own, and so is what "不是…而是…" turns down.
+_COORDINATED = re.compile(
+    r"[,，、;；]|也|又|而(?=是|不是|非)|\b(?:and|or|but)\b|(?=\b(?:nor|rather than|instead of)\b)",
+    re.IGNORECASE,
+)
 # A question put as "A not A" ("有没有受伤", "是不是固件问题", "满不满意", "扎到没有？") asks; it
 # negates nothing. Of the 8,654 clauses of the bank's and both development banks' examples,
 # 160 had one and 147 of those read as negated: follow-up questions in genuine answers.
@@ -129,16 +137,47 @@ def polarity(text: str) -> tuple[bool, int]:
 
 
 def contradicts(point: str, clause: str, context: str = "") -> bool:
-    """True when the evidence says the opposite of the point: the clause has the other
-    polarity of negation, or the clause with its `context` (neighbouring clauses) points
-    the opposite direction (more vs less). A point of several clauses (a reference answer
-    read whole) has no one polarity: the parity of its negations says nothing, so only the
-    direction is read; its clauses, read as points of their own, are compared one by one."""
-    point_negated, point_direction = polarity(point)
+    """True when the evidence says the opposite of the point: where the two speak of the same
+    thing (`_facing_parts`) one is negated throughout and the other not at all, or the clause
+    with its `context` (neighbouring clauses) points the opposite direction (more vs less). A
+    point of several clauses (a reference answer read whole) has no one polarity: the parity
+    of its negations says nothing, so only the direction is read; its clauses, read as points
+    of their own, are compared one by one."""
+    _, point_direction = polarity(point)
     _, evidence_direction = polarity(context or clause)
     if point_direction and evidence_direction and point_direction != evidence_direction:
         return True
-    return len(split_clauses(point)) < 2 and point_negated != polarity(clause)[0]
+    if not _one_clause(point) or not (_NEGATION.search(point) or _NEGATION.search(clause)):
+        return False
+    point_negated, clause_negated = (_negated_throughout(t) for t in _facing_parts(point, clause))
+    return None not in (point_negated, clause_negated) and point_negated != clause_negated
+
+
+@lru_cache(maxsize=4096)  # a point is read against every answer
+def _one_clause(point: str) -> bool:
+    return len(split_clauses(point)) < 2
+
+
+def _negated_throughout(text: str) -> bool | None:
+    """True when every part of the text is negated, False when none is, None when some are:
+    "道歉，主动担责，不推诿" is no more a negation than an affirmation."""
+    negated = {polarity(part)[0] for part in _COORDINATED.split(text) if part.strip()}
+    return negated.pop() if len(negated) == 1 else None
+
+
+def _facing_parts(point: str, clause: str) -> tuple[str, str]:
+    """The parts of a point and of a clause that speak of the same thing: the clause's parts
+    sharing the most terms with the point, and the point's parts sharing the most with those.
+    "Apologises, without passing the blame" meets "I open with an apology" in its first part;
+    "one complaint log, not eight Excel files" covers a log in its first. Texts sharing no
+    term (a point read across languages) face each other whole."""
+    clause_parts = [p for p in _COORDINATED.split(clause) if p.strip()] or [clause]
+    facing_clause = _closest(clause_parts, set(terms(point)))
+    facing_terms = {t for part in facing_clause for t in terms(part)}
+    if not facing_terms & set(terms(point)):
+        return point, clause
+    point_parts = [p for p in _COORDINATED.split(point) if p.strip()] or [point]
+    return "，".join(_closest(point_parts, facing_terms)), "，".join(facing_clause)
 
 
 def rejects(clause: str, points: Sequence[str] = ()) -> bool:

@@ -320,3 +320,47 @@ def test_the_vague_guard_needs_an_answer_of_some_size_in_the_rubrics_language():
     assert not vague(replace(signals, cross_lingual=True))
     assert not vague(replace(signals, has_encoder=False))
     assert not vague(replace(signals, vague_at=None))  # an encoder whose calibration has none
+
+
+def test_a_negation_about_another_part_is_no_contradiction():
+    """A point and its evidence are compared where they speak of the same thing: the point's
+    "不推诿" does not turn an apology into a contradiction, nor does the answer's "not eight
+    Excel files" turn a single log into one; a denial of that same thing still is."""
+    apology = "一开始就真诚道歉，主动承担责任，不推诿"
+    assert not contradicts(apology, "我先真诚道歉，说这是我们的责任")
+    assert contradicts(apology, "我没有道歉")
+    owns = "Opens with a sincere apology and takes ownership, without passing the blame"
+    assert not contradicts(owns, "Somewhere quiet, I open with an apology: that's on us")
+    assert contradicts(owns, "I didn't open with an apology")
+    log = "Logs every complaint under one number in a central system"
+    assert not contradicts(log, "one complaint log in the ticketing system, not eight Excel files")
+    assert contradicts(log, "we never log complaints in a system")
+
+
+def test_a_point_both_done_and_not_done_is_contradicted_by_neither_alone():
+    """A point with a plain part and a negated one ("道歉，主动担责，不推诿") read against a clause
+    it shares no term with (across languages, say) has no one polarity to contradict."""
+    point = "一开始就真诚道歉，主动承担责任，不推诿"
+    assert not contradicts(point, "I take the blame myself")
+    assert not contradicts(point, "I won't pass it on to anyone")
+    assert contradicts("先倾听", "I don't listen")
+
+
+def test_a_turned_down_alternative_is_a_part_of_its_own_and_an_averted_outcome_no_negation():
+    """ "In person rather than by email" does what the point asks and turns down what a point
+    against email asks not to do: it contradicts neither. A point asking for a fix "so it
+    does not happen again" is not negated (as "防止再次发生" is not)."""
+    in_person = "I told the team in person rather than by email"
+    assert not contradicts("Tells the team in person", in_person)
+    assert not contradicts("Does not announce it by email", in_person)
+    assert not contradicts("当面告诉团队", "我是当面告诉团队的，而不是发邮件")
+    assert not contradicts("不用邮件通知", "我是当面告诉团队的，而不是发邮件通知")
+    assert not contradicts("当面告诉团队", "不是发邮件，而是当面告诉团队")
+    assert contradicts("当面告诉团队", "我没有当面告诉团队")
+    coach = ["Coaches them on the facts rather than simply fining them"]
+    assert not rejects("I wouldn't fine her", coach)
+    assert rejects("I wouldn't bother coaching her on the facts", coach)
+    point = "Fixes the process so it does not happen again"
+    assert not polarity(point)[0]
+    assert not contradicts(point, "I fixed the process")
+    assert not polarity("Hands over properly so nothing drops")[0]
