@@ -161,7 +161,7 @@ def _one_clause(point: str) -> bool:
 def _negated_throughout(text: str) -> bool | None:
     """True when every part of the text is negated, False when none is, None when some are:
     "道歉，主动担责，不推诿" is no more a negation than an affirmation."""
-    negated = {polarity(part)[0] for part in _COORDINATED.split(text) if part.strip()}
+    negated = {polarity(part)[0] for part in _parts(text)}
     return negated.pop() if len(negated) == 1 else None
 
 
@@ -171,13 +171,16 @@ def _facing_parts(point: str, clause: str) -> tuple[str, str]:
     "Apologises, without passing the blame" meets "I open with an apology" in its first part;
     "one complaint log, not eight Excel files" covers a log in its first. Texts sharing no
     term (a point read across languages) face each other whole."""
-    clause_parts = [p for p in _COORDINATED.split(clause) if p.strip()] or [clause]
-    facing_clause = _closest(clause_parts, set(terms(point)))
+    facing_clause = _closest(_parts(clause) or [clause], set(terms(point)))
     facing_terms = {t for part in facing_clause for t in terms(part)}
     if not facing_terms & set(terms(point)):
         return point, clause
-    point_parts = [p for p in _COORDINATED.split(point) if p.strip()] or [point]
-    return "，".join(_closest(point_parts, facing_terms)), "，".join(facing_clause)
+    return "，".join(_closest(_parts(point) or [point], facing_terms)), "，".join(facing_clause)
+
+
+def _parts(text: str) -> list[str]:
+    """The coordinated parts of a text, as `polarity` reads them."""
+    return [part for part in _COORDINATED.split(text) if part.strip()]
 
 
 def rejects(clause: str, points: Sequence[str] = ()) -> bool:
