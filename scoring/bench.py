@@ -58,6 +58,7 @@ from scoring.datasets import (
     COMPACT,
     EVIDENCE_DEV,
     EVIDENCE_SET,
+    LONG_MATCHED,
     MATCHED,
     SECOND_DEV_BANK,
     SHAPES,
@@ -152,6 +153,7 @@ def run(
     rows += compact_rows(scorer, questions)
     rows += matched_rows(scorer, questions)
     rows += shapes_rows(scorer, questions)
+    rows += long_matched_rows(scorer, questions)
     rows += exam_rows(scorer)
     rows += evidence_rows(scorer, questions)
     rows += dev_evidence_rows(scorer, questions)
@@ -519,6 +521,23 @@ def shapes_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
         reports = [scorer.score(e.question, e.text) for e in chosen]
         label = f"terse plans and long partial stories ({language}, never fitted)"
         rows += report_rows(label, chosen, reports)
+    return rows
+
+
+def long_matched_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
+    """Long strong and long partial answers to the development bank's questions
+    (benchmarks/long-matched; never fitted), of the same length per language: length cannot
+    tell them apart, and answers this long are where the calibrators have learnt to read it."""
+    dev_questions = dev_bank()
+    examples = interview_style(dev_questions, LONG_MATCHED) if LONG_MATCHED.exists() else []
+    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    rows = []
+    for language in ("zh", "en"):
+        chosen = [e for e in examples if e.language == language]
+        if chosen:
+            reports = [dev.score(e.question, e.text) for e in chosen]
+            label = f"long strong and long partial answers ({language}, dev bank, never fitted)"
+            rows += report_rows(label, chosen, reports)
     return rows
 
 
@@ -1002,6 +1021,7 @@ def size_table(scorer: Scorer, questions: list[Question]) -> list[str]:
         (scorer, interview_style(questions, SHAPES) if SHAPES.exists() else []),
         (dev, bank_examples(dev_questions)),
         (dev, interview_style(dev_questions, COMPACT) if COMPACT.exists() else []),
+        (dev, interview_style(dev_questions, LONG_MATCHED) if LONG_MATCHED.exists() else []),
     ]
     residuals: dict[tuple[str, str], list[list[float]]] = {}
     for reader, examples in sets:
@@ -1192,7 +1212,8 @@ def render(
         "answers from `benchmarks/dev-bank` and `benchmarks/compact`, the second development "
         "bank from `benchmarks/dev-bank-2`, length-matched answers "
         "from `benchmarks/matched`, terse plans and long partial stories from "
-        "`benchmarks/shapes`, exam-style short answers from `benchmarks/exam-zh` and "
+        "`benchmarks/shapes`, long strong and long partial answers to the development "
+        "bank from `benchmarks/long-matched`, exam-style short answers from `benchmarks/exam-zh` and "
         "`benchmarks/exam-en`, evidence annotations from `benchmarks/evidence` and, held out "
         "(written after the evidence choice was tuned), `benchmarks/evidence-dev` (all "
         "written for this project, never fitted; the exam-style answers chose the size a "

@@ -215,6 +215,9 @@ EVIDENCE_DEV = BENCHMARKS / "evidence-dev" / "answers.jsonl"
 MATCHED = tuple(BENCHMARKS / "matched" / f"{language}.jsonl" for language in ("zh", "en"))
 # Terse strong plans and long partial stories to the bank's questions: length turned around.
 SHAPES = BENCHMARKS / "shapes" / "answers.jsonl"
+# Long answers to the development bank's questions: strong stories and partial ones (two or
+# three points) of the same length, about 470 Chinese characters or 285 English words.
+LONG_MATCHED = BENCHMARKS / "long-matched" / "answers.jsonl"
 
 
 def exam_answers(language: str, split_reference: bool = False) -> list[GradedAnswer]:

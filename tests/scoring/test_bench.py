@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from scoring.bench import distinct_answers, reordered
 from scoring.datasets import (
     BENCHMARKS,
     EVIDENCE_DEV,
+    LONG_MATCHED,
     SECOND_DEV_BANK,
     SHAPES,
     EvidenceItem,
@@ -71,6 +73,32 @@ def test_the_shapes_set_turns_the_banks_lengths_around(bank):
             assert strong[0].covers == {p.id for p in question.rubric}
             assert len(partial[0].covers) == 2
             assert len(strong[0].text) < len(partial[0].text) / 2
+
+
+def test_the_long_matched_set_has_long_strong_and_partial_answers_of_one_length():
+    """benchmarks/long-matched: per development bank question a long strong story and two
+    long partial ones in Chinese, one of each in English, the partial ones as long as the
+    strong one; every point a partial answer covers has its evidence quoted from it."""
+    questions = dev_bank()
+    examples = interview_style(questions, LONG_MATCHED)
+    assert len(examples) == 5 * len(questions) == 60
+    rows = {r["id"]: r for r in map(json.loads, LONG_MATCHED.read_text("utf-8").splitlines())}
+    for question in questions:
+        rubric = {p.id for p in question.rubric}
+        mine = [e for e in examples if e.question.id == question.id]
+        for language, partials in (("zh", 2), ("en", 1)):
+            strong = [e for e in mine if e.language == language and e.kind == "strong"]
+            partial = [e for e in mine if e.language == language and e.kind == "partial"]
+            assert len(strong) == 1 and len(partial) == partials, (question.id, language)
+            assert strong[0].covers == rubric
+            sizes = [len(e.text) for e in strong + partial]
+            assert min(sizes) > 0.8 * max(sizes), (question.id, language)
+            for e in partial:
+                assert e.covers < rubric and len(e.covers) in (2, 3), e.example_id
+        for e in mine:
+            evidence = rows[e.example_id]["evidence"]
+            assert set(evidence) == e.covers, e.example_id
+            assert all(quote in e.text for quotes in evidence.values() for quote in quotes)
 
 
 def test_the_held_out_evidence_set_marks_spans_of_its_answers_for_real_points():
