@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
@@ -42,6 +43,10 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
         feature_names: names of the columns of X, kept with the fitted parameters.
         signs: per column, 1 (weight >= 0), -1 (weight <= 0) or 0 (free); empty: all free.
         unused: names (of `feature_names`) of columns left out: their weight stays 0.
+        second_stage: names of columns fitted after the others, with the others' weights
+            held (`_fit_second_stage`): where such a column is 0, the probability is what the
+            other columns alone give.
+        C_second: inverse regularisation strength of the second stage, on raw values.
     """
 
     def __init__(
@@ -50,11 +55,15 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
         feature_names: tuple[str, ...] = (),
         signs: tuple[int, ...] = (),
         unused: tuple[str, ...] = (),
+        second_stage: tuple[str, ...] = (),
+        C_second: float = 1.0,
     ) -> None:
         self.C = C
         self.feature_names = feature_names
         self.signs = signs
         self.unused = unused
+        self.second_stage = second_stage
+        self.C_second = C_second
 
     def fit(
         self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None
@@ -78,10 +87,11 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
         Z = (X - self.mean_) / self.scale_
         rate = float(np.clip(np.average(labels, weights=weights), 1e-6, 1 - 1e-6))
         coef, intercept = np.zeros(X.shape[1]), float(np.log(rate / (1 - rate)))  # no feature
-        unknown = set(self.unused) - set(self.feature_names)
+        unknown = {*self.unused, *self.second_stage} - set(self.feature_names)
         if unknown:
-            raise ValueError(f"unused names no feature: {sorted(unknown)}")
-        used = np.array([name not in self.unused for name in self.feature_names] or
+            raise ValueError(f"unused or second_stage names no feature: {sorted(unknown)}")
+        held = (*self.unused, *self.second_stage)
+        used = np.array([name not in held for name in self.feature_names] or
                         [True] * X.shape[1])  # fmt: skip
         if len(used) != X.shape[1]:
             raise ValueError(f"{len(used)} feature names for {X.shape[1]} features")
@@ -97,7 +107,33 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
             used[np.argmin(against)] = False
         self.coef_ = coef
         self.intercept_ = intercept
+        second = np.array([n in self.second_stage and n not in self.unused
+                           for n in self.feature_names], dtype=bool)  # fmt: skip
+        if second.any():
+            self._fit_second_stage(X, labels, weights, second, signs[second])
         return self
+
+    def _fit_second_stage(
+        self, X: np.ndarray, labels: np.ndarray, weights: np.ndarray, columns: np.ndarray,
+        signs: np.ndarray,
+    ) -> None:  # fmt: skip
+        """Fit the `second_stage` columns on their raw values, without intercept, the first
+        fit's logits held as an offset (L2 penalty `1 / C_second`, weights kept to their
+        signs); then fold them into the standardised weights."""
+        offset = self.logits(X)
+        raw = X[:, columns]
+
+        def loss(b: np.ndarray) -> tuple[float, np.ndarray]:
+            z = offset + raw @ b
+            p = 1.0 / (1.0 + np.exp(-z))
+            value = weights @ (np.logaddexp(0.0, z) - labels * z) + 0.5 * b @ b / self.C_second
+            return float(value), raw.T @ (weights * (p - labels)) + b / self.C_second
+
+        bounds = [(0, None) if s > 0 else (None, 0) if s < 0 else (None, None) for s in signs]
+        b = minimize(loss, np.zeros(raw.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds).x
+        self.coef_ = self.coef_.copy()
+        self.coef_[columns] = b * self.scale_[columns]
+        self.intercept_ = float(self.intercept_ + b @ self.mean_[columns])
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         check_is_fitted(self)
@@ -128,6 +164,8 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
             "C": self.C,
             "signs": list(self.signs),
             "unused": list(self.unused),
+            "second_stage": list(self.second_stage),
+            "C_second": self.C_second,
             "mean": self.mean_.tolist(),
             "scale": self.scale_.tolist(),
             "coef": self.coef_.tolist(),
@@ -141,6 +179,8 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
             feature_names=tuple(data["feature_names"]),
             signs=tuple(data.get("signs", ())),
             unused=tuple(data.get("unused", ())),
+            second_stage=tuple(data.get("second_stage", ())),
+            C_second=data.get("C_second", 1.0),
         )
         model.mean_ = np.array(data["mean"])
         model.scale_ = np.array(data["scale"])

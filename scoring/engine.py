@@ -60,6 +60,7 @@ from scoring.features import (
     coverage_share,
     embedding_units,
     generality,
+    longness,
     relative,
     relative_to_points,
     run_vectors,
@@ -331,6 +332,7 @@ class Scorer:
         sem_best = sem_best_of(sem_c, sem_own_texts)
         specific = specificity(sem_own_texts)
         relative = relative_to_points(sem_best - point_q)
+        steep = longness(size)
         rows = []
         for i, point in enumerate(target.points):
             best = int(judged[i])
@@ -355,6 +357,8 @@ class Scorer:
                     specific[i],
                     relative[i],
                     math.log1p(size) * max(specific[i], 0.0),
+                    sem_best[i] * steep,
+                    (sem_best[i] - point_q[i]) * steep,
                 ]
             )
         return AnswerEvidence(

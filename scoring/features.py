@@ -3,6 +3,7 @@ how the clause cited as evidence is chosen. `Scorer.evidence` computes them."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -78,6 +79,12 @@ FEATURES: tuple[str, ...] = (
     # interview-style set 0.927 / 7.16 -> 0.924 / 7.32. Without log_size beside it, the
     # development bank fell to 0.921 / 8.55 and the interview-style set to 0.893 / 10.7.
     "size_specific",
+    # sem_clause and sem_excess times `longness`: the same evidence read more steeply in long
+    # answers, where the calibrators' size weight lifts every point alike. Long answers only,
+    # fitted in a second stage (`fit.SECOND_STAGE`) so an answer under LONG_FROM reads as
+    # without them. See `fit.SECOND_STAGE` for what they changed.
+    "long_sem_clause",
+    "long_sem_excess",
 )
 # The sign each feature's weight must keep when a calibrator is fitted: evidence for a point
 # may only raise its probability (1), a guard signal only lower it (-1); 0 is free.
@@ -86,7 +93,7 @@ FEATURE_SIGNS: dict[str, int] = {
     "lex_clause": 1, "lex_window": 1, "lex_answer": 1,
     "rejected": -1, "listness": -1, "copy_ratio": -1, "contradicts": -1,
     "off_topic": 1, "sem_excess": 1, "sem_specific": 1, "log_size": 0, "sem_question": 0,
-    "sem_relative": 1, "size_specific": 1,
+    "sem_relative": 1, "size_specific": 1, "long_sem_clause": 1, "long_sem_excess": 1,
 }  # fmt: skip
 
 # Unrelated sentences: a point's mean cosine to them is its "nothing in common" level.
@@ -409,6 +416,16 @@ def specificity(support: np.ndarray) -> np.ndarray:
     written for a point is near that point more than the others. See `FEATURES`.
     """
     return (support - best_other(support)).max(axis=1)
+
+
+# `longness` ramps from 0 to 1 over the log of an answer's content size: 0 up to about 245
+# (e^5.5; a compact answer), 1 from about 490 (e^6.2; the bank's long stories).
+LONG_FROM, LONG_SPAN = 5.5, 0.7
+
+
+def longness(size: float) -> float:
+    """How far an answer is into the long range (0-1), by its content size."""
+    return float(np.clip((math.log1p(size) - LONG_FROM) / LONG_SPAN, 0.0, 1.0))
 
 
 def relative_to_points(values: np.ndarray) -> np.ndarray:

@@ -27,6 +27,31 @@ def test_round_trip_through_dict_gives_the_same_probabilities():
     np.testing.assert_allclose(again.predict_proba(X), model.predict_proba(X))
 
 
+def test_a_second_stage_column_leaves_rows_where_it_is_zero_as_the_first_stage_reads_them():
+    """A column fitted in a second stage (say, evidence read more steeply in long answers,
+    zero in short ones) moves only the rows where it is not zero, and keeps its sign."""
+    X, y = _data(4)
+    rng = np.random.default_rng(4)
+    on = rng.random(len(y)) < 0.5  # the rows where the second-stage column is read
+    steeper = np.where(on, X[:, 0], 0.0)
+    wrong_way = np.where(on, -X[:, 0], 0.0)
+    names = ("a", "b", "c", "d")
+    first = PointCalibrator(feature_names=names, unused=("d",)).fit(np.c_[X, steeper], y)
+    staged = PointCalibrator(feature_names=names, signs=(1, 1, 0, 1), second_stage=("d",))
+    staged.fit(np.c_[X, steeper], y)
+    p_first = first.predict_proba(np.c_[X, steeper])[:, 1]
+    p_staged = staged.predict_proba(np.c_[X, steeper])[:, 1]
+    np.testing.assert_allclose(p_staged[~on], p_first[~on])
+    assert staged.coef_[3] > 0 and not np.allclose(p_staged[on], p_first[on])
+    held = PointCalibrator(feature_names=names, signs=(1, 1, 0, 1), second_stage=("d",))
+    assert held.fit(np.c_[X, wrong_way], y).coef_[3] == 0.0
+    again = PointCalibrator.from_dict(staged.to_dict())
+    assert again.second_stage == ("d",)
+    np.testing.assert_allclose(
+        again.predict_proba(np.c_[X, steeper]), staged.predict_proba(np.c_[X, steeper])
+    )
+
+
 def test_works_with_scikit_learn_cross_validation():
     X, y = _data(1)
     scores = cross_val_score(PointCalibrator(), X, y, cv=3, scoring="roc_auc")

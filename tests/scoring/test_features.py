@@ -10,6 +10,7 @@ from scoring.features import (
     choose_evidence_in_order,
     clause_runs,
     generality,
+    longness,
     order_agreement,
     relative_to_points,
     run_vectors,
@@ -85,6 +86,14 @@ def test_a_covered_point_stands_out_from_the_points_an_answer_misses():
     assert relative.sum() == pytest.approx(0.0)
     np.testing.assert_allclose(relative_to_points(excess - 0.15), relative)
     assert relative_to_points(np.zeros(0)).shape == (0,)
+
+
+def test_longness_is_zero_for_compact_answers_and_one_for_long_stories():
+    """The long-answer features read evidence more steeply from about 245 content units up,
+    fully from about 490: a compact answer keeps its reading, a long story gets the steep one."""
+    assert longness(0) == longness(150) == longness(240) == 0.0
+    assert 0.0 < longness(300) < longness(400) < 1.0
+    assert longness(500) == longness(5000) == 1.0
 
 
 def test_an_answer_is_as_general_as_its_clauses_weighted_by_their_size():

@@ -64,7 +64,8 @@ def test_the_vague_threshold_flags_at_most_one_genuine_answer_in_a_hundred():
 
 def test_no_shipped_calibrator_reads_a_feature_only_bank_questions_have():
     """A bank question and its texts typed as a free-form rubric must score alike, so no
-    calibrator may weigh "off_topic", which only a bank question's evidence carries."""
+    calibrator may weigh "off_topic", which only a bank question's evidence carries; nor
+    may a short-answer or cross-lingual calibrator weigh a feature made for long answers."""
     from scoring.calibration import Calibration
     from scoring.features import FEATURES
 
@@ -74,3 +75,6 @@ def test_no_shipped_calibrator_reads_a_feature_only_bank_questions_have():
         for key, model in calibration.points.items():
             for name in fit.NEVER_READ:
                 assert model.coef_[FEATURES.index(name)] == 0, (encoder, key, name)
+            if not key.startswith("long"):  # short and cross-lingual answers
+                for name in fit.LONG_ONLY:
+                    assert model.coef_[FEATURES.index(name)] == 0, (encoder, key, name)
