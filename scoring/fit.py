@@ -142,9 +142,9 @@ COMPACT_PREFIX = "compact"
 # gain's 90% interval by question, bootstrapped, +0.040 to +0.091), not to SemEval's unseen
 # questions (0.474 -> 0.412), whose "contradictory" answers repeat the reference's words and
 # count as wrong. The encoder is weakest on technical terms ("LIFO", "O(log n)"), and the
-# product reads short answers against reference answers as the exam sets do. "sem_relative"
-# and "size_specific" are for long answers only (see `FEATURES`); the cross-lingual
-# calibrators do without them too.
+# product reads short answers against reference answers as the exam sets do. The features
+# of `LONG_ONLY` are for long answers only (see `FEATURES`); the cross-lingual calibrators do
+# without them too.
 LONG_ONLY = ("sem_relative", "size_specific", "long_sem_clause", "long_sem_excess")
 UNUSED = {
     "short:en": ("sem_specific", *LONG_ONLY),
