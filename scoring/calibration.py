@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
@@ -125,7 +126,7 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
 
         def loss(b: np.ndarray) -> tuple[float, np.ndarray]:
             z = offset + raw @ b
-            p = 1.0 / (1.0 + np.exp(-z))
+            p = expit(z)
             value = weights @ (np.logaddexp(0.0, z) - labels * z) + 0.5 * b @ b / self.C_second
             return float(value), raw.T @ (weights * (p - labels)) + b / self.C_second
 
@@ -146,7 +147,7 @@ class PointCalibrator(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         check_is_fitted(self)
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        p = expit(self.decision_function(X))
         return np.column_stack([1 - p, p])
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -384,9 +385,5 @@ class ScoreMap(RegressorMixin, BaseEstimator):
 def _mapped(share: np.ndarray, slope: float, centre: float) -> np.ndarray:
     if abs(slope) < 1e-6:
         return share
-    low, high = _sigmoid(slope * (0.0 - centre)), _sigmoid(slope * (1.0 - centre))
-    return (_sigmoid(slope * (share - centre)) - low) / (high - low)
-
-
-def _sigmoid(z: np.ndarray | float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+    low, high = expit(slope * (0.0 - centre)), expit(slope * (1.0 - centre))
+    return (expit(slope * (share - centre)) - low) / (high - low)

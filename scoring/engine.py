@@ -40,6 +40,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 
 from question_bank.schema import Question
 from question_bank.text import to_simplified
@@ -403,7 +404,7 @@ class Scorer:
         logits = self._logits(evidence)
         if offset is None:
             offset = self.offsets.get(target.question_id or "", 0.0)
-        p = 1.0 / (1.0 + np.exp(-(logits + offset)))
+        p = expit(logits + offset)
         p = np.where(X[:, FEATURES.index("rejected")] > 0, p * 0.25, p)
         signals = self._signals(target, evidence, coverage_share(target, p))
         fired = guard_table.fired(signals)
