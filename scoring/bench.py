@@ -387,7 +387,7 @@ def _both_ways(
 ) -> tuple[Scorer, list, list[ScoreReport], list[ScoreReport]]:
     """A development bank's examples scored with it loaded beside the bank, through their
     questions and as Chinese free-form rubrics: the scorer, the examples, both reports."""
-    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    dev = with_other_bank(scorer, questions, dev_questions)
     examples = bank_examples(dev_questions)
     bank_reports = [dev.score(e.question, e.text) for e in examples]
     free_reports = [dev.score(free_form(e.question, "zh"), e.text) for e in examples]
@@ -454,7 +454,7 @@ def other_bank_loaded_rows(scorer: Scorer, questions: list[Question]) -> list[Ro
     dev_questions = dev_bank()
     if not dev_questions:
         return []
-    both = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    both = with_other_bank(scorer, questions, dev_questions)
     answers = interview_style(questions)
     alone = np.array([scorer.score(e.question, e.text).score for e in answers])
     beside = np.array([both.score(e.question, e.text).score for e in answers])
@@ -470,8 +470,7 @@ def _without_examples(
     """The development bank's answers scored through their questions with the example
     answers taken out, as a trainer's new question is: no example anchors, no example fit."""
     bare = {q.id: q.model_copy(update={"examples": ()}) for q in dev_questions}
-    dev = Scorer(scorer.encoder, questions + list(bare.values()), {},
-                 calibration=scorer.calibration)  # fmt: skip
+    dev = with_other_bank(scorer, questions, list(bare.values()))
     return [dev.score(bare[e.question.id], e.text) for e in examples]
 
 
@@ -484,7 +483,7 @@ def compact_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     examples = interview_style(dev_questions, COMPACT) if COMPACT.exists() else []
     if not examples:
         return []
-    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    dev = with_other_bank(scorer, questions, dev_questions)
     reports = [dev.score(e.question, e.text) for e in examples]
     return report_rows(
         "compact answers (dev bank, never fitted)", examples, reports, targets={"MAE": "<= 10"}
@@ -530,7 +529,7 @@ def long_matched_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     tell them apart, and answers this long are where the calibrators have learnt to read it."""
     dev_questions = dev_bank()
     examples = interview_style(dev_questions, LONG_MATCHED) if LONG_MATCHED.exists() else []
-    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    dev = with_other_bank(scorer, questions, dev_questions)
     rows = []
     for language in ("zh", "en"):
         chosen = [e for e in examples if e.language == language]
@@ -625,7 +624,7 @@ def dev_evidence_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     dev_questions = dev_bank()
     if not dev_questions:
         return []
-    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    dev = with_other_bank(scorer, questions, dev_questions)
     label = "evidence accuracy, dev bank (held out)"
     return evidence_rows(dev, dev_questions, EVIDENCE_DEV, label, precision=False)
 
@@ -764,8 +763,7 @@ def other_question_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     development bank's are never fitted; the bank's were fitted only against their own
     questions."""
     dev_questions = dev_bank()
-    everything = Scorer(scorer.encoder, questions + dev_questions, {},
-                        calibration=scorer.calibration)  # fmt: skip
+    everything = with_other_bank(scorer, questions, dev_questions)
     style = [(e.question, e.text) for e in interview_style(questions) if e.kind == "strong"]
     rows = []
     for label, pool, strong in (
@@ -860,7 +858,7 @@ def gamed_format_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     """The Chinese keyword lists and rejections among the examples of the bank and the
     development bank, typed without punctuation and with spaces for it (a transcript): the
     guards that catch them as written should catch them so too. Mean score in each form."""
-    dev = Scorer(scorer.encoder, questions + dev_bank(), {}, calibration=scorer.calibration)
+    dev = with_other_bank(scorer, questions, dev_bank())
     examples = [e for e in bank_examples(list(dev.context.values()))
                 if e.language == "zh" and e.kind in RETYPED_GAMED]  # fmt: skip
     rows = []
@@ -951,11 +949,11 @@ def style_quality(scorer: Scorer, questions: list[Question]) -> list[Row]:
 def vague_rows(scorer: Scorer, questions: list[Question]) -> list[Row]:
     """Vague answers and plain genuine ones (benchmarks/vague; never fitted), through their
     bank or development-bank question: how many the vague guard flags, and their scores."""
-    everything = questions + dev_bank()
-    examples = vague_set(everything)
+    dev_questions = dev_bank()
+    examples = vague_set(questions + dev_questions)
     if not examples:
         return []
-    scorer = Scorer(scorer.encoder, everything, {}, calibration=scorer.calibration)
+    scorer = with_other_bank(scorer, questions, dev_questions)
     rows = []
     for kind, label in (("vague", "vague answers"), ("plain", "plain genuine answers")):
         chosen = [e for e in examples if e.kind == kind]
@@ -1014,7 +1012,7 @@ def size_table(scorer: Scorer, questions: list[Question]) -> list[str]:
     length for coverage: then short answers fall below their grade and long ones rise above
     it."""
     dev_questions = dev_bank()
-    dev = Scorer(scorer.encoder, questions + dev_questions, {}, calibration=scorer.calibration)
+    dev = with_other_bank(scorer, questions, dev_questions)
     sets = [
         (scorer, interview_style(questions)),
         *((scorer, interview_style(questions, path)) for path in MATCHED if path.exists()),
@@ -1039,6 +1037,12 @@ def size_table(scorer: Scorer, questions: list[Question]) -> list[str]:
         shown = [f"{statistics.mean(c):+.1f} ({len(c)})" if c else "" for c in cells]
         lines.append(f"| {language} {kind} | " + " | ".join(shown) + " |")
     return lines
+
+
+def with_other_bank(scorer: Scorer, questions: list[Question], more: list[Question]) -> Scorer:
+    """A scorer with this one's encoder and calibration, no per-question offsets, and
+    another bank's questions loaded beside `questions` (the off-topic check reads both)."""
+    return Scorer(scorer.encoder, [*questions, *more], {}, calibration=scorer.calibration)
 
 
 def graded_score(scorer: Scorer, ga: GradedAnswer) -> float:
