@@ -5,10 +5,12 @@ answers never fitted: a diagnostic for the scorer's per-point signal once length
 
 For every (answer, rubric point) of the genuine answers (strong, partial, weak) of the
 length-matched set (benchmarks/matched), the development bank (benchmarks/dev-bank), its
-compact answers (benchmarks/compact) and the terse plans and long partial stories
-(benchmarks/shapes), the ROC AUC of each feature and of the calibrated
-probability against the answer's `covers`, over all points and within partial answers only.
-Writes a Markdown table to benchmarks/results-point-signal-<encoder>.md.
+compact answers (benchmarks/compact), the terse plans and long partial stories
+(benchmarks/shapes) and the long strong and long partial answers (benchmarks/long-matched),
+the ROC AUC of each feature and of the calibrated probability against the answer's `covers`,
+over all points and within partial answers only; and the mean probability of the covered and
+the uncovered points of partial answers and of the points of strong ones (the level, where
+the AUC is the order). Writes Markdown tables to benchmarks/results-point-signal-<encoder>.md.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from question_bank.loader import load_path
-from scoring.datasets import COMPACT, MATCHED, SHAPES, bank_examples, dev_bank, interview_style
+from scoring.datasets import (
+    COMPACT,
+    LONG_MATCHED,
+    MATCHED,
+    SHAPES,
+    bank_examples,
+    dev_bank,
+    interview_style,
+)
 from scoring.engine import BACKGROUND, FEATURES, Scorer, Target
 from scoring.features import relative
 from scoring.segment import split_clauses
@@ -29,8 +39,8 @@ OUT_DIR = Path(__file__).resolve().parent
 
 
 def point_rows(scorer: Scorer, examples) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Features, probabilities, covered labels and "in a partial answer" per point."""
-    X, p, y, partial = [], [], [], []
+    """Features, probabilities, covered labels and the answer's kind per point."""
+    X, p, y, kinds = [], [], [], []
     for e in examples:
         if e.kind not in ("strong", "partial", "weak"):
             continue
@@ -39,8 +49,8 @@ def point_rows(scorer: Scorer, examples) -> tuple[np.ndarray, np.ndarray, np.nda
         X.append(evidence.features)
         p.append(scorer.probabilities(target, evidence))
         y += [point.id in e.covers for point in e.question.rubric]
-        partial += [e.kind == "partial"] * len(e.question.rubric)
-    return np.vstack(X), np.concatenate(p), np.array(y), np.array(partial)
+        kinds += [e.kind] * len(e.question.rubric)
+    return np.vstack(X), np.concatenate(p), np.array(y), np.array(kinds)
 
 
 def anchor_rows(scorer: Scorer, examples) -> dict[str, np.ndarray]:
@@ -63,6 +73,30 @@ def anchor_rows(scorer: Scorer, examples) -> dict[str, np.ndarray]:
     return {name: np.array(values) for name, values in out.items()}
 
 
+def level_table(columns: dict[str, tuple[np.ndarray, ...]]) -> list[str]:
+    """Mean calibrated probability of the covered and the uncovered points of partial
+    answers and of every point of strong ones, per set (number of points in brackets)."""
+    rows = {
+        "covered points of partial answers": lambda y, kinds: (kinds == "partial") & y,
+        "uncovered points of partial answers": lambda y, kinds: (kinds == "partial") & ~y,
+        "points of strong answers": lambda y, kinds: kinds == "strong",
+    }
+    lines = [
+        "Mean calibrated probability (number of points): the level at which points read, where "
+        "the AUC above is their order.",
+        "",
+        "| points | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for label, chosen in rows.items():
+        cells = []
+        for _, p, y, kinds in columns.values():
+            mask = chosen(y, kinds)
+            cells.append(f"{p[mask].mean():.2f} ({mask.sum()})" if mask.any() else "")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def _auc(y: np.ndarray, x: np.ndarray) -> str:
     if y.all() or not y.any() or np.ptp(x) == 0:
         return ""
@@ -83,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "development bank": bank_examples(dev_questions),
         "compact (dev bank)": interview_style(dev_questions, COMPACT),
         "terse plans and long stories": interview_style(questions, SHAPES),
+        "long-matched (dev bank)": interview_style(dev_questions, LONG_MATCHED),
     }
     columns = {name: point_rows(scorer, examples) for name, examples in sets.items()}
     anchors = {name: anchor_rows(scorer, examples) for name, examples in sets.items()}
@@ -100,12 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for j, name in enumerate((*FEATURES, "probability")):
         cells = []
-        for X, p, y, partial in columns.values():
+        for X, p, y, kinds in columns.values():
             x = p if name == "probability" else X[:, j]
+            partial = kinds == "partial"
             cells.append(f"{_auc(y, x)} / {_auc(y[partial], x[partial])}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", *level_table(columns), ""]
     lines += [
-        "",
         "Not features: the best single clause's relative cosine to the point's text and to "
         "its strong form (every point of these questions has one; the scorer reads strong "
         "forms only to choose the cited clause).",
@@ -115,8 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for anchor in ("point text", "strong form"):
         cells = []
-        for (_, _, y, partial), values in zip(columns.values(), anchors.values(), strict=True):
-            x = values[anchor]
+        for (_, _, y, kinds), values in zip(columns.values(), anchors.values(), strict=True):
+            x, partial = values[anchor], kinds == "partial"
             cells.append(f"{_auc(y, x)} / {_auc(y[partial], x[partial])}")
         lines.append(f"| {anchor} | " + " | ".join(cells) + " |")
     text = "\n".join(lines) + "\n"
