@@ -167,9 +167,9 @@ UNUSED = {
 # from 4.0 / 0.575 to 5.0 / 0.525, which lifts partial answers shorter than the ramp by 2-3
 # points: interview-style set 0.928 / 7.55 -> 0.926 / 8.22, development bank 0.932 / 6.16
 # -> 0.932 / 6.60, without its examples MAE 6.30 -> 7.13, length-matched en MAE 10.0 ->
-# 11.2. Fitted in one stage with the rest, they moved
-# the other weights too, and partial answers of 150-260 characters, where they are 0, rose
-# about 6 points (issue 11, note of stop 40).
+# 11.2. Fitted in one stage with the rest, they moved the other weights too, and partial
+# answers of 150-260 characters, where they are 0, rose about 6 points (issue 11, note of
+# stop 40).
 SECOND_STAGE = ("long_sem_clause", "long_sem_excess")
 # Features no calibrator reads. "off_topic" (the answer's fit to its rubric among the bank's
 # other questions) exists only for a bank question, so reading it would score a bank question
